@@ -66,6 +66,7 @@ class Passage(SQLModel, table=True):
     end: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     norm: str = Field(sa_column=Column(Text, nullable=False))
+    norm_hash: str = Field(index=True, max_length=16)  # exact-copy lookup across documents
     kind: str = Field(default="body", max_length=20)  # body|quote|comment|boilerplate|heading
     claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
     relation: str | None = Field(default=None, max_length=20)  # original|verbatim|edited|...

@@ -134,6 +134,7 @@ def upgrade() -> None:
     sa.Column('end', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('norm', sa.Text(), nullable=False),
+    sa.Column('norm_hash', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('claim_id', sa.Integer(), nullable=True),
     sa.Column('relation', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
@@ -146,6 +147,7 @@ def upgrade() -> None:
     with op.batch_alter_table('passage', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_passage_claim_id'), ['claim_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_passage_document_id'), ['document_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_passage_norm_hash'), ['norm_hash'], unique=False)
 
     op.create_table('republication',
     sa.Column('id', sa.Integer(), nullable=False),

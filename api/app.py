@@ -1,0 +1,111 @@
+"""The FastAPI application: wiring only. Routes live in api/routes, the engine elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api import __version__
+from api.errors import ClaimScopeError, RateLimited, TooLarge
+from api.settings import Settings, get_settings
+from db.engine import get_engine
+
+log = logging.getLogger("claimscope")
+# Browser extensions call the API from their own origins; nothing broader is allowed by default.
+EXTENSION_ORIGINS = r"^(chrome-extension|moz-extension|safari-web-extension)://[A-Za-z0-9._-]+$"
+
+
+def error_response(exc: ClaimScopeError) -> JSONResponse:
+    headers = {}
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+    return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+
+def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    first = errors[0] if errors else {}
+    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path")]
+    field = ".".join(loc) or None
+    message = f"{field}: {first.get('msg')}" if field else str(first.get("msg", "invalid input"))
+    body: dict[str, Any] = {"error": {"code": "invalid_input", "message": message, "status": 422,
+                                      "field": field,
+                                      "details": [{"field": ".".join(map(str, e.get("loc", []))),
+                                                   "message": e.get("msg")} for e in errors]}}
+    return JSONResponse(body, status_code=422)
+
+
+def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return JSONResponse({"error": {"code": code, "message": str(exc.detail),
+                                   "status": exc.status_code}}, status_code=exc.status_code)
+
+
+def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=exc)
+    return JSONResponse({"error": {"code": "internal", "message": "internal error; see the "
+                                   "server log", "status": 500}}, status_code=500)
+
+
+def _load_index(app: FastAPI, settings: Settings) -> None:
+    from api.matching.live import LiveIndex
+
+    engine = get_engine(settings.database_url)
+    app.state.engine = engine
+    index = LiveIndex(engine, sync_interval_ms=settings.index_sync_interval_ms)
+    index.load()
+    app.state.index = index
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        _load_index(app, settings)
+        yield
+
+    app = FastAPI(
+        title="ClaimScope",
+        version=__version__,
+        description="Where did this text come from? Match a highlight against the claim index "
+        "and get its provenance: first publication, republishers, official responses.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.dependency_overrides[get_settings] = lambda: settings
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origin_regex=EXTENSION_ORIGINS,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=600,
+    )
+
+    @app.middleware("http")
+    async def limit_body_size(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > settings.max_request_bytes:
+            return error_response(TooLarge(
+                f"request body is {length} bytes; the limit is {settings.max_request_bytes}"))
+        return await call_next(request)
+
+    app.add_exception_handler(ClaimScopeError, lambda r, e: error_response(e))  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)
+
+    from api.routes import claims, documents, health, match, outlets
+
+    for module in (health, documents, match, claims, outlets):
+        app.include_router(module.router)
+    return app

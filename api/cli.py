@@ -1,0 +1,218 @@
+"""The ``claimscope`` command: ingest, match, claim, serve, keys.
+
+Every command reads the same settings as the server (``CLAIMSCOPE_*``) and calls the same
+plain-Python functions as the API. Errors print one line to stderr and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlmodel import Session
+
+from api.errors import ClaimScopeError
+from api.settings import get_settings
+
+app = typer.Typer(help="ClaimScope: where did this text come from?", no_args_is_help=True,
+                  add_completion=False)
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+out = Console()
+err = Console(stderr=True)
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from db.engine import get_engine
+
+    try:
+        return get_engine(get_settings().database_url)
+    except Exception as exc:  # noqa: BLE001 - a bad URL or unreachable server is a user error
+        _fail(f"cannot open the database: {exc}")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _is_url(arg: str) -> bool:
+    return arg.startswith(("http://", "https://")) or "://" in arg
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (.txt .md .html .jsonl) or URLs")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Ingest documents; report what was added, unchanged, split and rejected."""
+    from api.ingest.pipeline import Ingestor, Report
+    from api.ingest.sources import iter_paths
+
+    ingestor = Ingestor(_engine(), settings=get_settings())
+    report = Report()
+    urls = [p for p in paths if _is_url(p)]
+    files = list(iter_paths([p for p in paths if not _is_url(p)]))
+    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), console=err, transient=True,
+                  disable=as_json or not err.is_terminal) as progress:
+        task = progress.add_task("", total=len(files) + len(urls))
+        for path in files:
+            report.outcomes += ingestor.ingest_paths([path])
+            progress.update(task, advance=1, description=path.name)
+        for url in urls:
+            report.outcomes += ingestor.ingest_url(url)
+            progress.update(task, advance=1, description=url)
+    _print_report(report, as_json)
+    if report.count("rejected"):
+        raise typer.Exit(1)
+
+
+def _print_report(report: Any, as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps({"summary": report.summary(),
+                                   "items": [o.as_dict() for o in report.outcomes]}))
+        return
+    for o in report.outcomes:
+        part = f" [post {o.part + 1}]" if o.part is not None else ""
+        if o.status == "rejected":
+            err.print(f"rejected   {o.name}{part}: {o.reason}", highlight=False)
+        else:
+            detail = f" -> document {o.document_id}, {o.passages} passages" if o.passages else \
+                f" -> document {o.document_id}"
+            out.print(f"{o.status:<10} {o.name}{part}: {o.title or '(untitled)'}{detail}",
+                      highlight=False)
+    s = report.summary()
+    out.print(f"{s['added']} added, {s['updated']} updated, {s['unchanged']} unchanged, "
+              f"{s['rejected']} rejected; {s['split_pages']} page(s) split into posts; "
+              f"{s['passages']} passages stored", highlight=False)
+
+
+@app.command()
+def match(
+    text: Annotated[str, typer.Argument(help="The highlighted text")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON answer")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=50)] = 5,
+) -> None:
+    """Find the claims TEXT comes from, with their provenance."""
+    from api.matching.live import LiveIndex
+    from api.provenance.answer import match_text
+
+    settings = get_settings()
+    if not text.strip():
+        _fail("text is empty", 2)
+    if len(text) > settings.max_match_chars:
+        _fail(f"text is {len(text)} characters; the limit is {settings.max_match_chars}", 2)
+    engine = _engine()
+    index = LiveIndex(engine)
+    index.load()
+    with Session(engine) as session:
+        answer = match_text(session=session, index=index, text=text, limit=limit,
+                            threshold=settings.match_threshold)
+    if as_json:
+        out.print_json(json.dumps(answer))
+        return
+    if not answer["matches"]:
+        out.print("No match: this text is not in the index.")
+        return
+    from api.render import print_match
+
+    for m in answer["matches"]:
+        print_match(out, m)
+
+
+@app.command()
+def claim(
+    claim_id: Annotated[int, typer.Argument(metavar="ID")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show a claim, its appearances and its provenance."""
+    from api.provenance.claims_view import claim_detail
+
+    with Session(_engine()) as session:
+        try:
+            detail = claim_detail(session=session, claim_id=claim_id)
+        except ClaimScopeError as exc:
+            _fail(exc.message)
+    if as_json:
+        out.print_json(json.dumps(detail))
+        return
+    from api.render import print_claim
+
+    print_claim(out, detail)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Load the demo corpus first")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+) -> None:
+    """Start the HTTP API (OpenAPI at /docs)."""
+    import uvicorn
+
+    engine = _engine()
+    if demo:
+        from api.ingest.pipeline import Ingestor
+
+        report = Ingestor(engine, settings=get_settings()).ingest_paths([DEMO_DIR])
+        s = report.summary()
+        err.print(f"demo corpus: {s['added']} added, {s['unchanged']} unchanged", highlight=False)
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Argument()],
+    scope: Annotated[str, typer.Option(help="ingest | curate | admin")] = "ingest",
+) -> None:
+    """Make a key; it is printed once and stored only as a hash."""
+    from api.keys import SCOPES, create_key
+
+    if scope not in SCOPES:
+        _fail(f"scope must be one of {', '.join(SCOPES)}", 2)
+    with Session(_engine()) as session:
+        row, key = create_key(session=session, name=name, scope=scope)
+    out.print(f"key {row.id} '{name}' (scope {scope}):")
+    print(key)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    from api.keys import list_keys
+
+    with Session(_engine()) as session:
+        for k in list_keys(session=session):
+            state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active"
+            out.print(f"{k.id:>4}  {k.name:<24} {k.scope:<7} cs_{k.prefix}_…  {state}",
+                      highlight=False)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    from api.keys import revoke_key
+
+    with Session(_engine()) as session:
+        if revoke_key(session=session, key_id=key_id) is None:
+            _fail(f"no key {key_id}")
+    out.print(f"key {key_id} revoked")
+
+
+def main() -> None:
+    try:
+        app()
+    except ClaimScopeError as exc:
+        err.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""FastAPI dependencies: settings, database session, match index, API key checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api import keys
+from api.errors import Unauthorized
+from api.settings import Settings, get_settings
+from db.models import ApiKey
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def get_index(request: Request) -> Any:
+    return request.app.state.index
+
+
+def current_key(
+    session: Annotated[Session, Depends(get_session)],
+    authorization: Annotated[str | None, Header()] = None,
+) -> ApiKey | None:
+    return keys.authenticate(session=session, authorization=authorization)
+
+
+def reader(
+    key: Annotated[ApiKey | None, Depends(current_key)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> ApiKey | None:
+    if settings.require_key_for_read and key is None:
+        raise Unauthorized("this server requires an API key for reading (Authorization: Bearer)")
+    return key
+
+
+def ingester(key: Annotated[ApiKey | None, Depends(current_key)]) -> ApiKey:
+    return keys.require_scope(key, "ingest")
+
+
+def curator(key: Annotated[ApiKey | None, Depends(current_key)]) -> ApiKey:
+    return keys.require_scope(key, "curate")
+
+
+def admin(key: Annotated[ApiKey | None, Depends(current_key)]) -> ApiKey:
+    return keys.require_scope(key, "admin")
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+IndexDep = Annotated[Any, Depends(get_index)]
+ReaderDep = Annotated[ApiKey | None, Depends(reader)]
+IngestKey = Annotated[ApiKey, Depends(ingester)]
+CurateKey = Annotated[ApiKey, Depends(curator)]
+AdminKey = Annotated[ApiKey, Depends(admin)]

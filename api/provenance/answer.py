@@ -1,0 +1,111 @@
+"""Answers for the public contract: a highlight in, matched claims with provenance out.
+
+Shared by ``POST /v1/match``, ``claimscope match`` and the benchmarks. Plain Python.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from api.provenance.outlets import outlet_json
+from api.provenance.timeline import claim_provenance
+from db.models import Claim, Document, Outlet, Passage
+
+
+def document_json(doc: Document, outlet: Outlet | None) -> dict[str, Any]:
+    return {
+        "id": doc.id, "title": doc.title, "url": doc.url, "published_at": doc.published_at,
+        "date_precision": doc.date_precision, "not_after": doc.published_not_after,
+        "outlet": outlet_json(outlet),
+    }
+
+
+def claim_json(claim: Claim, base_url: str = "") -> dict[str, Any]:
+    return {"id": claim.id, "text": claim.text, "url": f"{base_url}/claims/{claim.id}"}
+
+
+def _page_document(session: Session, page_url: str | None) -> Document | None:
+    if not page_url:
+        return None
+    url = page_url.strip().split("#", 1)[0]
+    return session.exec(
+        select(Document).where(col(Document.url).in_([url, url.rstrip("/"), url + "/"]))
+    ).first()
+
+
+def _claims_of_document(session: Session, doc_id: int) -> set[int]:
+    rows = session.exec(
+        select(Passage.claim_id).where(Passage.document_id == doc_id, col(Passage.claim_id).is_not(None))
+    ).all()
+    return {r for r in rows if r is not None}
+
+
+def match_text(
+    *,
+    session: Session,
+    index: Any,
+    text: str,
+    prefix: str | None = None,
+    suffix: str | None = None,
+    page_url: str | None = None,
+    limit: int = 5,
+    threshold: float | None = None,
+    base_url: str = "",
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    hits = index.search(text, prefix=prefix, suffix=suffix, limit=max(limit * 3, 10),
+                        threshold=threshold)
+    page_doc = _page_document(session, page_url)
+    page_claims = _claims_of_document(session, page_doc.id) if page_doc and page_doc.id else set()
+    matches: list[dict[str, Any]] = []
+    seen_claims: set[int] = set()
+    for hit in hits:
+        passage = session.get(Passage, hit.passage_id)
+        if passage is None or passage.claim_id is None or passage.claim_id in seen_claims:
+            continue
+        claim = session.get(Claim, passage.claim_id)
+        doc = session.get(Document, passage.document_id)
+        if claim is None or doc is None:
+            continue
+        seen_claims.add(claim.id)  # type: ignore[arg-type]
+        outlet = session.get(Outlet, doc.outlet_id) if doc.outlet_id else None
+        matches.append({
+            "score": round(hit.score, 4),
+            "confidence": hit.confidence,
+            "components": {k: round(v, 4) for k, v in hit.components.items()},
+            "is_current_page": claim.id in page_claims,
+            "claim": claim_json(claim, base_url),
+            "passage": {
+                "id": passage.id, "document_id": passage.document_id, "text": passage.text,
+                "start": passage.start, "end": passage.end,
+                "match_start": hit.passage_start, "match_end": hit.passage_end,
+                "query_start": hit.query_start, "query_end": hit.query_end,
+            },
+            "document": document_json(doc, outlet),
+            "provenance": claim_provenance(session=session, claim_id=claim.id),  # type: ignore[arg-type]
+        })
+        if len(matches) >= limit:
+            break
+    return {
+        "matches": matches,
+        "page": page_json(session, page_doc),
+        "took_ms": round((time.perf_counter() - started) * 1000, 2),
+    }
+
+
+def page_json(session: Session, doc: Document | None) -> dict[str, Any] | None:
+    """When the reader's page is itself indexed: what it is a republication of."""
+    if doc is None or doc.id is None:
+        return None
+    outlet = session.get(Outlet, doc.outlet_id) if doc.outlet_id else None
+    from api.provenance.documents import document_sources
+
+    sources = document_sources(session=session, document_id=doc.id)
+    return {
+        "in_index": True, "document_id": doc.id, "title": doc.title,
+        "outlet": outlet_json(outlet),
+        "republication_of": sources[0] if sources else None,
+    }

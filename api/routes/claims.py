@@ -1,0 +1,118 @@
+"""Claims: read one with its full provenance; curate its official responses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from sqlmodel import Session, col, select
+
+from api.deps import CurateKey, ReaderDep, SessionDep
+from api.errors import BadInput, NotFound
+from api.provenance.claims_view import claim_detail
+from api.provenance.timeline import response_json
+from api.schemas import ResponseIn, ResponsePatch
+from db import crud
+from db.models import Claim, Document, Response
+
+router = APIRouter(prefix="/v1/claims", tags=["claims"])
+RESPONSE_FIELDS = ("speaker", "role", "organization", "stance", "date", "quote", "source_url")
+
+
+@router.get("", summary="Claims, newest first")
+def list_claims(
+    session: SessionDep, _: ReaderDep,
+    limit: int = Query(20, ge=1, le=100), cursor: str | None = Query(None, max_length=200),
+) -> dict[str, Any]:
+    query = select(Claim).order_by(col(Claim.id).desc())
+    if cursor:
+        try:
+            (last,) = crud.decode_cursor(cursor)
+            query = query.where(col(Claim.id) < int(last))
+        except (ValueError, TypeError) as exc:
+            raise BadInput("invalid cursor", field="cursor") from exc
+    rows = list(session.exec(query.limit(limit + 1)).all())
+    next_cursor = crud.encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
+    return {"items": [{"id": c.id, "text": c.text} for c in rows[:limit]],
+            "next_cursor": next_cursor}
+
+
+@router.get("/{claim_id}", summary="A claim, its appearances and full provenance")
+def get_claim(claim_id: int, request: Request, session: SessionDep, _: ReaderDep) -> dict[str, Any]:
+    return claim_detail(session=session, claim_id=claim_id,
+                        base_url=str(request.base_url).rstrip("/"))
+
+
+def _claim_or_404(session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound(f"no claim {claim_id}")
+    return claim
+
+
+def _response_or_404(session: Session, claim_id: int, response_id: int) -> Response:
+    resp = session.get(Response, response_id)
+    if resp is None or resp.claim_id != claim_id or resp.deleted:
+        raise NotFound(f"no response {response_id} on claim {claim_id}")
+    return resp
+
+
+def _snapshot(resp: Response) -> dict[str, Any]:
+    return {f: getattr(resp, f) for f in (*RESPONSE_FIELDS, "how", "deleted")}
+
+
+@router.post("/{claim_id}/responses", status_code=201, summary="Add an official response")
+def add_response(claim_id: int, body: ResponseIn, session: SessionDep, key: CurateKey) -> JSONResponse:
+    _claim_or_404(session, claim_id)
+    resp = Response(claim_id=claim_id, how="curated", created_by_key_id=key.id,
+                    **body.model_dump())
+    session.add(resp)
+    session.flush()
+    crud.audit(session=session, actor=key.name, key_id=key.id, action="response.create",
+               entity="response", entity_id=resp.id, after=_snapshot(resp))
+    session.commit()
+    return JSONResponse(_json(session, resp), status_code=201)
+
+
+@router.patch("/{claim_id}/responses/{response_id}", summary="Correct a response")
+def edit_response(
+    claim_id: int, response_id: int, body: ResponsePatch, session: SessionDep, key: CurateKey
+) -> dict[str, Any]:
+    resp = _response_or_404(session, claim_id, response_id)
+    before = _snapshot(resp)
+    changes = body.model_dump(exclude_unset=True)
+    if "quote" in changes and not (changes["quote"] or "").strip():
+        raise BadInput("quote is empty", field="quote")
+    if "stance" in changes and changes["stance"] is None:
+        raise BadInput("stance cannot be null", field="stance")
+    for name, value in changes.items():
+        setattr(resp, name, value)
+    # An edited extracted response becomes curated, so re-ingestion never overwrites it.
+    resp.how = "curated"
+    resp.updated_at = datetime.now(UTC)
+    session.add(resp)
+    crud.audit(session=session, actor=key.name, key_id=key.id, action="response.update",
+               entity="response", entity_id=resp.id, before=before, after=_snapshot(resp))
+    session.commit()
+    return _json(session, resp)
+
+
+@router.delete("/{claim_id}/responses/{response_id}", status_code=204,
+               summary="Remove a response")
+def delete_response(claim_id: int, response_id: int, session: SessionDep, key: CurateKey) -> None:
+    resp = _response_or_404(session, claim_id, response_id)
+    before = _snapshot(resp)
+    resp.deleted = True
+    resp.how = "curated"  # a curated removal: re-ingestion must not bring it back
+    resp.updated_at = datetime.now(UTC)
+    session.add(resp)
+    crud.audit(session=session, actor=key.name, key_id=key.id, action="response.delete",
+               entity="response", entity_id=resp.id, before=before, after=_snapshot(resp))
+    session.commit()
+
+
+def _json(session: Session, resp: Response) -> dict[str, Any]:
+    doc = session.get(Document, resp.document_id) if resp.document_id else None
+    return response_json(resp, doc, session=session)

@@ -1,0 +1,32 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from api import __version__
+from db.engine import current_revision, head_revision
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", summary="The process is up")
+def healthz() -> dict[str, str]:
+    return {"status": "ok", "version": __version__}
+
+
+@router.get("/readyz", summary="Database reachable and migrations current")
+def readyz(request: Request) -> JSONResponse:
+    engine = request.app.state.engine
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        current, head = current_revision(engine), head_revision()
+    except Exception as exc:  # noqa: BLE001 - any database failure means "not ready"
+        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
+    ready = current == head
+    body = {"status": "ready" if ready else "migrations_pending", "revision": current,
+            "head": head, "passages_indexed": len(request.app.state.index)}
+    return JSONResponse(body, 200 if ready else 503)

@@ -1,0 +1,151 @@
+"""Query helpers shared by the CLI, the API and the benchmarks (keyword-only arguments)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Attribution,
+    AuditEntry,
+    Claim,
+    Document,
+    IndexEvent,
+    Outlet,
+    Passage,
+    Response,
+)
+
+
+def document_by_identity(*, session: Session, identity: str) -> Document | None:
+    return session.exec(select(Document).where(Document.identity == identity)).first()
+
+
+def record_index_event(*, session: Session, op: str, document_id: int) -> None:
+    session.add(IndexEvent(op=op, document_id=document_id))
+
+
+def audit(
+    *,
+    session: Session,
+    actor: str,
+    key_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            actor=actor, key_id=key_id, action=action, entity=entity, entity_id=entity_id,
+            before=before, after=after,
+        )
+    )
+
+
+def delete_document(*, session: Session, document: Document) -> None:
+    """Remove a document with its passages, attributions and extracted responses.
+
+    Claims left with no passage are removed too; curated responses keep their claim."""
+    doc_id = document.id
+    assert doc_id is not None
+    claim_ids = set(
+        session.exec(
+            select(Passage.claim_id).where(Passage.document_id == doc_id, col(Passage.claim_id).is_not(None))
+        ).all()
+    )
+    session.execute(
+        update(Response).where(col(Response.document_id) == doc_id, Response.how != "curated")
+        .values(deleted=True)
+    )
+    session.execute(update(Response).where(col(Response.document_id) == doc_id).values(
+        document_id=None, passage_id=None))
+    session.execute(delete(Attribution).where(col(Attribution.document_id) == doc_id))
+    session.execute(delete(Passage).where(col(Passage.document_id) == doc_id))
+    session.delete(document)
+    session.flush()
+    for claim_id in claim_ids:
+        remaining = session.exec(
+            select(func.count()).select_from(Passage).where(Passage.claim_id == claim_id)
+        ).one()
+        if remaining == 0:
+            session.execute(update(Response).where(col(Response.claim_id) == claim_id).values(
+                deleted=True))
+            claim = session.get(Claim, claim_id)
+            if claim is not None and not _has_curated(session, claim_id):
+                session.execute(delete(Response).where(col(Response.claim_id) == claim_id))
+                session.delete(claim)
+    record_index_event(session=session, op="remove", document_id=doc_id)
+
+
+def _has_curated(session: Session, claim_id: int) -> bool:
+    return session.exec(
+        select(Response.id).where(Response.claim_id == claim_id, Response.how == "curated")
+    ).first() is not None
+
+
+# --- cursors ---------------------------------------------------------------------------------
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    padded = cursor + "=" * (-len(cursor) % 4)
+    try:
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise ValueError("invalid cursor") from exc
+    if not isinstance(values, list):
+        raise ValueError("invalid cursor")
+    return values
+
+
+def list_documents(
+    *, session: Session, limit: int, cursor: str | None
+) -> tuple[list[Document], str | None]:
+    """Newest first (by ingestion, then id), keyset-paginated."""
+    query = select(Document).order_by(col(Document.id).desc())
+    if cursor:
+        (last_id,) = decode_cursor(cursor)
+        if not isinstance(last_id, int):
+            raise ValueError("invalid cursor")
+        query = query.where(col(Document.id) < last_id)
+    rows = list(session.exec(query.limit(limit + 1)).all())
+    next_cursor = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def list_outlets(
+    *, session: Session, limit: int, cursor: str | None
+) -> tuple[list[Outlet], str | None]:
+    query = select(Outlet).order_by(col(Outlet.id))
+    if cursor:
+        (last_id,) = decode_cursor(cursor)
+        query = query.where(col(Outlet.id) > int(last_id))
+    rows = list(session.exec(query.limit(limit + 1)).all())
+    next_cursor = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def document_passages(*, session: Session, document_id: int) -> list[Passage]:
+    return list(
+        session.exec(
+            select(Passage).where(Passage.document_id == document_id).order_by(col(Passage.ordinal))
+        ).all()
+    )
+
+
+def document_attributions(*, session: Session, document_id: int) -> list[Attribution]:
+    return list(
+        session.exec(
+            select(Attribution).where(Attribution.document_id == document_id)
+            .order_by(col(Attribution.id))
+        ).all()
+    )
