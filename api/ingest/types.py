@@ -68,6 +68,9 @@ class ExtractedDocument:
     attributions: list[ExtractedAttribution] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
     part_index: int | None = None  # position within a multi-post page, None for a single doc
+    # Added by the extract stage: a post on a multi-post page that copies an earlier article.
+    reposted_at: str | None = None  # ISO date the page (blog) posted its copy
+    reposted_by: str | None = None  # the reposting page's outlet when known, else None
 
 
 @dataclass(slots=True)

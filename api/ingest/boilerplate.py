@@ -1,0 +1,124 @@
+"""Lines that are not the article: disclaimers, copyright and permission footers, calls to
+action, navigation and tag lines, share widgets, "Read more" links, video and photo captions.
+
+Every rule is a named pattern over one line (after Markdown was stripped), so a new site's
+chrome is added by adding a pattern, not by code. :func:`publisher_in_footer` reads the
+publisher's own name out of such lines ("Support The Duran on Patreon", "... do not
+necessarily represent those of The Duran"): the outlet of a page that names itself only there.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+# Publisher disclaimers (several languages) and permission / fair-use / contact paragraphs.
+DISCLAIMER_RE = re.compile(
+    r"^(?:disclaimer\b|avis de non-responsabilit|haftungsausschluss|aviso legal\b)"
+    r"|are (?:of )?(?:the )?sole responsibility of the author"
+    r"|opinions? expressed (?:in|on) this (?:column|article|site|post|piece)"
+    r"|(?:statements|views)(?:,| and)? .{0,40}expressed in this (?:column|article)"
+    r"|do(?:es)? not necessarily (?:represent|reflect) (?:those|the views)"
+    r"|n'engagent que (?:le|leur|son)"
+    r"|(?:grants?|accorde) (?:la )?permission (?:to|de)"
+    r"|contains copyrighted material|contient du matériel protégé"
+    r"|mis à la disposition de tous ceux"
+    r"|(?:material|matériel) (?:on|mis en ligne sur) (?:this|ce) site"
+    r"|^for (?:media inquiries|publication of)\b|^pour publier des articles"
+    r"|^contact (?:média|media|presse)\b",
+    _I,
+)
+# "Copyright © RT, 2017", "© 2016 Example Media", "All rights reserved".
+COPYRIGHT_RE = re.compile(
+    r"^(?:copyright\b|©\s*(?:\d{4}|copyright)|\(c\)\s*\d{4})|\ball rights reserved\b|"
+    r"\btous droits réservés\b|\balle rechte vorbehalten\b",
+    _I,
+)
+# Calls to action and site chrome: memberships, donations, social pages, newsletters.
+CALL_TO_ACTION_RE = re.compile(
+    r"^(?:help us grow|support (?:us|.{1,40} on (?:patreon|paypal))|donate\b|become a "
+    r"(?:member|patron|subscriber)\b|subscribe\b|sign up\b|join (?:us|our)\b|follow us\b|"
+    r"like us on\b|share this\b|share on\b|tweet\b|print\b|email this\b|click here\b|"
+    r"comment on .{0,60} (?:facebook|twitter)|leave a (?:comment|reply)\b|"
+    r"articles? (?:by|par|von)\s*:|related(?: articles| posts| stories)?\s*:|see also\s*:|"
+    r"posted (?:tagged|in)\b|filed under\b|you may also like|recommended\b\s*:?$|"
+    r"(?:lire|voir) aussi\s*:|mehr zum thema|lesen sie auch|leer más|leia mais)",
+    _I,
+)
+# "Read more", "Read more »", "READ MORE: <headline>", "Continue reading".
+READ_MORE_RE = re.compile(r"^(?:read more|continue reading|en savoir plus|lire la suite)\b", _I)
+# Section/tag lines of a page header: "Région : ...", "Theme: ...", "In-depth Report: ...".
+TAG_LINE_RE = re.compile(
+    r"^(?:région|region|thème|theme|themes|thèmes|analyses|in-depth reports?|tags?|topics?|"
+    r"categor(?:y|ies)|catégories?|mots[- ]clés|schlagwörter|rubrique|section|keywords?)\s*:",
+    _I,
+)
+# "Watch ..." video lines: a short pointer to an embedded video, not a sentence of the text.
+WATCH_RE = re.compile(r"^(?:watch|video|vidéo|regardez)\b(?!.*[.!?][”\"’]?$)", _I)
+# Photo captions and credits: "© Reuters", "... © Stringer", "image description",
+# "Photo Credit: ...", "Photo: AFP", "(AFP/File)" endings, "Igor Kovalenko / Sputnik".
+CAPTION_RE = re.compile(
+    r"^(?:image description|photo(?:graph)?\s*(?:credit)?\s*:|image\s*:|credit\s*:|"
+    r"crédit(?: photo)?\s*:|foto\s*:|illustration\s*:|getty images$|screenshot\b)"
+    r"|\((?:AFP|AP|Reuters|Getty(?: Images)?|EPA|Sputnik|TASS|File|[A-Z]{2,6})(?:/[^)]{1,30})?\)$",
+    _I,
+)
+# "Firstname Lastname / Agency": a photo credit line (short, slash, no sentence punctuation).
+CREDIT_SLASH_RE = re.compile(r"^[\w.'’ -]{3,40} / [\w.'’ -]{2,30}$")
+# "Name Name (Name) on X", share counters, "24 points", "Upvote Downvote": widget leftovers.
+WIDGET_RE = re.compile(r"^(?:\d+\s+(?:points?|shares?|comments?|views?)|upvote|downvote)\b", _I)
+COPYRIGHT_SIGN = "©"
+MAX_CAPTION_WORDS = 12
+
+# The publisher naming itself: "Support The Duran on Patreon", "those of The Duran.",
+# "Become a Member of Global Research", "Comment on Global Research Articles".
+PUBLISHER_RES = (
+    re.compile(r"\bsupport (?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}) on (?:patreon|paypal)", _I),
+    re.compile(r"\bnecessarily (?:represent|reflect) (?:those|the views) of "
+               r"(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})"),
+    re.compile(r"^become a (?:member|patron) of (?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})", _I),
+)
+
+
+def boilerplate_reason(line: str) -> str | None:
+    """Why ``line`` is not article text, or None when it may be."""
+    if DISCLAIMER_RE.search(line):
+        return "disclaimer"
+    if COPYRIGHT_RE.search(line):
+        return "copyright"
+    if READ_MORE_RE.match(line):
+        return "read_more"
+    if CALL_TO_ACTION_RE.match(line):
+        return "call_to_action"
+    if TAG_LINE_RE.match(line):
+        return "tag_line"
+    if WIDGET_RE.match(line):
+        return "widget"
+    words = len(line.split())
+    if WATCH_RE.match(line) and words <= 30:
+        return "video"
+    if words <= MAX_CAPTION_WORDS and (
+        COPYRIGHT_SIGN in line or CAPTION_RE.search(line) or CREDIT_SLASH_RE.match(line)
+    ):
+        return "caption"
+    if words <= 25 and CAPTION_RE.search(line) and line.rstrip().endswith(")"):
+        return "caption"
+    return None
+
+
+def is_footer_start(line: str) -> bool:
+    """A line after which a page holds only footer (disclaimer, copyright, author box)."""
+    reason = boilerplate_reason(line)
+    return reason in ("disclaimer", "copyright") or (
+        reason == "call_to_action" and bool(re.match(r"^(?:articles? (?:by|par)|help us)", line, _I))
+    )
+
+
+def publisher_in_footer(line: str) -> str | None:
+    """The publisher's own name when a disclaimer/call-to-action line states it."""
+    for pattern in PUBLISHER_RES:
+        m = pattern.search(line)
+        if m:
+            return m.group("name").rstrip(".")
+    return None

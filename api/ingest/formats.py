@@ -1,0 +1,167 @@
+"""Input formats to a common shape: plain lines plus whatever metadata the format carries.
+
+* ``txt`` / ``md``: the content is Markdown-ish text (pages saved from the web).
+* ``html`` / ``url``: trafilatura extracts the main text (precision mode, no comments) as
+  Markdown, plus title, author, date, site name, canonical URL; ``<html lang>`` gives a hint.
+* ``jsonl`` / ``api``: one JSON object with ``text`` or ``html`` and optional ``url``,
+  ``title``, ``outlet``, ``published_at``, ``language``; caller metadata wins later.
+
+Everything ends as :class:`Line` objects (inline Markdown stripped, headings flagged, blank
+lines remembered) so the later stages never see markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from api.ingest import markdown
+from api.ingest.errors import RejectedInput
+from api.ingest.types import RawDocument
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    heading: int = 0  # Markdown heading level, 0 for ordinary lines
+    gap_before: bool = False  # a blank line (paragraph break) precedes it
+
+
+@dataclass(slots=True)
+class PageMeta:
+    """Metadata a format itself carries (HTML <meta>, JSONL fields)."""
+
+    title: str | None = None
+    author: str | None = None
+    published_at: str | None = None
+    outlet: str | None = None
+    outlet_domain: str | None = None
+    url: str | None = None
+    language: str | None = None
+
+
+# Markup sniffing for "api" bodies that may be HTML: a tag at the start or a few block tags.
+HTML_SNIFF_RE = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body)|<(?:p|div|article)[\s>]", re.I)
+# <html lang="fr-FR">: the page's declared language (site chrome, not always the article).
+HTML_LANG_RE = re.compile(r"<html[^>]*\blang=[\"']?([A-Za-z]{2,3})", re.I)
+# Non-printable characters other than ordinary whitespace: binary content gives many.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# A line ending in a comma continues on the next line (hard-wrapped tag lists, bylines).
+CONTINUATION_END = ","
+
+
+def check_text(content: str, what: str = "input") -> None:
+    """Reject empty, whitespace-only and binary content."""
+    if not content or not content.strip():
+        raise RejectedInput(f"{what} is empty")
+    if "\x00" in content:
+        raise RejectedInput(f"{what} looks binary (NUL bytes)")
+    sample = content[:20000]
+    bad = len(CONTROL_RE.findall(sample))
+    if bad > max(8, len(sample) // 20):
+        raise RejectedInput(f"{what} looks binary ({bad} non-printable characters)")
+
+
+def markdown_lines(content: str) -> list[Line]:
+    """Markdown-ish text to Lines: markup stripped, rules dropped, comma-continuations joined."""
+    lines: list[Line] = []
+    gap = False
+    for raw_line in content.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not raw_line.strip() or markdown.is_rule(raw_line):
+            gap = True
+            continue
+        level, body = markdown.heading_text(raw_line)
+        body = markdown.strip_block_markers(body) if not level else body
+        text = " ".join(markdown.strip_inline(body).split())
+        if not text:
+            gap = True
+            continue
+        prev = lines[-1] if lines else None
+        if prev and not gap and not level and not prev.heading and prev.text.endswith(
+            CONTINUATION_END
+        ):
+            prev.text = f"{prev.text} {text}"
+            continue
+        lines.append(Line(text, level, gap))
+        gap = False
+    return lines
+
+
+def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
+    import trafilatura  # lazy: heavy import, only needed for HTML
+
+    doc = trafilatura.bare_extraction(
+        html,
+        favor_precision=True,
+        include_comments=False,
+        include_formatting=True,
+        with_metadata=True,
+        date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M"},
+    )
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        raise RejectedInput("HTML page has no extractable main text")
+    lang = HTML_LANG_RE.search(html[:5000])
+    date = getattr(doc, "date", None)
+    if date and date.endswith("T00:00"):  # htmldate pads day-only dates with midnight
+        date = date[:10]
+    meta = PageMeta(
+        title=getattr(doc, "title", None),
+        author=getattr(doc, "author", None),
+        published_at=date,
+        outlet=getattr(doc, "sitename", None),
+        outlet_domain=getattr(doc, "hostname", None),
+        url=getattr(doc, "url", None),
+        language=lang.group(1).lower() if lang else None,
+    )
+    return markdown_lines(text), meta
+
+
+def _record_to_lines(content: str) -> tuple[list[Line], PageMeta]:
+    try:
+        record = json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise RejectedInput(f"JSON record does not parse: {exc.msg}") from exc
+    if not isinstance(record, dict):
+        raise RejectedInput("JSON record is not an object")
+    text, html = record.get("text"), record.get("html")
+    if isinstance(html, str) and html.strip() and not (isinstance(text, str) and text.strip()):
+        check_text(html, "html")
+        lines, meta = _html_to_lines(html)
+    elif isinstance(text, str):
+        check_text(text, "text")
+        lines, meta = markdown_lines(text), PageMeta()
+    else:
+        raise RejectedInput("JSON record has neither 'text' nor 'html'")
+    for key in ("url", "title", "outlet", "published_at", "language"):
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            setattr(meta, key, value.strip())
+    return lines, meta
+
+
+def jsonl_records(raw: RawDocument) -> list[RawDocument]:
+    """Split a JSON Lines file into one RawDocument per non-blank line (format ``jsonl``)."""
+    out = []
+    for number, line in enumerate(raw.content.splitlines(), start=1):
+        if line.strip():
+            name = f"{raw.source_name or 'jsonl'}:{number}"
+            out.append(RawDocument(content=line, source_format="jsonl", source_name=name))
+    return out
+
+
+def to_lines(raw: RawDocument) -> tuple[list[Line], PageMeta]:
+    """Dispatch on ``raw.source_format``; raise RejectedInput for unusable content."""
+    check_text(raw.content)
+    fmt = (raw.source_format or "txt").lower()
+    if fmt == "jsonl":
+        return _record_to_lines(raw.content.strip())
+    if fmt in ("html", "htm", "url") or (fmt == "api" and HTML_SNIFF_RE.search(raw.content[:2000])):
+        return _html_to_lines(raw.content)
+    if fmt == "api" and raw.content.lstrip().startswith("{"):
+        return _record_to_lines(raw.content.strip())
+    lines = markdown_lines(raw.content)
+    if not lines:
+        raise RejectedInput("input has no text")
+    return lines, PageMeta()
