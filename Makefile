@@ -1,0 +1,37 @@
+# ClaimScope developer commands. `make demo` and `make test` work on a fresh clone.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the API on SQLite (./claimscope.sqlite) with the demo corpus loaded: http://127.0.0.1:8000/docs
+demo: $(STAMP)
+	$(BIN)/claimscope serve --demo
+
+run: $(STAMP)
+	$(BIN)/claimscope serve
+
+## The whole test suite (SQLite and the PostgreSQL server on 127.0.0.1:5432, real Chromium)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check api db tests bench
+	$(BIN)/ruff format --check api db tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/match.py
+
+clean:
+	rm -rf $(VENV) claimscope.sqlite* bench/.cache tests/artifacts
