@@ -20,7 +20,7 @@ from api.ingest.types import ExtractedAttribution
 # Only a footer marker in the final part of the page cuts the rest (a copyright caption near
 # the top must not cut the article).
 FOOTER_ZONE = 0.4
-SENTENCE_END = ".!?:;”\"’»)…"
+SENTENCE_END = '.!?:;”"’»)…'
 HARD_WRAP_MIN = 60  # a line this long without final punctuation continues on the next one
 
 

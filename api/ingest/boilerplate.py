@@ -74,19 +74,62 @@ MAX_CAPTION_WORDS = 12
 # The publisher naming itself: "Support The Duran on Patreon", "those of The Duran.",
 # "Become a Member of Global Research", "Comment on Global Research Articles".
 PUBLISHER_RES = (
-    re.compile(r"\bsupport (?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}) on (?:patreon|paypal)", _I),
-    re.compile(r"\bnecessarily (?:represent|reflect) (?:those|the views) of "
-               r"(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})"),
-    re.compile(r"^become a (?:member|patron) of (?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})", _I),
+    re.compile(
+        r"\bsupport (?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}) on (?:patreon|paypal)", _I
+    ),
+    re.compile(
+        r"\bnecessarily (?:represent|reflect) (?:those|the views) of "
+        r"(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})"
+    ),
+    re.compile(
+        r"^become a (?:member|patron) of (?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})", _I
+    ),
 )
+
+
+# Cheap substring prefilter (lowercase) before the unanchored disclaimer/copyright patterns:
+# a long article paragraph without any of these skips the slow searches.
+DISCLAIMER_HINTS = (
+    "disclaim",
+    "avis de",
+    "haftung",
+    "aviso",
+    "responsib",
+    "expressed",
+    "necessarily",
+    "n'engagent",
+    "permission",
+    "copyright",
+    "protégé",
+    "disposition",
+    " site",
+    "media",
+    "média",
+    "presse",
+    "publi",
+    "rights",
+    "droits",
+    "rechte",
+    "©",
+    "(c)",
+)
+
+
+_HINT_RE = re.compile("|".join(re.escape(h) for h in DISCLAIMER_HINTS))
+
+
+def _has_hint(low: str) -> bool:
+    return _HINT_RE.search(low) is not None
 
 
 def boilerplate_reason(line: str) -> str | None:
     """Why ``line`` is not article text, or None when it may be."""
-    if DISCLAIMER_RE.search(line):
-        return "disclaimer"
-    if COPYRIGHT_RE.search(line):
-        return "copyright"
+    low = line.lower()
+    if _has_hint(low):
+        if DISCLAIMER_RE.search(line):
+            return "disclaimer"
+        if COPYRIGHT_RE.search(line):
+            return "copyright"
     if READ_MORE_RE.match(line):
         return "read_more"
     if CALL_TO_ACTION_RE.match(line):
@@ -111,7 +154,8 @@ def is_footer_start(line: str) -> bool:
     """A line after which a page holds only footer (disclaimer, copyright, author box)."""
     reason = boilerplate_reason(line)
     return reason in ("disclaimer", "copyright") or (
-        reason == "call_to_action" and bool(re.match(r"^(?:articles? (?:by|par)|help us)", line, _I))
+        reason == "call_to_action"
+        and bool(re.match(r"^(?:articles? (?:by|par)|help us)", line, _I))
     )
 
 

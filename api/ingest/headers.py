@@ -74,7 +74,7 @@ def is_title_like(text: str) -> bool:
 
 
 def is_body_line(text: str) -> bool:
-    return len(text.split()) >= BODY_MIN_WORDS and text.rstrip()[-1:] in ".!?”\"’»)"
+    return len(text.split()) >= BODY_MIN_WORDS and text.rstrip()[-1:] in '.!?”"’»)'
 
 
 def byline(text: str) -> str | None:

@@ -39,21 +39,27 @@ SCRIPTS = (
     ("el", re.compile(r"[\u0370-\u03ff]")),
 )
 WORD_RE = re.compile(r"[^\W\d_]+")
-SAMPLE_CHARS = 4000
+# Any letter of the scripts above (a cheap first test before the per-script counts).
+NON_LATIN_RE = re.compile(r"[\u0370-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+SAMPLE_CHARS = 2000
+# word -> languages it votes for (one dict lookup per word)
+_VOTES: dict[str, tuple[str, ...]] = {}
+for _lang, _words in STOPWORDS.items():
+    for _w in _words:
+        _VOTES[_w] = (*_VOTES.get(_w, ()), _lang)
 MIN_VOTES = 3
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when it cannot tell."""
     sample = text[:SAMPLE_CHARS]
-    letters = sum(c.isalpha() for c in sample) or 1
-    for code, pattern in SCRIPTS:
-        if len(pattern.findall(sample)) > letters * 0.3:
-            return code
+    if not sample.isascii() and len(NON_LATIN_RE.findall(sample)) > len(sample) * 0.2:
+        for code, pattern in SCRIPTS:
+            if len(pattern.findall(sample)) > len(sample) * 0.1:
+                return code
     votes = dict.fromkeys(STOPWORDS, 0)
     for word in WORD_RE.findall(sample.lower()):
-        for lang, words in STOPWORDS.items():
-            if word in words:
-                votes[lang] += 1
+        for lang in _VOTES.get(word, ()):
+            votes[lang] += 1
     best = max(votes, key=lambda k: votes[k])
     return best if votes[best] >= MIN_VOTES else None
