@@ -104,8 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
 
-    from api.routes import claims, documents, health, match, outlets
+    from api.routes import check, claims, documents, health, match, outlets
 
-    for module in (health, documents, match, claims, outlets):
+    for module in (health, documents, match, claims, outlets, check):
         app.include_router(module.router)
     return app

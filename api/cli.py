@@ -33,7 +33,7 @@ def _engine():  # type: ignore[no-untyped-def]
 
     try:
         return get_engine(get_settings().database_url)
-    except Exception as exc:  # noqa: BLE001 - a bad URL or unreachable server is a user error
+    except Exception as exc:
         _fail(f"cannot open the database: {exc}")
 
 

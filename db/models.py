@@ -47,6 +47,9 @@ class Document(SQLModel, table=True):
     date_precision: str | None = Field(default=None, max_length=10)  # year|month|day|minute
     published_not_after: str | None = Field(default=None, max_length=40)
     date_evidence: str | None = Field(default=None, sa_column=Column(Text))
+    # A copy carried on someone else's page (a blog re-posting an RT story): who and when.
+    reposted_by: str | None = Field(default=None, max_length=300)
+    reposted_at: str | None = Field(default=None, max_length=40)
     language: str | None = Field(default=None, max_length=10)
     text: str = Field(sa_column=Column(Text, nullable=False))
     source_format: str = Field(max_length=20)  # txt|md|html|jsonl|url|api

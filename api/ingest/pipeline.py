@@ -201,6 +201,8 @@ class Ingestor:
             outlet_id=outlet.id if outlet else None, author=doc.author,
             published_at=doc.published_at, date_precision=doc.date_precision,
             published_not_after=doc.published_not_after, date_evidence=doc.date_evidence,
+            reposted_by=getattr(doc, "reposted_by", None),
+            reposted_at=getattr(doc, "reposted_at", None),
             language=doc.language, text=doc.text, source_format=raw.source_format,
             source_name=raw.source_name,
             part_of=(raw.url or raw.source_name) if doc.part_index is not None else None,

@@ -137,7 +137,22 @@ def _indexed_publications(
             relation=relation_to(canonical, passage),
             attribution=carrier.outlet_name if carrier else None, evidence=evidence,
         ))
+        if doc.reposted_at or doc.reposted_by:
+            pubs.append(_repost_publication(doc, evidence))
     return pubs
+
+
+def _repost_publication(doc: Document, evidence: list[str]) -> Publication:
+    """The page that carried a copy of someone else's post (a blog's tag archive)."""
+    name = doc.reposted_by or "reposting page" + (f" ({doc.part_of})" if doc.part_of else "")
+    original = f"post date on the reposting page: {doc.reposted_at}" if doc.reposted_at else \
+        "reposting page, date unknown"
+    return Publication(
+        outlet={"id": None, "name": name, "domain": None, "kind": "blog"},
+        published_at=doc.reposted_at, date_precision="day" if doc.reposted_at else None,
+        url=doc.url, title=doc.title, in_index=True, document_id=doc.id, relation="verbatim",
+        evidence=[*evidence, original],
+    )
 
 
 def _cited_publications(

@@ -90,6 +90,8 @@ def upgrade() -> None:
     sa.Column('date_precision', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
     sa.Column('published_not_after', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('date_evidence', sa.Text(), nullable=True),
+    sa.Column('reposted_by', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+    sa.Column('reposted_at', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('source_format', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),

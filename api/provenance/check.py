@@ -1,0 +1,106 @@
+"""Repost check for moderators: a whole text in; what it copies, which claims it carries,
+and which parts are new, out. Nothing is stored unless the caller asks for it.
+
+The submitted text goes through the same extraction and splitting as ingestion, so a pasted
+article is cut into the same passages an ingested copy would be; each passage is matched
+against the index with the same engine as a highlight.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import Session, select
+
+from api.ingest.extract import extract
+from api.ingest.pipeline import content_hash
+from api.ingest.split import split_passages
+from api.ingest.types import RawDocument
+from api.provenance.answer import claim_json, document_json
+from api.provenance.timeline import claim_provenance
+from db.models import Claim, Document, Outlet, Passage
+
+# A submitted text sharing this share of its passages with a document republishes it.
+REPUBLICATION_COVERAGE = 0.5
+CHECKED_KINDS = ("body", "quote")
+MIN_CHECK_WORDS = 4
+
+
+def check_text(
+    *, session: Session, index: Any, raw: RawDocument, threshold: float, base_url: str = ""
+) -> dict[str, Any]:
+    docs = extract(raw)
+    text_hashes = {content_hash(d.text) for d in docs}
+    already = session.exec(select(Document).where(Document.content_hash.in_(text_hashes))).all()  # type: ignore[attr-defined]
+    new_parts: list[dict[str, Any]] = []
+    per_doc: dict[int, set[int]] = defaultdict(set)
+    per_claim: dict[Any, dict[str, Any]] = {}
+    total = 0
+    offset = 0
+    for doc in docs:
+        for p in split_passages(doc):
+            if p.kind not in CHECKED_KINDS or len(p.text.split()) < MIN_CHECK_WORDS:
+                continue
+            total += 1
+            hit, passage = _best_hit(session, index, p.text, threshold)
+            span = {"start": offset + p.start, "end": offset + p.end, "text": p.text}
+            if hit is None or passage is None:
+                new_parts.append(span)
+                continue
+            per_doc[passage.document_id].add(total)
+            claim_entry = per_claim.setdefault(passage.claim_id, {"spans": [], "score": 0.0})
+            claim_entry["spans"].append({**span, "score": round(hit.score, 4)})
+            claim_entry["score"] = max(claim_entry["score"], hit.score)
+        offset += len(doc.text) + 2
+    return {
+        "already_indexed": [_doc(session, d, 1.0) for d in already],
+        "republishes": _copied_documents(session, per_doc, total),
+        "claims": [
+            {"claim": claim_json(session.get(Claim, cid), base_url), "score": round(e["score"], 4),  # type: ignore[arg-type]
+             "spans": e["spans"], "provenance": claim_provenance(session=session, claim_id=cid)}
+            for cid, e in per_claim.items() if session.get(Claim, cid) is not None
+        ],
+        "new_parts": new_parts,
+        "passages_checked": total,
+        "text": "\n\n".join(d.text for d in docs),
+    }
+
+
+def _best_hit(session: Session, index: Any, text: str, threshold: float) -> tuple[Any, Passage | None]:
+    for hit in index.search(text, limit=5, threshold=threshold):
+        passage = session.get(Passage, hit.passage_id)
+        if passage is not None and passage.claim_id is not None:
+            return hit, passage
+    return None, None
+
+
+def _doc(session: Session, doc: Document, coverage: float) -> dict[str, Any]:
+    outlet = session.get(Outlet, doc.outlet_id) if doc.outlet_id else None
+    return {**document_json(doc, outlet), "coverage": round(coverage, 4)}
+
+
+def _copied_documents(session: Session, per_doc: dict[int, set[int]], total: int) -> list[dict[str, Any]]:
+    out = []
+    for doc_id, matched in per_doc.items():
+        doc = session.get(Document, doc_id)
+        if doc is None:
+            continue
+        coverage = len(matched) / max(total, 1)
+        entry = _doc(session, doc, coverage)
+        entry["relation"] = "republishes" if coverage >= REPUBLICATION_COVERAGE else "excerpts"
+        entry["first_publication"] = _first_publication_of_document(session, doc_id)
+        out.append(entry)
+    out.sort(key=lambda d: -d["coverage"])
+    return out
+
+
+def _first_publication_of_document(session: Session, doc_id: int) -> dict[str, Any] | None:
+    """The first publication of the document's most widely carried claim."""
+    claim_ids = session.exec(
+        select(Passage.claim_id).where(Passage.document_id == doc_id, Passage.claim_id != None)  # noqa: E711
+        .order_by(Passage.ordinal)
+    ).all()
+    if not claim_ids:
+        return None
+    return claim_provenance(session=session, claim_id=claim_ids[0])["first_publication"]  # type: ignore[arg-type]

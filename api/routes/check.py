@@ -1,0 +1,59 @@
+"""POST /v1/check: is this text (or page) a repost of something known?"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from api import keys
+from api.deps import IndexDep, ReaderDep, SessionDep, SettingsDep, current_key
+from api.errors import BadInput, RejectedInput, TooLarge
+from api.ingest import fetch as fetcher
+from api.ingest.errors import RejectedInput as ExtractRejected
+from api.ingest.pipeline import Ingestor
+from api.ingest.types import RawDocument
+from api.provenance.check import check_text
+from api.schemas import CheckIn
+from db.models import ApiKey
+
+router = APIRouter(prefix="/v1", tags=["moderation"])
+
+
+def _raw_from(body: CheckIn, settings: Any) -> RawDocument:
+    if body.text is not None:
+        if not body.text.strip():
+            raise BadInput("text is empty", field="text")
+        if len(body.text.encode("utf-8")) > settings.max_document_bytes:
+            raise TooLarge(f"text over the {settings.max_document_bytes} byte limit", field="text")
+        return RawDocument(content=body.text, source_format="api", source_name="check",
+                           url=body.url)
+    if not body.url:
+        raise BadInput("give 'text' or a 'url' to check", field="text")
+    final, ctype, page = fetcher.fetch(
+        body.url, timeout_s=settings.fetch_timeout_s, max_bytes=settings.max_document_bytes,
+        max_redirects=settings.fetch_max_redirects, allow_private=settings.allow_private_fetch)
+    fmt = "html" if "html" in ctype or page.lstrip()[:1] == "<" else "txt"
+    return RawDocument(content=page, source_format=fmt, source_name=final, url=final)
+
+
+@router.post("/check", summary="Check a text or URL against the index (repost check)",
+             responses={401: {}, 403: {}, 413: {}, 422: {}})
+def check(
+    body: CheckIn, request: Request, session: SessionDep, index: IndexDep, settings: SettingsDep,
+    _: ReaderDep, key: Annotated[ApiKey | None, Depends(current_key)],
+) -> dict[str, Any]:
+    if body.ingest:
+        keys.require_scope(key, "ingest")
+    raw = _raw_from(body, settings)
+    try:
+        report = check_text(session=session, index=index, raw=raw,
+                            threshold=settings.match_threshold,
+                            base_url=str(request.base_url).rstrip("/"))
+    except ExtractRejected as exc:
+        raise RejectedInput(str(getattr(exc, "reason", exc)), field="text") from exc
+    if body.ingest:
+        ingestor = Ingestor(request.app.state.engine, settings=settings, index=index,
+                            key_id=key.id if key else None, actor=key.name if key else "api")
+        report["ingested"] = [o.as_dict() for o in ingestor.ingest_raw(raw)]
+    return report

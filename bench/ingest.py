@@ -1,0 +1,96 @@
+"""Ingestion throughput: documents/s and passages/s with reuse linking on, by corpus size.
+
+    .venv/bin/python bench/ingest.py --docs 1000 10000 100000 --backends sqlite postgresql
+
+Each size starts from an empty database (a SQLite file under bench/.cache/, or a fresh
+PostgreSQL schema), ingests generated articles (bench/corpus.py: 20 % republications, half of
+them edited) through the same Ingestor the CLI and the API use, and reports throughput and
+the growth exponent of total time between consecutive sizes (1.0 = linear).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, text
+
+from api.ingest.pipeline import Ingestor
+from api.ingest.types import RawDocument
+from api.settings import Settings
+from bench.corpus import articles
+from db.engine import get_engine
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+PG_URL = os.environ.get("CLAIMSCOPE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def fresh_url(backend: str) -> tuple[str, object]:
+    if backend == "sqlite":
+        CACHE.mkdir(exist_ok=True)
+        path = CACHE / f"ingest-{uuid.uuid4().hex[:8]}.sqlite"
+        return f"sqlite:///{path}", lambda: [p.unlink(missing_ok=True) for p in
+                                              CACHE.glob(path.name + "*")]
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+    return f"{PG_URL}?options=-csearch_path%3D{schema}", drop
+
+
+def run_one(backend: str, n_docs: int) -> dict[str, float]:
+    url, cleanup = fresh_url(backend)
+    try:
+        engine = get_engine(url)
+        ingestor = Ingestor(engine, settings=Settings(database_url=url))
+        ingestor.live_index()  # index load time is not ingestion time
+        started = time.perf_counter()
+        passages = docs = 0
+        for i, body in enumerate(articles(n_docs)):
+            for outcome in ingestor.ingest_raw(RawDocument(content=body, source_format="md",
+                                                           source_name=f"gen-{i}")):
+                docs += outcome.status == "added"
+                passages += outcome.passages
+        elapsed = time.perf_counter() - started
+        engine.dispose()
+    finally:
+        cleanup()  # type: ignore[operator]
+    return {"docs": docs, "passages": passages, "seconds": elapsed,
+            "docs_per_s": docs / elapsed, "passages_per_s": passages / elapsed}
+
+
+def exponent(a: dict[str, float], b: dict[str, float]) -> float:
+    return math.log(b["seconds"] / a["seconds"]) / math.log(b["passages"] / a["passages"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--docs", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    print("| backend | documents | passages | seconds | documents/s | passages/s | growth exponent |")
+    print("|---|---|---|---|---|---|---|")
+    for backend in args.backends:
+        previous = None
+        for n in args.docs:
+            r = run_one(backend, n)
+            growth = f"{exponent(previous, r):.2f}" if previous else "—"
+            print(f"| {backend} | {r['docs']:.0f} | {r['passages']:.0f} | {r['seconds']:.1f} | "
+                  f"{r['docs_per_s']:.0f} | {r['passages_per_s']:.0f} | {growth} |", flush=True)
+            previous = r
+
+
+if __name__ == "__main__":
+    main()
