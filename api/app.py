@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,6 +20,7 @@ from api.settings import Settings, get_settings
 from db.engine import get_engine
 
 log = logging.getLogger("claimscope")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 # Browser extensions call the API from their own origins; nothing broader is allowed by default.
 EXTENSION_ORIGINS = r"^(chrome-extension|moz-extension|safari-web-extension)://[A-Za-z0-9._-]+$"
 
@@ -104,8 +106,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
 
-    from api.routes import check, claims, documents, health, match, outlets
+    from fastapi.staticfiles import StaticFiles
 
-    for module in (health, documents, match, claims, outlets, check):
+    from api.routes import check, claims, documents, health, match, outlets, pages
+
+    for module in (health, documents, match, claims, outlets, check, pages):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app

@@ -1,0 +1,87 @@
+"""Server-rendered pages for people: a claim, search, and the moderators' check form.
+
+Plain HTML and CSS (no JavaScript needed); the extension's "open in ClaimScope" links here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from api.deps import IndexDep, SessionDep, SettingsDep
+from api.errors import ClaimScopeError
+from api.ingest.errors import RejectedInput
+from api.provenance.answer import match_text
+from api.provenance.check import check_text
+from api.provenance.claims_view import claim_detail
+from api.routes.check import _raw_from
+from api.schemas import CheckIn
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+router = APIRouter(include_in_schema=False)
+
+
+def word_diff(base: str, other: str) -> list[tuple[str, str]]:
+    """What an edited copy changed, word by word: [("same"|"ins"|"del", text), ...]."""
+    a, b = base.split(), other.split()
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("same", " ".join(b[j1:j2]) + " "))
+            continue
+        if i2 > i1:
+            out.append(("del", " ".join(a[i1:i2]) + " "))
+        if j2 > j1:
+            out.append(("ins", " ".join(b[j1:j2]) + " "))
+    return out
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim_page(claim_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+    try:
+        detail = claim_detail(session=session, claim_id=claim_id)
+    except ClaimScopeError as exc:
+        return TEMPLATES.TemplateResponse(request, "search.html", {"q": "", "matches": []},
+                                          status_code=exc.status)
+    canonical = detail["claim"]["text"]
+    appearances = [{**a, "diff": word_diff(canonical, a["text"])} for a in detail["appearances"]]
+    return TEMPLATES.TemplateResponse(request, "claim.html",
+                                      {"detail": detail, "appearances": appearances})
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, session: SessionDep, index: IndexDep, settings: SettingsDep,
+                q: str = "") -> HTMLResponse:
+    matches: list[dict[str, Any]] = []
+    if q.strip():
+        matches = match_text(session=session, index=index, text=q[: settings.max_match_chars],
+                             limit=10, threshold=settings.match_threshold)["matches"]
+    return TEMPLATES.TemplateResponse(request, "search.html", {"q": q, "matches": matches})
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_form(request: Request) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, "check.html", {"text": "", "url": "", "report": None})
+
+
+@router.post("/check", response_class=HTMLResponse)
+def check_page(
+    request: Request, session: SessionDep, index: IndexDep, settings: SettingsDep,
+    text: Annotated[str, Form()] = "", url: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    context: dict[str, Any] = {"text": text, "url": url, "report": None, "error": None}
+    status = 200
+    try:
+        raw = _raw_from(CheckIn(text=text or None, url=url or None), settings)
+        context["report"] = check_text(session=session, index=index, raw=raw,
+                                       threshold=settings.match_threshold)
+    except ClaimScopeError as exc:
+        context["error"], status = exc.message, exc.status
+    except RejectedInput as exc:
+        context["error"], status = exc.reason, 422
+    return TEMPLATES.TemplateResponse(request, "check.html", context, status_code=status)
