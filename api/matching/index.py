@@ -1,0 +1,283 @@
+"""Stage 1 of matching: an in-memory candidate index of hashed word shingles.
+
+Every passage contributes one feature per word (unigram) and one per pair of adjacent
+words (bigram), hashed to 64 bits. Postings live in *segments*: immutable numpy arrays
+``keys`` (sorted feature hashes) and ``slots`` (passage slot per posting), looked up with
+``searchsorted``. New passages become a new small segment; segments are merged in a
+log-structured way (a new segment is merged into the previous one while it is at least
+half its size), so adding n passages costs O(n log n) and a lookup touches O(log n)
+segments. Removed passages are masked by the caller's ``alive`` array and dropped from
+postings at the next merge; ``compact`` rewrites everything in one segment.
+
+A query keeps only its ``RAREST_FEATURES`` rarest features present in the index (rare
+shingles carry the identity of a passage; typos and cut words only remove a few of them),
+each passage gets an IDF-weighted vote per shared feature, and the ``k`` best-voted slots
+are the candidates. No query scans the corpus.
+
+``CandidateSource`` is the protocol the engine needs, so another stage (embeddings) can
+be plugged in beside or instead of this one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Protocol
+
+import numpy as np
+
+from api.matching.normalize import tokens
+
+# How many of a query's rarest features vote. More features = more robust to noise (each
+# typo kills up to three features) but more postings to gather; 16 keeps p99 low at 1M.
+RAREST_FEATURES = 16
+# Stop adding (ever more common) features once this many postings have been gathered;
+# the rarest feature is always used.
+POSTINGS_BUDGET = 30_000
+# Merge a new segment into its predecessor while it is at least this share of its size.
+MERGE_RATIO = 0.5
+
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_UNI_SALT = np.uint64(0x9E3779B97F4A7C15)
+_BI_MULT = np.uint64(0xD6E8FEB86659FD93)
+
+
+class CandidateSource(Protocol):
+    """What the engine asks of a candidate generator."""
+
+    def add(
+        self, slots: np.ndarray, norms: Sequence[str], alive: np.ndarray | None = None
+    ) -> None: ...
+
+    def candidates(self, norm: str, k: int, alive: np.ndarray) -> list[tuple[int, float]]: ...
+
+    def compact(self, alive: np.ndarray) -> None: ...
+
+    def memory_bytes(self) -> int: ...
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finalizer: spreads token hashes over all 64 bits."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _MIX1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _MIX2
+    return x ^ (x >> np.uint64(31))
+
+
+def token_hashes(toks: Sequence[str]) -> np.ndarray:
+    """Per-process hashes of tokens (Python's str hash; the index lives in one process)."""
+    return np.fromiter(map(hash, toks), dtype=np.int64, count=len(toks)).view(np.uint64)
+
+
+def feature_keys(hashes: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unigram and bigram feature keys of a flat token-hash array; ``owners`` marks which
+    passage each token belongs to (bigrams never cross passages)."""
+    uni = _mix(hashes ^ _UNI_SALT)
+    same = owners[:-1] == owners[1:]
+    bi = _mix(hashes[:-1] * _BI_MULT + hashes[1:])[same]
+    return np.concatenate([uni, bi]), np.concatenate([owners, owners[:-1][same]])
+
+
+def query_keys(norm: str) -> np.ndarray:
+    """Distinct feature keys of one normalized text."""
+    toks = tokens(norm)
+    if not toks:
+        return np.empty(0, dtype=np.uint64)
+    keys, _ = feature_keys(token_hashes(toks), np.zeros(len(toks), dtype=np.int32))
+    return np.unique(keys)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    keys: np.ndarray  # uint64, sorted
+    slots: np.ndarray  # int32, sorted by (key, slot)
+
+    @staticmethod
+    def build(keys: np.ndarray, slots: np.ndarray) -> Segment:
+        order = np.argsort(keys, kind="stable")  # slots arrive ascending: stays sorted
+        keys, slots = keys[order], slots[order]
+        if len(keys) > 1:  # a word twice in a passage votes once
+            dup = (keys[1:] == keys[:-1]) & (slots[1:] == slots[:-1])
+            if dup.any():
+                keep = np.concatenate([[True], ~dup])
+                keys, slots = keys[keep], slots[keep]
+        return Segment(keys, slots)
+
+    @staticmethod
+    def merge(old: Segment, new: Segment, alive: np.ndarray | None) -> Segment:
+        keys = np.concatenate([old.keys, new.keys])
+        slots = np.concatenate([old.slots, new.slots])
+        if alive is not None:
+            live = alive[slots]
+            if not live.all():
+                keys, slots = keys[live], slots[live]
+        # stable: for one key, old (smaller) slots stay before new ones
+        order = np.argsort(keys, kind="stable")
+        return Segment(keys[order], slots[order])
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+class ShingleIndex:
+    """Hashed word 1- and 2-shingles with IDF-weighted voting (see module docstring)."""
+
+    def __init__(self) -> None:
+        self._segments: list[Segment] = []
+        self._postings = 0
+
+    def add(
+        self, slots: np.ndarray, norms: Sequence[str], alive: np.ndarray | None = None
+    ) -> None:
+        """Index passages ``norms`` under ``slots`` (ascending, newer than any indexed);
+        ``alive`` (indexed by slot) lets merges drop postings of removed passages."""
+        toks = [tokens(n) for n in norms]
+        lens = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
+        total = int(lens.sum())
+        if total == 0:
+            return
+        hashes = np.fromiter(
+            map(hash, chain.from_iterable(toks)), dtype=np.int64, count=total
+        ).view(np.uint64)
+        owners = np.repeat(np.asarray(slots, dtype=np.int32), lens)
+        keys, owner_keys = feature_keys(hashes, owners)
+        self._push(Segment.build(keys, owner_keys), alive)
+
+    def _push(self, segment: Segment, alive: np.ndarray | None) -> None:
+        segs = self._segments
+        segs.append(segment)
+        while len(segs) > 1 and len(segs[-1]) >= MERGE_RATIO * len(segs[-2]):
+            new = segs.pop()
+            old = segs.pop()
+            segs.append(Segment.merge(old, new, alive))
+        self._postings = sum(len(s) for s in segs)
+
+    def compact(self, alive: np.ndarray) -> None:
+        """Rewrite all segments as one, dropping postings of removed passages."""
+        if not self._segments:
+            return
+        merged = self._segments[0]
+        for seg in self._segments[1:]:
+            merged = Segment.merge(merged, seg, alive)
+        live = alive[merged.slots]
+        self._segments = [Segment(merged.keys[live], merged.slots[live])]
+        self._postings = len(self._segments[0])
+
+    def memory_bytes(self) -> int:
+        return sum(s.keys.nbytes + s.slots.nbytes for s in self._segments)
+
+    def document_frequency(self, keys: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+        """Postings count per key, and per segment the (left, right) bounds."""
+        df = np.zeros(len(keys), dtype=np.int64)
+        bounds = []
+        for seg in self._segments:
+            left = np.searchsorted(seg.keys, keys, side="left")
+            right = np.searchsorted(seg.keys, keys, side="right")
+            df += right - left
+            bounds.append((seg, left, right))
+        return df, bounds
+
+    def candidates(self, norm: str, k: int, alive: np.ndarray) -> list[tuple[int, float]]:
+        """The ``k`` best-voted live slots for a normalized text, with their vote weight
+        (sum of the IDF of the shared rare features), best first."""
+        keys = query_keys(norm)
+        if len(keys) == 0 or not self._segments:
+            return []
+        df, bounds = self.document_frequency(keys)
+        chosen = self._choose_features(df)
+        if len(chosen) == 0:
+            return []
+        n_total = max(self._postings, 1)
+        parts, weights = [], []
+        for i in chosen:
+            idf = float(np.log1p(n_total / df[i]))
+            for seg, left, right in bounds:
+                if right[i] > left[i]:
+                    parts.append(seg.slots[left[i] : right[i]])
+                    weights.append(np.full(right[i] - left[i], idf, dtype=np.float32))
+        return _top_votes(np.concatenate(parts), np.concatenate(weights), k, alive)
+
+    @staticmethod
+    def _choose_features(df: np.ndarray) -> np.ndarray:
+        present = np.flatnonzero(df > 0)
+        if len(present) == 0:
+            return present
+        rarest = present[np.argsort(df[present], kind="stable")][:RAREST_FEATURES]
+        within = np.cumsum(df[rarest]) <= POSTINGS_BUDGET
+        within[0] = True
+        return rarest[within]
+
+
+def _top_votes(
+    slots: np.ndarray, weights: np.ndarray, k: int, alive: np.ndarray
+) -> list[tuple[int, float]]:
+    live = alive[slots]
+    if not live.all():
+        slots, weights = slots[live], weights[live]
+    if len(slots) == 0:
+        return []
+    uniq, inverse = np.unique(slots, return_inverse=True)
+    votes = np.bincount(inverse, weights=weights)
+    top = np.argpartition(-votes, k - 1)[:k] if len(uniq) > k else np.arange(len(uniq))
+    top = top[np.argsort(-votes[top], kind="stable")]
+    return [(int(uniq[i]), float(votes[i])) for i in top]
+
+
+def _expand_ranges(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All positions of the ranges ``[left[i], right[i])`` and, per position, its ``i``."""
+    lens = right - left
+    total = int(lens.sum())
+    which = np.repeat(np.arange(len(lens)), lens)
+    offsets = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens)
+    return left[which] + offsets, which
+
+
+def batch_top_candidates(
+    index: ShingleIndex, norms: Sequence[str], alive: np.ndarray, *,
+    features: int = 6, max_df: int = 2_000, per_text: int = 2,
+) -> list[list[int]]:
+    """Vectorized candidate search for many texts at once (near-duplicate detection):
+    per text, the ``per_text`` live slots sharing the most of its ``features`` rarest
+    features (features more common than ``max_df`` never vote)."""
+    result: list[list[int]] = [[] for _ in norms]
+    toks = [tokens(n) for n in norms]
+    lens = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
+    total = int(lens.sum())
+    if total == 0 or not index._segments:
+        return result
+    hashes = np.fromiter(map(hash, chain.from_iterable(toks)), np.int64, count=total)
+    owners = np.repeat(np.arange(len(norms), dtype=np.int32), lens)
+    keys, owners = feature_keys(hashes.view(np.uint64), owners)
+    df, bounds = index.document_frequency(keys)
+    usable = (df > 0) & (df <= max_df)
+    keys, owners, df = keys[usable], owners[usable], df[usable]
+    bounds = [(seg, left[usable], right[usable]) for seg, left, right in bounds]
+    order = np.lexsort((df, owners))  # by text, then rarest first
+    group_start = np.searchsorted(owners[order], owners[order], side="left")
+    chosen = order[np.arange(len(order)) - group_start < features]
+    slot_parts, owner_parts, weight_parts = [], [], []
+    idf = np.log1p(max(index._postings, 1) / df)
+    for seg, left, right in bounds:
+        pos, which = _expand_ranges(left[chosen], right[chosen])
+        slot_parts.append(seg.slots[pos])
+        owner_parts.append(owners[chosen][which])
+        weight_parts.append(idf[chosen][which])
+    slots = np.concatenate(slot_parts).astype(np.int64)
+    owner_of = np.concatenate(owner_parts).astype(np.int64)
+    weights = np.concatenate(weight_parts)
+    live = alive[slots]
+    slots, owner_of, weights = slots[live], owner_of[live], weights[live]
+    if len(slots) == 0:
+        return result
+    pair = owner_of * (int(slots.max()) + 1) + slots
+    uniq, inverse = np.unique(pair, return_inverse=True)
+    votes = np.bincount(inverse, weights=weights)
+    u_owner, u_slot = uniq // (int(slots.max()) + 1), uniq % (int(slots.max()) + 1)
+    order = np.lexsort((-votes, u_owner))
+    rank = np.arange(len(order)) - np.searchsorted(u_owner[order], u_owner[order], side="left")
+    for i in order[rank < per_text]:
+        result[int(u_owner[i])].append(int(u_slot[i]))
+    return result

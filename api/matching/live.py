@@ -1,0 +1,160 @@
+"""``LiveIndex``: a ``MatchEngine`` built from the database and kept in step with it.
+
+``load()`` reads every indexed passage (kinds ``INDEXED_KINDS``) with one streamed plain
+select. Ingestion (any process) writes an ``IndexEvent(op, document_id)`` after it has
+inserted or deleted a document's passages; ``refresh()`` reads the events it has not
+seen and re-reads those documents' passages (the database is the truth: a document whose
+passages are gone is simply dropped, so "add" and "remove" are handled alike and
+replaying an event is harmless).
+
+Ids of concurrent transactions may commit out of order (an event with a lower id can
+appear after a higher one was read), so the cheap change check looks at
+``max(id), count(*)`` over the last ``REPLAY_WINDOW`` ids — one primary-key range scan —
+and events already applied in that window are remembered and skipped.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+
+from api.matching.engine import MatchEngine, Row
+from api.matching.types import PassageHit
+from db.models import IndexEvent, Passage
+
+INDEXED_KINDS = ("body", "quote", "heading")
+LOAD_BATCH = 50_000  # rows per fetch and per add_many while loading
+REPLAY_WINDOW = 1_000  # event ids re-checked for late commits
+_DOCS_PER_QUERY = 500  # IN (...) list size when re-reading documents
+
+_P = Passage.__table__  # type: ignore[attr-defined]
+_E = IndexEvent.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadStats:
+    passages: int
+    seconds: float
+    last_event_id: int
+
+
+class LiveIndex:
+    """A ``MatchEngine`` over a database (see module docstring); thread-safe."""
+
+    def __init__(
+        self, db: Engine, *, engine: MatchEngine | None = None, sync_interval_ms: int = 1000,
+        kinds: tuple[str, ...] = INDEXED_KINDS,
+    ) -> None:
+        self.db = db
+        self.engine = engine or MatchEngine()
+        self.sync_interval_ms = sync_interval_ms
+        self.kinds = kinds
+        self._last_id = 0  # events up to here (minus late ones in the window) are applied
+        self._seen: set[int] = set()  # applied ids inside the replay window
+        self._window_state: tuple[int | None, int] = (None, 0)
+        self._last_sync = 0.0
+        self._refresh_lock = threading.Lock()
+
+    # -- loading ---------------------------------------------------------------------
+    def load(self) -> LoadStats:
+        """(Re)build the engine from every indexed passage."""
+        started = time.perf_counter()
+        with self._refresh_lock:
+            with self.db.connect() as conn:
+                # watermark first: events during the load are replayed (harmless)
+                last = conn.execute(select(func.max(_E.c.id))).scalar() or 0
+                window = conn.execute(
+                    select(_E.c.id).where(_E.c.id > max(last - REPLAY_WINDOW, 0), _E.c.id <= last)
+                ).scalars().all()
+            engine = MatchEngine(threshold=self.engine.threshold)
+            count = 0
+            for batch in self._stream(select(_P.c.id, _P.c.text, _P.c.document_id,
+                                             _P.c.ordinal).where(_P.c.kind.in_(self.kinds))):
+                count += engine.add_many(batch)
+            self.engine = engine
+            self._last_id, self._seen = last, set(window)
+            self._window_state = (None, 0)
+            self._last_sync = time.monotonic()
+        return LoadStats(count, time.perf_counter() - started, last)
+
+    def _stream(self, query) -> Iterator[list[Row]]:  # type: ignore[no-untyped-def]
+        with self.db.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=LOAD_BATCH).execute(
+                query.order_by(_P.c.id)
+            )
+            for part in result.partitions(LOAD_BATCH):
+                yield [(int(r[0]), r[1], int(r[2]), int(r[3])) for r in part]
+
+    # -- keeping in step -------------------------------------------------------------
+    def refresh(self) -> int:
+        """Apply index events not seen yet; returns how many documents were re-read."""
+        if not self._refresh_lock.acquire(blocking=False):
+            return 0  # another thread is refreshing; searching the current state is fine
+        try:
+            self._last_sync = time.monotonic()
+            floor = max(self._last_id - REPLAY_WINDOW, 0)
+            with self.db.connect() as conn:
+                state = tuple(conn.execute(
+                    select(func.max(_E.c.id), func.count()).where(_E.c.id > floor)
+                ).one())
+                if state == self._window_state:
+                    return 0
+                events = conn.execute(
+                    select(_E.c.id, _E.c.document_id).where(_E.c.id > floor).order_by(_E.c.id)
+                ).all()
+            fresh = [(int(i), int(d)) for i, d in events if i not in self._seen]
+            docs = sorted({d for _, d in fresh})
+            rows = self._document_rows(docs)
+            for doc in docs:
+                self.engine.remove_document(doc)
+            self.engine.add_many(rows)
+            self._remember([i for i, _ in fresh], state)
+            return len(docs)
+        finally:
+            self._refresh_lock.release()
+
+    def _remember(self, ids: list[int], state: tuple) -> None:
+        if ids:
+            self._last_id = max(self._last_id, *ids)
+        self._seen.update(ids)
+        floor = max(self._last_id - REPLAY_WINDOW, 0)
+        self._seen = {i for i in self._seen if i > floor}
+        # the state was read with the old floor; if the floor moved, re-read next time
+        self._window_state = state if not ids else (None, 0)
+
+    def _document_rows(self, docs: Iterable[int]) -> list[Row]:
+        docs = list(docs)
+        rows: list[Row] = []
+        for i in range(0, len(docs), _DOCS_PER_QUERY):
+            chunk = docs[i : i + _DOCS_PER_QUERY]
+            query = select(_P.c.id, _P.c.text, _P.c.document_id, _P.c.ordinal).where(
+                _P.c.document_id.in_(chunk), _P.c.kind.in_(self.kinds)
+            )
+            for batch in self._stream(query):
+                rows.extend(batch)
+        return rows
+
+    def maybe_refresh(self) -> None:
+        """Refresh if ``sync_interval_ms`` has passed since the last one (0 = always)."""
+        if (time.monotonic() - self._last_sync) * 1000 >= self.sync_interval_ms:
+            self.refresh()
+
+    # -- search ----------------------------------------------------------------------
+    def search(
+        self, query: str, *, prefix: str | None = None, suffix: str | None = None,
+        limit: int = 5, threshold: float | None = None,
+    ) -> list[PassageHit]:
+        self.maybe_refresh()
+        return self.engine.search(
+            query, prefix=prefix, suffix=suffix, limit=limit, threshold=threshold
+        )
+
+    def near_duplicates(
+        self, texts: list[str], *, min_similarity: float
+    ) -> list[tuple[int, float] | None]:
+        self.maybe_refresh()
+        return self.engine.near_duplicates(texts, min_similarity=min_similarity)

@@ -1,0 +1,156 @@
+"""Stage 2 of matching: rapidfuzz alignment and scoring of candidates.
+
+A highlight (normalized) is cut into *ranges* at sentence ends, so a highlight spanning
+several passages is matched passage by passage. A range is aligned to a candidate with
+``fuzz.partial_ratio_alignment`` (the best window of the longer string for the shorter
+one); an ellipsis inside a range marks omitted text, so each piece between ellipses is
+aligned on its own and the similarities are averaged by length.
+
+Score of one alignment, all factors in 0–1::
+
+    similarity    = partial_ratio / 100 (normalized Indel similarity of the aligned window)
+    length_factor : the share of differing characters, (1 - similarity), is scaled up by
+                    SHORT_REF_CHARS / aligned_chars when the aligned text is shorter than
+                    SHORT_REF_CHARS, since a few edits in a short text are weaker evidence
+                    than in a long one; adjusted = 1 - (1 - similarity) * scale
+    coverage      = aligned characters of the range / characters of the range;
+                    coverage_factor = min(1, coverage / COVERAGE_FULL)
+    score         = adjusted * coverage_factor
+
+So a score means "this share of the highlighted text, over a long-enough stretch, is the
+passage's text" whatever the highlight's length. ``DEFAULT_THRESHOLD`` (0.80) is the score
+below which nothing is returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+DEFAULT_THRESHOLD = 0.80
+# Below this many aligned characters, edits weigh more (a 20-char highlight with one
+# changed word is far weaker evidence than a 200-char one). Higher = fewer false matches
+# on short out-of-index text, lower recall for short noisy highlights.
+SHORT_REF_CHARS = 40
+# A passage explaining at least this share of a range counts as covering it fully; less
+# is penalized linearly (a short passage found inside a long unrelated sentence is not a
+# match). Lower tolerates sentence-splitting differences, higher rejects more fragments.
+COVERAGE_FULL = 0.6
+# Sentence pieces shorter than this join the next one (abbreviations like "U.S." split).
+MIN_RANGE_CHARS = 24
+# Alignments scoring below this similarity are not worth keeping (speeds rapidfuzz up).
+MIN_SIMILARITY = 0.5
+
+_SENTENCE_END_RE = re.compile(r"[.!?]+[\"')\]]*\s+")
+_ELLIPSIS_RE = re.compile(r"\s*\.\.\.+\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Where range ``[q_start, q_end)`` of the normalized query aligns in a passage."""
+
+    similarity: float
+    q_start: int
+    q_end: int
+    p_start: int
+    p_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    score: float
+    similarity: float
+    coverage: float
+    length_factor: float
+
+
+def sentence_ranges(norm: str) -> list[tuple[int, int]]:
+    """Cut a normalized text at sentence ends; short pieces join their neighbour."""
+    cuts = [m.end() for m in _SENTENCE_END_RE.finditer(norm) if m.end() < len(norm)]
+    bounds = [0, *cuts, len(norm)]
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for end in bounds[1:]:
+        if end - start >= MIN_RANGE_CHARS:
+            ranges.append((start, end))
+            start = end
+    if start < len(norm):
+        if ranges:  # a short tail joins the last range
+            ranges[-1] = (ranges[-1][0], len(norm))
+        else:
+            ranges.append((0, len(norm)))
+    return [_strip_range(norm, a, b) for a, b in ranges]
+
+
+def _strip_range(norm: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and norm[end - 1] == " ":
+        end -= 1
+    return start, end
+
+
+def _pieces(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sub-ranges of ``[start, end)`` between ellipses (omitted text)."""
+    pieces, last = [], start
+    for m in _ELLIPSIS_RE.finditer(norm, start, end):
+        if m.start() > last:
+            pieces.append((last, m.start()))
+        last = m.end()
+    if end > last:
+        pieces.append((last, end))
+    long_pieces = [(a, b) for a, b in pieces if b - a >= 3]
+    return long_pieces or [(start, end)]
+
+
+def align(query: str, start: int, end: int, passage: str) -> Alignment | None:
+    """Best alignment of ``query[start:end]`` with ``passage``, or None if too weak."""
+    pieces = _pieces(query, start, end)
+    total, weighted = 0, 0.0
+    q_lo = p_lo = 1 << 60
+    q_hi = p_hi = -1
+    for a, b in pieces:
+        res = fuzz.partial_ratio_alignment(
+            query[a:b], passage, score_cutoff=MIN_SIMILARITY * 100 if len(pieces) == 1 else 0
+        )
+        if res is None:
+            if len(pieces) == 1:
+                return None
+            total += b - a
+            continue
+        total += b - a
+        weighted += res.score / 100 * (b - a)
+        q_lo, q_hi = min(q_lo, a + res.src_start), max(q_hi, a + res.src_end)
+        p_lo, p_hi = min(p_lo, res.dest_start), max(p_hi, res.dest_end)
+    if q_hi < 0 or total == 0:
+        return None
+    if len(pieces) > 1:  # pieces aligned around omitted text: the query span is whole
+        q_lo, q_hi = min(q_lo, pieces[0][0]), max(q_hi, pieces[-1][1])
+    return Alignment(weighted / total, q_lo, q_hi, p_lo, p_hi)
+
+
+def score_alignment(al: Alignment, range_len: int) -> Scored:
+    """Turn an alignment into a 0–1 score (formula in the module docstring)."""
+    aligned = max(al.q_end - al.q_start, 1)
+    scale = max(1.0, SHORT_REF_CHARS / aligned)
+    adjusted = max(0.0, 1.0 - (1.0 - al.similarity) * scale)
+    coverage = min(1.0, aligned / max(range_len, 1))
+    coverage_factor = min(1.0, coverage / COVERAGE_FULL)
+    return Scored(adjusted * coverage_factor, al.similarity, coverage, adjusted)
+
+
+def context_similarity(
+    prefix: str | None, before: str, suffix: str | None, after: str
+) -> float | None:
+    """How well the page text around the highlight agrees with the text around the match
+    (the passage and its neighbours); 0–1, None without prefix and suffix.
+
+    ``prefix``/``suffix`` and ``before``/``after`` are normalized."""
+    parts: list[float] = []
+    if prefix:
+        tail = before[-(len(prefix) + 8) :]
+        parts.append(fuzz.partial_ratio(prefix, tail) / 100 if tail else 0.0)
+    if suffix:
+        head = after[: len(suffix) + 8]
+        parts.append(fuzz.partial_ratio(suffix, head) / 100 if head else 0.0)
+    return sum(parts) / len(parts) if parts else None
