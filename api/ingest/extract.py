@@ -49,6 +49,9 @@ def extract(raw: RawDocument) -> list[ExtractedDocument]:
     A ``jsonl`` RawDocument is one record (one JSON object); use :func:`extract_jsonl` or
     :func:`api.ingest.formats.jsonl_records` for whole files.
     """
+    if formats.is_record(raw):
+        formats.check_text(raw.content)
+        raw = formats.record_to_raw(raw.content.strip(), raw.source_name)
     lines, meta = formats.to_lines(raw)
     texts = [ln.text for ln in lines]
     n_article, section = comments.split_comments(texts)

@@ -49,6 +49,8 @@ HTML_SNIFF_RE = re.compile(
 HTML_LANG_RE = re.compile(r"<html[^>]*\blang=[\"']?([A-Za-z]{2,3})", re.I)
 # Non-printable characters other than ordinary whitespace: binary content gives many.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# Fewer main-text words than this is navigation residue, not an article ("Home").
+MIN_HTML_WORDS = 5
 # A line ending in a comma continues on the next line (hard-wrapped tag lists, bylines).
 CONTINUATION_END = ","
 
@@ -106,7 +108,7 @@ def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
         date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M"},
     )
     text = getattr(doc, "text", None) if doc is not None else None
-    if not text or not text.strip():
+    if not text or len(text.split()) < MIN_HTML_WORDS:
         raise RejectedInput("HTML page has no extractable main text")
     lang = HTML_LANG_RE.search(html[:5000])
     date = getattr(doc, "date", None)
@@ -124,7 +126,8 @@ def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
     return markdown_lines(text), meta
 
 
-def _record_to_lines(content: str) -> tuple[list[Line], PageMeta]:
+def record_to_raw(content: str, source_name: str | None = None) -> RawDocument:
+    """One JSON Lines record to a RawDocument (``txt`` or ``html``) carrying its metadata."""
     try:
         record = json.loads(content)
     except json.JSONDecodeError as exc:
@@ -132,19 +135,18 @@ def _record_to_lines(content: str) -> tuple[list[Line], PageMeta]:
     if not isinstance(record, dict):
         raise RejectedInput("JSON record is not an object")
     text, html = record.get("text"), record.get("html")
-    if isinstance(html, str) and html.strip() and not (isinstance(text, str) and text.strip()):
-        check_text(html, "html")
-        lines, meta = _html_to_lines(html)
-    elif isinstance(text, str):
-        check_text(text, "text")
-        lines, meta = markdown_lines(text), PageMeta()
+    if isinstance(text, str) and text.strip():
+        body, fmt = text, "txt"
+    elif isinstance(html, str) and html.strip():
+        body, fmt = html, "html"
     else:
-        raise RejectedInput("JSON record has neither 'text' nor 'html'")
-    for key in ("url", "title", "outlet", "published_at", "language"):
-        value = record.get(key)
-        if isinstance(value, str) and value.strip():
-            setattr(meta, key, value.strip())
-    return lines, meta
+        raise RejectedInput("JSON record has no non-empty 'text' or 'html'")
+    meta = {
+        key: record[key].strip()
+        for key in ("url", "title", "outlet", "published_at", "language")
+        if isinstance(record.get(key), str) and record[key].strip()
+    }
+    return RawDocument(content=body, source_format=fmt, source_name=source_name, **meta)
 
 
 def jsonl_records(raw: RawDocument) -> list[RawDocument]:
@@ -158,16 +160,21 @@ def jsonl_records(raw: RawDocument) -> list[RawDocument]:
 
 
 def to_lines(raw: RawDocument) -> tuple[list[Line], PageMeta]:
-    """Dispatch on ``raw.source_format``; raise RejectedInput for unusable content."""
+    """Dispatch on ``raw.source_format``; raise RejectedInput for unusable content.
+
+    ``jsonl`` records (and JSON ``api`` bodies) must first go through :func:`record_to_raw`.
+    """
     check_text(raw.content)
     fmt = (raw.source_format or "txt").lower()
-    if fmt == "jsonl":
-        return _record_to_lines(raw.content.strip())
     if fmt in ("html", "htm", "url") or (fmt == "api" and HTML_SNIFF_RE.search(raw.content[:2000])):
         return _html_to_lines(raw.content)
-    if fmt == "api" and raw.content.lstrip().startswith("{"):
-        return _record_to_lines(raw.content.strip())
     lines = markdown_lines(raw.content)
     if not lines:
         raise RejectedInput("input has no text")
     return lines, PageMeta()
+
+
+def is_record(raw: RawDocument) -> bool:
+    """A JSON Lines record (or a JSON API body) rather than text or HTML."""
+    fmt = (raw.source_format or "").lower()
+    return fmt == "jsonl" or (fmt == "api" and raw.content.lstrip().startswith("{"))
