@@ -1,0 +1,104 @@
+/*
+ * Options page: server URL, API key, the selection button on/off, and "Test connection"
+ * (GET {server}/healthz through lib/api.js).
+ *
+ * A server the manifest does not already cover (this computer's loopback addresses) needs
+ * a host permission; it is requested here, straight from the click (browsers only show the
+ * prompt in answer to a user action).
+ */
+(function () {
+  "use strict";
+  const CS = globalThis.ClaimScope;
+  const ext = CS.ext;
+
+  const form = document.getElementById("options");
+  const server = document.getElementById("server");
+  const key = document.getElementById("key");
+  const button = document.getElementById("button");
+  const test = document.getElementById("test");
+  const status = document.getElementById("status");
+
+  function say(text, kind) {
+    status.textContent = text;
+    status.className = `status ${kind || ""}`;
+  }
+
+  /** Ask for the server's host permission. Called first thing in a click handler. */
+  function requestHost(url) {
+    let origins;
+    try {
+      origins = [CS.settings.originPattern(url)];
+    } catch (_err) {
+      return Promise.resolve(false);
+    }
+    return ext.permissions.request({ origins }).catch(() => false);
+  }
+
+  async function load() {
+    const s = await CS.settings.load();
+    server.value = s.serverUrl;
+    key.value = s.apiKey;
+    button.checked = !!s.showButton;
+    try {
+      const commands = await ext.commands.getAll();
+      const cmd = commands.find((c) => c.name === "lookup-selection");
+      document.getElementById("shortcut").textContent = cmd && cmd.shortcut
+        ? `Keyboard shortcut: ${cmd.shortcut} (change it in the browser's extension shortcut settings).`
+        : "No keyboard shortcut is set; you can choose one in the browser's extension shortcut settings.";
+    } catch (_err) {
+      // commands.getAll is missing on some platforms
+    }
+  }
+
+  function readServer() {
+    return CS.settings.normalizeServerUrl(server.value);
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    let url;
+    try {
+      url = readServer();
+    } catch (err) {
+      say(err.message, "bad");
+      server.focus();
+      return;
+    }
+    const granted = await requestHost(url);
+    await CS.settings.save({ serverUrl: url, apiKey: key.value.trim(), showButton: button.checked });
+    server.value = url;
+    say(
+      granted ? "Saved." : "Saved, but the browser did not allow contacting this server: lookups will fail until it is allowed.",
+      granted ? "ok" : "bad",
+    );
+  });
+
+  test.addEventListener("click", async () => {
+    let url;
+    try {
+      url = readServer();
+    } catch (err) {
+      say(err.message, "bad");
+      return;
+    }
+    const granted = await requestHost(url);
+    if (!granted) {
+      say("The browser did not allow contacting this server.", "bad");
+      return;
+    }
+    say("Testing…", "");
+    const result = await CS.api.health({ server: url, apiKey: key.value.trim() });
+    if (result.ok) {
+      const version = result.data && typeof result.data.version === "string" ? ` (version ${result.data.version})` : "";
+      say(`OK: the server at ${url} answered${version}.`, "ok");
+    } else if (result.error.kind === CS.ERROR_KINDS.UNREACHABLE) {
+      say(`Failed: can't reach ${url} (${result.error.message}).`, "bad");
+    } else if (result.error.kind === CS.ERROR_KINDS.INVALID_KEY) {
+      say("Failed: the server refused the API key.", "bad");
+    } else {
+      say(`Failed: the server answered ${result.error.status}: ${result.error.message}`, "bad");
+    }
+  });
+
+  load();
+})();
