@@ -51,7 +51,8 @@ READ_MORE_RE = re.compile(r"^(?:read more|continue reading|en savoir plus|lire l
 # Section/tag lines of a page header: "Région : ...", "Theme: ...", "In-depth Report: ...".
 TAG_LINE_RE = re.compile(
     r"^(?:région|region|thème|theme|themes|thèmes|analyses|in-depth reports?|tags?|topics?|"
-    r"categor(?:y|ies)|catégories?|mots[- ]clés|schlagwörter|rubrique|section|keywords?)\s*:",
+    r"categor(?:y|ies)|catégories?|mots[- ]clés|schlagwörter|schlagworte|themen|thema|ressort|"
+    r"rubrique|rubriken|section|keywords?|etiquetas|temas|tópicos|argomenti)\s*:",
     _I,
 )
 # "Watch ..." video lines: a short pointer to an embedded video, not a sentence of the text.

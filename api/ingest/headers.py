@@ -32,9 +32,8 @@ DATE_LABEL_RE = re.compile(
 )
 # Words that make a "Name, date" line something else than an outlet dateline.
 NOT_OUTLET_WORDS = re.compile(
-    r"^(?:published|posted|updated|edited|modified|publié|mis à jour|le|on|am|since|from|until|"
-    r"source|via|by|par)\b",
-    re.IGNORECASE,
+    r"^(?:[Pp]ublished|[Pp]osted|[Uu]pdated|[Ee]dited|[Mm]odified|[Pp]ubliée?|[Mm]is à jour|"
+    r"le|on|am|since|from|until|[Ss]ource|[Vv]ia|[Bb]y|[Pp]ar)\b"
 )
 _OUTLET_NAME_RE = re.compile(rf"^(?P<name>{_NAME}|[\w.-]+\.[a-z]{{2,6}})\s*,?\s*$")
 # Leftover of an empty template ("in ,"): a short lowercase fragment ending in punctuation.

@@ -33,6 +33,9 @@ HEADING_MAX_WORDS = 20
 QUOTE_SHARE = 0.6
 # Paragraphs: maximal runs of non-newline characters.
 PARAGRAPH_RE = re.compile(r"[^\n]+")
+# A "sentence" that is one short capitalized token with a period is an abbreviation the
+# segmenter did not know ("M.", "Dr.", "Sen."): it belongs to the next sentence.
+ABBREVIATION_RE = re.compile(r"^[A-ZÀ-Þ][a-zà-ÿ]{0,3}\.$")
 # Clause boundaries for cutting over-long sentences, strongest first.
 CLAUSE_BREAKS = ("; ", " – ", " — ", ", ")
 OPENERS = "“«„‘"
@@ -89,7 +92,7 @@ def _merge(para: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             piece = para[start:end]
             open_quote = _quote_depth(piece) > 0
             intro = piece.endswith(":") and nxt_end - nxt_start <= SHORT_QUOTE_CHARS
-            if not (open_quote or intro):
+            if not (open_quote or intro or ABBREVIATION_RE.match(piece)):
                 break
             end = nxt_end
             i += 1

@@ -111,7 +111,10 @@ def test_jsonl_html_record_and_file_of_records() -> None:
         ("**Avis** : *texte* and `code`", "Avis : texte and code"),
         ("around \\$2.3 million", "around $2.3 million"),
         ("![photo](x.jpg) Caption text", " Caption text"),
-        ("[United Kingdom to so-called “moderate rebel” groups](#) like", "United Kingdom to so-called “moderate rebel” groups like"),
+        (
+            "[United Kingdom to so-called “moderate rebel” groups](#) like",
+            "United Kingdom to so-called “moderate rebel” groups like",
+        ),
         ("the opposition [in Syria], but", "the opposition [in Syria], but"),
         ("snake_case_name stays", "snake_case_name stays"),
     ],
