@@ -24,7 +24,7 @@ from api.ingest.sources import SourceItem, iter_paths, read_path
 from api.ingest.split import split_passages
 from api.ingest.types import ExtractedDocument, RawDocument
 from api.matching.normalize import normalize
-from api.provenance.linking import link_document
+from api.provenance.reuse import link_document
 from api.provenance.outlets import resolve_outlet
 from api.settings import Settings
 from db import crud
