@@ -1,0 +1,1 @@
+"""Provenance helpers: official responses reported in a document (``responses.extract_responses``)."""

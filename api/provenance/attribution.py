@@ -1,0 +1,309 @@
+"""Who says each sentence: speech-verb subjects, "According to X", transcript lines, quote
+regions, intros ending in ":" and the paragraph(s) they introduce, pronoun continuations.
+
+``attribute`` returns one ``Said`` per sentence (entity or None) plus the intro blocks, so
+that both claims (what X said) and official statements can be read from the same pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from api.provenance.entities import NAME_RE, Entity, Registry, role_anaphor, strip_stop
+from api.provenance.officials import country_mentions, find_official_mentions
+from api.provenance.textview import DocView, Sentence
+
+VERBS = (
+    r"said|says|say|told|tells|stated|states|added|adds|explained|noted|stressed|"
+    r"emphasi[sz]ed|insisted|replied|responded|answered|clarified|denied|denies|deny|"
+    r"rejected|rejects|dismissed|dismisses|refuted|rebuffed|confirmed|confirms|"
+    r"acknowledged|acknowledges|admitted|admits|conceded|disputed|disputes|questioned|"
+    r"challenged|claimed|claims|alleged|warned|announced|declared|asserted|argued|reasoned|"
+    r"wrote|commented|continued|reported|reports|disclosed|revealed|accused|called\s+on|"
+    r"called|urged|maintained|reiterated|went\s+on\s+to\s+add|talking|speaking"
+)
+WEAK_VERBS = frozenset({"talking", "speaking", "continued"})
+VERB_RE = re.compile(rf"\b(?P<verb>{VERBS})\b")
+_GLUE = re.compile(
+    r"(?:\s|,|\b(?:has|have|had|also|then|later|quickly|swiftly|again|further|repeatedly|"
+    r"previously|recently|publicly|officially|moved|went|on|to|was|is|were|are|still|kept|"
+    r"keeps|been)\b)*$"
+)
+_APPOS = re.compile(r",\s+(?:who|which|a|an|the)\b[^,;]{0,120}(?:,[^,;]{0,80})?,\s*$")
+_PRONOUN = re.compile(r"\b(?:he|she|He|She)\s*$")
+_DESCR = re.compile(r"\b[Tt]he\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z-]+)\s*$")
+_NOT_PERSON = frozenset(["following", "report", "reports", "document", "documents", "article", "study", "paper", "data", "information", "evidence", "video", "footage", "material", "materials", "poll"])
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+(?:\w+ly\s+)?$")
+_ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+(?P<src>[^,:;.]{2,80})")
+TRANSCRIPT_RE = re.compile(r"^\s*(?:(?P<title>MR|MS|MRS|DR)\.?\s+(?P<sur>[A-Z][A-Z’'\-]+)|"
+                           r"(?P<q>QUESTION|Q|REPORTER))\s*:")
+_MR = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+(?P<sur>[A-Z][\w’'\-]+)\s*$")
+CONTINUATION = re.compile(r"\b(?:again|also|later|further)\b", re.I)
+
+
+@dataclass(slots=True)
+class Said:
+    entity: Entity | None = None
+    verb: str | None = None
+    verb_pos: int | None = None  # offset of the verb inside the sentence
+    subject_end: int | None = None
+    how: str | None = None  # verb | according | transcript | quote | intro | paragraph
+    question: bool = False
+    block: int | None = None  # index of the intro sentence whose block this sentence is in
+
+
+@dataclass(slots=True)
+class Attribution:
+    said: list[Said]
+    registry: Registry
+    person_mentions: list[list[tuple[int, Entity]]] = field(default_factory=list)
+    blocks: dict[int, list[int]] = field(default_factory=dict)  # intro -> sentences
+
+
+def _person_mentions(reg: Registry, s: Sentence) -> list[tuple[int, Entity]]:
+    out: list[tuple[int, Entity]] = []
+    for m in find_official_mentions(s.qview):
+        if m.name and (ent := reg.person(m.name)):
+            out.append((m.end, ent))
+    for m in NAME_RE.finditer(s.qview):
+        name = strip_stop(m.group(0))
+        if name and (ent := reg.person(name)) and all(e is not ent or abs(p - m.end()) > 40
+                                                       for p, e in out):
+            out.append((m.end(), ent))
+    return sorted(out, key=lambda t: t[0])
+
+
+def _last_person(att: Attribution, sid: int, pos: int, want: str | None = None) -> Entity | None:
+    """Most recent person mentioned before ``pos`` of sentence ``sid`` (back 6 sentences)."""
+    for j in range(sid, max(-1, sid - 7), -1):
+        for p, ent in reversed(att.person_mentions[j]):
+            if j == sid and p > pos:
+                continue
+            if want is None or (ent.official and ent.role and want in _canon(ent.role)):
+                return ent
+    return None
+
+
+def _canon(role: str) -> str:
+    return role_anaphor(role) or role
+
+
+def _subject_before(att: Attribution, sid: int, prefix: str) -> Entity | None:
+    reg = att.registry
+    cut = _GLUE.search(prefix)
+    ends = [prefix[: cut.start()] if cut else prefix]
+    appos = _APPOS.search(prefix)
+    if appos:
+        ends.append(prefix[: appos.start()])
+    for head in ends:
+        head = head.rstrip()
+        if not head or head.endswith(("”", '"')):
+            continue
+        ent = _resolve_tail(att, sid, head)
+        if ent is not None:
+            return ent
+    return None
+
+
+def _resolve_tail(att: Attribution, sid: int, head: str) -> Entity | None:
+    reg = att.registry
+    for m in find_official_mentions(head):
+        if m.end != len(head):
+            continue
+        if m.name:
+            return reg.person(m.name)
+        if m.role is None and m.organization:
+            return reg.org(m.organization, m.country)
+        want = _canon(m.role or "")
+        return _last_person(att, sid, len(head), want) or (
+            reg.org(m.organization, m.country) if m.organization else None)
+    if (mr := _MR.search(head)) is not None:
+        return reg.person(mr.group("sur"))
+    if _PRONOUN.search(head):
+        return _last_person(att, sid, len(head))
+    for start, end, country in country_mentions(head):
+        if end == len(head) and not re.search(r"\b(?:the|of|in|to|from|by|with)\s*$",
+                                              head[:start]):
+            return reg.org(f"Government of {country}", country, kind="government")
+    if (d := _DESCR.search(head)) is not None:
+        if d.group("noun") in _NOT_PERSON:
+            return None
+        return _descriptive(att, sid, d.group("noun"), len(head))
+    names = list(NAME_RE.finditer(head))
+    if names and names[-1].end() == len(head):
+        name = strip_stop(names[-1].group(0))
+        if name:
+            return reg.person(name) or reg.add_person(name)
+    return None
+
+
+def _descriptive(att: Attribution, sid: int, noun: str, pos: int) -> Entity | None:
+    if noun in {"ministry", "department", "embassy", "statement", "government"}:
+        for j in range(sid - 1, max(-1, sid - 4), -1):
+            ent = att.said[j].entity if j < len(att.said) else None
+            if ent is not None and ent.kind in {"org", "government"}:
+                return ent
+            if ent is not None and ent.organization:
+                return att.registry.org(ent.organization, ent.country)
+        return None
+    role = role_anaphor(noun)
+    if role:
+        return _last_person(att, sid, pos, role)
+    return _last_person(att, sid, pos)
+
+
+def _by_verb(att: Attribution, s: Sentence) -> Said | None:
+    for m in VERB_RE.finditer(s.qview):
+        verb = " ".join(m.group("verb").split())
+        if verb in WEAK_VERBS - {"continued"} and not s.ends_with_intro_colon():
+            continue
+        if not verb.endswith("ing") and _PASSIVE.search(s.qview[: m.start()]):
+            continue
+        ent = _subject_before(att, s.idx, s.qview[: m.start()])
+        if ent is None and re.search(r"[”\"]\s*,?\s*$|,\s*[”\"]\s*$", s.view[: m.start()]):
+            after = s.qview[m.end():]
+            ent = _subject_after(att, s.idx, after)
+        if ent is not None:
+            return Said(ent, verb, m.start(), None, "verb")
+    return None
+
+
+def _subject_after(att: Attribution, sid: int, after: str) -> Entity | None:
+    mentions = find_official_mentions(after)
+    if mentions and not after[: mentions[0].start].strip():
+        m = mentions[0]
+        if m.name:
+            return att.registry.person(m.name)
+        return att.registry.org(m.organization, m.country) if m.organization else None
+    name = NAME_RE.match(after.lstrip())
+    if name and strip_stop(name.group(0)):
+        nm = strip_stop(name.group(0))
+        return att.registry.person(nm) or att.registry.add_person(nm)
+    return None
+
+
+def _direct(att: Attribution, s: Sentence) -> Said:
+    t = TRANSCRIPT_RE.match(s.view)
+    if t:
+        if t.group("q"):
+            return Said(None, None, how="transcript", question=True)
+        return Said(att.registry.person(t.group("sur")), None, how="transcript")
+    said = _by_verb(att, s)
+    if said is not None:
+        return said
+    acc = _ACCORDING.search(s.qview)
+    if acc:
+        src = acc.group("src").strip()
+        ent = att.registry.person(src) if NAME_RE.fullmatch(src) else None
+        if ent is None and "document" not in src and not NAME_RE.fullmatch(src):
+            ent = att.registry.source(src)
+        return Said(ent or att.registry.source(src), "according to", acc.start(), how="according")
+    return Said()
+
+
+def attribute(doc: DocView, registry: Registry) -> Attribution:
+    att = Attribution(said=[], registry=registry)
+    att.person_mentions = [_person_mentions(registry, s) for s in doc.sentences]
+    for s in doc.sentences:
+        att.said.append(_direct(att, s))
+    _spread_transcripts(doc, att)
+    _spread_quotes(doc, att)
+    _spread_intros(doc, att)
+    _spread_lines(doc, att)
+    return att
+
+
+def _spread_transcripts(doc: DocView, att: Attribution) -> None:
+    """Sentences after "MR TONER:" / "QUESTION:" in the same line belong to that speaker."""
+    for s in doc.sentences[1:]:
+        prev = att.said[s.idx - 1]
+        if doc.sentences[s.idx - 1].line == s.line and prev.how == "transcript":
+            att.said[s.idx] = Said(prev.entity, how="transcript", question=prev.question)
+
+
+def _spread_quotes(doc: DocView, att: Attribution) -> None:
+    for a, b in doc.quotes:
+        members = [s.idx for s in doc.sentences if s.start < b and a < s.end]
+        if len(members) < 2:
+            continue
+        ents = {att.said[i].entity.key: att.said[i] for i in members if att.said[i].entity}
+        if len(ents) != 1:
+            continue
+        src = next(iter(ents.values()))
+        for i in members:
+            if att.said[i].entity is None and not att.said[i].question:
+                att.said[i] = Said(src.entity, how="quote", block=src.block)
+
+
+def _is_intro(doc: DocView, s: Sentence) -> bool:
+    if s.ends_with_intro_colon():
+        return True
+    nxt = _next_line(doc, s.line)
+    return s.ends_with_comma() and bool(nxt) and nxt[0].view.lstrip()[:1] in "“\""
+
+
+def _next_line(doc: DocView, line: int) -> list[Sentence]:
+    later = [x for x in doc.sentences if x.line > line]
+    return doc.line_sentences(later[0].line) if later else []
+
+
+def _block_lines(doc: DocView, s: Sentence) -> list[Sentence]:
+    """The paragraph(s) an intro sentence introduces."""
+    first = _next_line(doc, s.line)
+    if not first:
+        return []
+    if TRANSCRIPT_RE.match(first[0].view):
+        out: list[Sentence] = []
+        line = first
+        while line and TRANSCRIPT_RE.match(line[0].view):
+            out.extend(line)
+            line = _next_line(doc, line[0].line)
+        return out
+    out = list(first)
+    open_q = [b for a, b in doc.quotes if first[0].start <= a < first[-1].end and b > first[-1].end]
+    while open_q:
+        line = _next_line(doc, out[-1].line)
+        if not line or line[0].start > open_q[0]:
+            break
+        out.extend(line)
+    return out
+
+
+def _spread_intros(doc: DocView, att: Attribution) -> None:
+    last_official: tuple[int, Entity] | None = None
+    for s in doc.sentences:
+        said = att.said[s.idx]
+        if said.entity is not None and said.entity.official:
+            last_official = (s.line, said.entity)
+        if s.line != doc.sentences[-1].line and not _is_intro(doc, s):
+            continue
+        if s.idx + 1 < len(doc.sentences) and doc.sentences[s.idx + 1].line == s.line:
+            continue  # not the last sentence of its line
+        block = _block_lines(doc, s)
+        if not block:
+            continue
+        speaker = said.entity
+        if speaker is None and last_official and CONTINUATION.search(s.qview) \
+                and s.line - last_official[0] <= 2 and not TRANSCRIPT_RE.match(block[0].view):
+            speaker = last_official[1]
+            att.said[s.idx] = Said(speaker, how="intro")
+        att.blocks[s.idx] = [b.idx for b in block]
+        for b in block:
+            cur = att.said[b.idx]
+            cur.block = s.idx
+            if cur.entity is None and not cur.question and speaker is not None \
+                    and cur.how != "transcript":
+                att.said[b.idx] = Said(speaker, how="intro", block=s.idx)
+        if block and att.said[block[-1].idx].entity and att.said[block[-1].idx].entity.official:
+            last_official = (block[-1].line, att.said[block[-1].idx].entity)
+
+
+def _spread_lines(doc: DocView, att: Attribution) -> None:
+    """A quote sentence without a speaker continues the speaker of the sentence before it."""
+    for s in doc.sentences[1:]:
+        prev = doc.sentences[s.idx - 1]
+        cur = att.said[s.idx]
+        if cur.entity is None and not cur.question and prev.line == s.line \
+                and s.view.lstrip()[:1] in "“\"" and att.said[prev.idx].entity is not None:
+            att.said[s.idx] = Said(att.said[prev.idx].entity, how="paragraph", block=cur.block)

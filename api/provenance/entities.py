@@ -1,0 +1,159 @@
+"""Who is who in one document: persons (officials or not), official bodies, governments.
+
+The registry is filled from role phrases (``State Department spokesman Mark Toner``),
+appositions (``John Kirby or Mark Toner, the spokesman``) and names that are subjects of
+speech verbs (``Al Ezz said``). Later mentions resolve by name suffix (``Toner``, ``MR
+TONER``, ``Mr Kirby``, ``Al Ezz`` ↔ ``Abu Al Ezz``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from api.provenance.officials import (
+    COUNTRIES,
+    NAME,
+    ROLES,
+    OfficialMention,
+    find_official_mentions,
+    role_of,
+)
+
+_CAP_STOP = frozenset(
+    ["The", "A", "An", "And", "But", "In", "On", "At", "As", "So", "Yet", "However", "Then", "Also", "According", "Meanwhile", "Whether", "When", "While", "If", "Since", "After", "Before", "During", "Earlier", "Later", "Thus", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We", "I", "You", "Our", "Their", "His", "Her", "Early", "By", "For", "From", "To", "Of", "With", "Without", "Watch", "Read", "More", "Here", "Mr", "Mrs", "Ms", "Dr", "Question", "Answer", "Yes", "No", "Not", "Now", "Even", "Both", "Neither", "Nor", "Some", "Many"]
+)
+NOT_NAMES = frozenset(
+    {w for names, adjs, mets in COUNTRIES.values() for w in (*names, *adjs, *mets)}
+    | {a + "s" for _, adjs, _ in COUNTRIES.values() for a in adjs}
+    | {"Kremlin", "Pentagon", "Ministry", "Department", "Government", "Saudis"}
+)
+NAME_RE = re.compile(r"(?:(?:Abu|Al|al|Ibn|bin|El|el)[ -])*[A-Z][\w’'\-]*[a-z][\w’'\-]*"
+                     r"(?:\s+(?:(?:Al|al|bin|de|van|von)[ -])?[A-Z][\w’'\-]*[a-z][\w’'\-]*)*")
+APPOS_RE = re.compile(rf"((?:{NAME})(?:\s+(?:or|and)\s+(?:{NAME}))*),\s*$")
+
+
+@dataclass(slots=True)
+class Entity:
+    key: str
+    kind: str  # person | org | government | source
+    name: str | None = None
+    role: str | None = None
+    organization: str | None = None
+    country: str | None = None
+    official: bool = False
+
+    @property
+    def tokens(self) -> list[str]:
+        return (self.name or "").lower().replace("-", " ").split()
+
+
+def name_tokens(text: str) -> list[str]:
+    return text.lower().replace("-", " ").split()
+
+
+_PARTICLES = frozenset({"abu", "al", "ibn", "bin", "el", "umm"})
+_PRONOUNS = frozenset(["i", "we", "you", "they", "he", "she", "it"])
+
+
+def strip_stop(name: str) -> str:
+    """Drop leading sentence words ("But Al Ezz" → "Al Ezz"); "" for non-names."""
+    words = name.split()
+    while words and words[0] in _CAP_STOP:
+        words = words[1:]
+    if not words or re.split(r"[’']", words[0].lower())[0] in _PRONOUNS:
+        return ""
+    if any(w in NOT_NAMES for w in words):
+        return ""
+    return " ".join(words)
+
+
+@dataclass(slots=True)
+class Registry:
+    persons: list[Entity]
+    orgs: dict[str, Entity]
+
+    @classmethod
+    def empty(cls) -> Registry:
+        return cls([], {})
+
+    def person(self, mention: str) -> Entity | None:
+        """The registered person whose name ends with (or is ended by) ``mention``."""
+        toks = name_tokens(mention)
+        if not toks:
+            return None
+        for ent in self.persons:
+            et = ent.tokens
+            if et[-len(toks):] == toks or (len(et) >= 2 and toks[-len(et):] == et):
+                if len(toks) == len(et) + 1 and toks[0] in _PARTICLES:
+                    ent.name = " ".join(mention.split())
+                return ent
+        return None
+
+    def add_person(self, name: str, **info: object) -> Entity:
+        ent = self.person(name)
+        if ent is None:
+            ent = Entity(key=f"person:{name.lower()}", kind="person", name=" ".join(name.split()))
+            self.persons.append(ent)
+        for attr, value in info.items():
+            if value and not getattr(ent, attr):
+                setattr(ent, attr, value)
+        return ent
+
+    def org(self, organization: str, country: str | None, kind: str = "org") -> Entity:
+        ent = self.orgs.get(organization)
+        if ent is None:
+            ent = Entity(key=f"{kind}:{organization}", kind=kind, organization=organization,
+                         country=country, official=True)
+            self.orgs[organization] = ent
+        return ent
+
+    def source(self, text: str) -> Entity:
+        key = " ".join(text.lower().split())
+        return self.orgs.setdefault(f"source:{key}", Entity(key=f"source:{key}", kind="source",
+                                                            name=" ".join(text.split())))
+
+
+def register_roles(reg: Registry, sentences: list[str]) -> None:
+    """Persons named with a role; appositions; missing bodies taken from nearby context."""
+    pending: list[tuple[Entity, int]] = []
+    org_seen: list[tuple[int, str, str | None]] = []
+    for i, text in enumerate(sentences):
+        for m in find_official_mentions(text):
+            if m.organization and (m.role is None or m.name):
+                org_seen.append((i, m.organization, m.country))
+            names = _names_for(text, m)
+            for name in names:
+                ent = reg.add_person(name, role=m.role, organization=m.organization,
+                                     country=m.country)
+                if m.former:
+                    ent.official = False
+                    continue
+                ent.official = True
+                if ent.organization is None:
+                    pending.append((ent, i))
+    counts = Counter(org for _, org, _ in org_seen)
+    for ent, i in pending:
+        near = [(j, o, c) for j, o, c in org_seen if i - 3 <= j <= i]
+        if near:
+            ent.organization, ent.country = near[-1][1], ent.country or near[-1][2]
+        elif counts:
+            ent.organization = counts.most_common(1)[0][0]
+
+
+def _names_for(text: str, m: OfficialMention) -> list[str]:
+    if m.name:
+        return [m.name]
+    if m.role is None:
+        return []
+    appos = APPOS_RE.search(text[: m.start])
+    if not appos:
+        return []
+    return [n for n in re.split(r"\s+(?:or|and)\s+", appos.group(1)) if n]
+
+
+def role_anaphor(noun: str) -> str | None:
+    """Canonical role named by a bare noun ("the minister", "the spokesman"), if any."""
+    canon = role_of(noun)
+    return canon if canon in set(ROLES.values()) else None

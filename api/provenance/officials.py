@@ -1,0 +1,228 @@
+"""Lexicon of officialdom: countries and their metonyms, government bodies, official roles.
+
+``find_official_mentions`` reads phrases such as ``US State Department Deputy Spokesman Mark
+Toner``, ``Russia's ambassador to the United Nations, Vitaly Churkin``, ``A Kremlin
+spokesman``, ``the Russian Foreign Ministry``; ``country_mentions`` reads a country or its
+capital used as a government ("Turkey denied", "Moscow said"). Aliases tie an organization
+to the words a claim about it uses (State Department ↔ US, Washington, American ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# canonical country -> (names, adjectives, metonyms: capitals and seats of government)
+COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "United States": (("United States", "U.S.", "US", "USA", "America"),
+                      ("American", "U.S.", "US"), ("Washington",)),
+    "Russia": (("Russia", "Russian Federation"), ("Russian",), ("Moscow", "Kremlin")),
+    "Turkey": (("Turkey", "Türkiye"), ("Turkish",), ("Ankara",)),
+    "United Kingdom": (("United Kingdom", "Britain", "UK", "U.K."), ("British", "UK", "U.K."),
+                       ("London", "Whitehall", "Downing Street")),
+    "Germany": (("Germany",), ("German",), ("Berlin",)),
+    "France": (("France",), ("French",), ("Paris", "Élysée")),
+    "China": (("China",), ("Chinese",), ("Beijing",)),
+    "Syria": (("Syria",), ("Syrian",), ("Damascus",)),
+    "Iran": (("Iran",), ("Iranian",), ("Tehran",)),
+    "Israel": (("Israel",), ("Israeli",), ()),
+    "Saudi Arabia": (("Saudi Arabia",), ("Saudi",), ("Riyadh",)),
+    "Qatar": (("Qatar",), ("Qatari",), ("Doha",)),
+    "Ukraine": (("Ukraine",), ("Ukrainian",), ("Kyiv", "Kiev")),
+    "Iraq": (("Iraq",), ("Iraqi",), ("Baghdad",)),
+    "Jordan": (("Jordan",), ("Jordanian",), ("Amman",)),
+}
+COUNTRY_SHORT = {"United States": "U.S.", "United Kingdom": "UK"}
+
+# bodies known without a country word: pattern -> (canonical name, country, own names)
+FIXED_ORGS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    (r"State\s+Department|State\s+Dept\.?|Department\s+of\s+State", "State Department",
+     "United States", ("State Department", "State Dept", "Department of State")),
+    (r"Pentagon|Defen[cs]e\s+Department|Department\s+of\s+Defen[cs]e", "Pentagon",
+     "United States", ("Pentagon", "Defense Department", "Department of Defense")),
+    (r"White\s+House", "White House", "United States", ("White House",)),
+    (r"Kremlin", "Kremlin", "Russia", ("Kremlin",)),
+    (r"Foreign\s+Office", "Foreign Office", "United Kingdom", ("Foreign Office",)),
+)
+# bodies named by type, qualified by a country adjective: pattern -> canonical type
+ORG_TYPES: tuple[tuple[str, str], ...] = (
+    (r"foreign\s+ministry|ministry\s+of\s+foreign\s+affairs|foreign\s+affairs\s+ministry",
+     "Foreign Ministry"),
+    (r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e", "Defense Ministry"),
+    (r"interior\s+ministry|ministry\s+of\s+(?:the\s+)?interior", "Interior Ministry"),
+    (r"justice\s+ministry|ministry\s+of\s+justice", "Justice Ministry"),
+    (r"foreign\s+office", "Foreign Office"),
+    (r"embassy", "Embassy"),
+    (r"government|administration|cabinet", "Government"),
+    (r"presidency|presidential\s+administration", "Presidency"),
+)
+# role (case-insensitive) -> canonical role; longest first in the pattern
+ROLES: dict[str, str] = {
+    r"deputy\s+spokes(?:man|woman|person)": "deputy spokesperson",
+    r"spokes(?:man|woman|person)": "spokesperson",
+    r"deputy\s+press\s+secretary": "deputy press secretary",
+    r"press\s+secretary": "press secretary",
+    r"press\s+officer": "press officer",
+    r"deputy\s+foreign\s+minister": "deputy foreign minister",
+    r"foreign\s+minister": "foreign minister",
+    r"defen[cs]e\s+minister": "defense minister",
+    r"interior\s+minister": "interior minister",
+    r"prime\s+minister": "prime minister",
+    r"foreign\s+secretary": "foreign secretary",
+    r"(?:deputy\s+)?secretary\s+of\s+state": "secretary of state",
+    r"minister": "minister",
+    r"ambassador": "ambassador",
+    r"envoy": "envoy",
+    r"president": "president",
+    r"chancellor": "chancellor",
+    r"(?:senior\s+)?official": "official",
+}
+SPOKES_ROLES = frozenset({"spokesperson", "deputy spokesperson", "press secretary",
+                          "deputy press secretary", "press officer"})
+# roles that imply the body: role -> org type
+ROLE_ORG = {"foreign minister": "Foreign Ministry", "deputy foreign minister": "Foreign Ministry",
+            "defense minister": "Defense Ministry", "interior minister": "Interior Ministry",
+            "secretary of state": "State Department", "foreign secretary": "Foreign Office",
+            "president": "Government", "prime minister": "Government",
+            "chancellor": "Government", "ambassador": "Government", "envoy": "Government"}
+
+NAME = r"[A-Z][a-zà-ÿ’'\-]+(?:\s+(?:al-|Al\s|bin\s|de\s|van\s|von\s)?[A-Z][a-zà-ÿ’'\-]+){1,2}"
+
+
+def _alt(words: tuple[str, ...] | list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_NAMES = {w: c for c, (ns, _, _) in COUNTRIES.items() for w in ns}
+_ADJS = {w: c for c, (_, adjs, _) in COUNTRIES.items() for w in adjs}
+_METS = {w: c for c, (_, _, mets) in COUNTRIES.items() for w in mets if w != "Kremlin"}
+_FIXED = "|".join(f"(?:{p})" for p, *_ in FIXED_ORGS)
+_TYPES = "|".join(f"(?:{p})" for p, _ in ORG_TYPES)
+_ROLE = "|".join(f"(?:{p})" for p in ROLES)
+_CTRY = rf"(?:(?P<cpos>{_alt(list(_NAMES))})['’]s\s+|(?P<cadj>{_alt(list(_ADJS) + list(_NAMES))})\s+)"
+_ORG = rf"(?P<org>{_FIXED}|(?i:{_TYPES}))"
+
+ROLE_RE = re.compile(
+    rf"(?P<former>\b(?:former|ex-|retired)\s+)?\b(?:(?:the|a|an|The|A|An)\s+)?{_CTRY}?"
+    rf"(?:{_ORG}\s+)?(?P<role>(?i:{_ROLE}))\b"
+    rf"(?:\s+(?:to|at|in)\s+the\s+(?P<to>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*))?"
+    rf"(?:,?\s+(?P<name>{NAME}))?"
+)
+ORG_RE = re.compile(rf"\b(?:(?:the|The)\s+)?{_CTRY}?{_ORG}\b")
+ANAPHOR_RE = re.compile(r"\b[Tt]he\s+(?P<noun>ministry|department|embassy|statement|government)\b")
+COUNTRY_RE = re.compile(rf"\b(?P<c>{_alt(list(_NAMES) + list(_METS))})(?![\w.])")
+
+
+@dataclass(slots=True)
+class OfficialMention:
+    start: int
+    end: int
+    role: str | None
+    organization: str | None
+    country: str | None
+    name: str | None = None
+    former: bool = False
+
+
+def canonical_org(org_text: str | None, country: str | None, role: str | None) -> tuple[
+        str | None, str | None]:
+    """(organization name, country) for an org phrase and/or a role with a country."""
+    org_type = None
+    if org_text:
+        for pattern, name, fixed_country, _ in FIXED_ORGS:
+            if re.fullmatch(pattern, org_text.strip()):
+                if name == "Foreign Office" and country and country != "United Kingdom":
+                    break
+                country = country or fixed_country
+                org_type = name
+                break
+        else:
+            for pattern, name in ORG_TYPES:
+                if re.fullmatch(pattern, org_text.strip(), re.I):
+                    org_type = name
+                    break
+    if org_type is None and role:
+        org_type = ROLE_ORG.get(role)
+    return org_label(org_type, country), country
+
+
+def org_label(org_type: str | None, country: str | None) -> str | None:
+    if org_type is None:
+        return None if country is None else f"Government of {country}"
+    if org_type in {"Kremlin", "Pentagon", "White House"}:
+        return org_type
+    if org_type == "Government":
+        return f"Government of {country}" if country else None
+    if country is None:
+        return org_type
+    short = COUNTRY_SHORT.get(country) or COUNTRIES[country][1][0]
+    return f"{short} {org_type}"
+
+
+def _country(m: re.Match[str]) -> str | None:
+    word = m.group("cpos") or m.group("cadj")
+    if not word:
+        return None
+    return _NAMES.get(word) or _ADJS.get(word)
+
+
+def is_spokes(role: str | None) -> bool:
+    return role is not None and role_of(role) in SPOKES_ROLES
+
+
+def role_of(raw: str) -> str:
+    for pattern, canon in ROLES.items():
+        if re.fullmatch(pattern, raw.strip(), re.I):
+            return canon
+    return raw.lower()
+
+
+def find_official_mentions(text: str) -> list[OfficialMention]:
+    """Role phrases (with or without a person's name) and bare organization phrases."""
+    out: list[OfficialMention] = []
+    for m in ROLE_RE.finditer(text):
+        role = " ".join(m.group("role").lower().split())
+        country = _country(m)
+        org, country = canonical_org(m.group("org"), country, role_of(role))
+        out.append(OfficialMention(m.start(), m.end(), role, org, country, m.group("name"),
+                                   former=bool(m.group("former"))))
+    taken = [(o.start, o.end) for o in out]
+    for m in ORG_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        org, country = canonical_org(m.group("org"), _country(m), None)
+        if org is None:
+            continue
+        out.append(OfficialMention(m.start(), m.end(), None, org, country))
+    return sorted(out, key=lambda o: o.start)
+
+
+def country_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, country) for country names and capitals standing for governments."""
+    out = []
+    for m in COUNTRY_RE.finditer(text):
+        word = m.group("c")
+        out.append((m.start(), m.end(), _NAMES.get(word) or _METS[word]))
+    return out
+
+
+def org_terms(organization: str | None, country: str | None) -> tuple[list[str], list[str]]:
+    """(own names, country aliases) used to find passages about an organization."""
+    own: list[str] = []
+    for _, name, _, names in FIXED_ORGS:
+        if organization and name in organization:
+            own.extend(names)
+    for pattern, name in ORG_TYPES:
+        if organization and name in organization and name != "Government":
+            own.append(name)
+    aliases: list[str] = []
+    if country in COUNTRIES:
+        names, adjs, mets = COUNTRIES[country]
+        aliases = [*names, *adjs, *[a + "s" for a in adjs if a[-1].islower()], *mets]
+    return own, aliases
+
+
+def terms_regex(terms: list[str]) -> re.Pattern[str] | None:
+    if not terms:
+        return None
+    return re.compile(rf"(?<![\w.])(?:{_alt(terms)})(?![\w])")

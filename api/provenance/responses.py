@@ -1,0 +1,238 @@
+"""Official responses reported in a document (product step 6).
+
+``extract_responses(text, passages, published_at=...)`` finds the reported statements of
+officials — spokespeople, ministers, ministries, embassies, governments, a country or its
+capital acting as a government ("Turkey denied the claim", "Moscow said", "the Kremlin") —
+and returns, for each, who said it (speaker, role, organization), the stance (denies /
+confirms / disputes / comments), the date, the quote, the passages holding it and the
+passages of the same document carrying the claims it answers (see ``linking``).
+Statements of militants, journalists, analysts and commenters are never responses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from api.ingest.types import SplitPassage
+from api.provenance.attribution import TRANSCRIPT_RE, Attribution, attribute
+from api.provenance.dates import find_date, parse_doc_date, refers_to_same_day
+from api.provenance.entities import Entity, Registry, register_roles
+from api.provenance.linking import Linker, Target, find_target
+from api.provenance.officials import is_spokes
+from api.provenance.stance import stance_of
+from api.provenance.textview import DocView, build_view, passages_for
+
+RESPONSE_VERBS = frozenset({"responded", "replied", "answered", "reacted", "commented"})
+
+
+@dataclass(slots=True)
+class ExtractedResponse:
+    speaker: str | None  # "Mark Toner"; None when only an organization speaks ("Turkey")
+    role: str | None  # "spokesman", "deputy spokesman", "foreign minister"
+    organization: str | None  # "U.S. State Department", "Government of Turkey"
+    stance: str  # denies | confirms | disputes | comments
+    date: str | None  # ISO date or "YYYY-MM"; None if unknown
+    quote: str  # the official's words when quoted, else the reported clause
+    passage_ordinals: list[int]  # passages holding the statement
+    answers: list[int]  # passages (same document) carrying the claims it answers
+    evidence: str  # the sentence it was read from
+
+
+@dataclass(slots=True)
+class Statement:
+    entity: Entity
+    sids: list[int]
+    intro: int
+    verb: str | None = None
+    verb_pos: int | None = None
+    quote_sids: list[int] = field(default_factory=list)
+    date: str | None = None
+    target: Target | None = None
+    answers: list[int] | None = None
+
+
+def extract_responses(text: str, passages: list[SplitPassage], *, published_at: str | None,
+                      language: str | None = "en") -> list[ExtractedResponse]:
+    """Reported statements of officials in one document, linked to the claims they answer."""
+    doc = build_view(text, passages, language)
+    if not doc.sentences:
+        return []
+    registry = Registry.empty()
+    register_roles(registry, [s.qview for s in doc.sentences])
+    attribute(doc, registry)  # first pass registers the speakers named anywhere
+    att = attribute(doc, registry)
+    statements = _merge_runs(doc, att, _fold(_statements(doc, att)), published_at)
+    _dates(doc, statements, published_at)
+    _link(doc, att, statements)
+    return [_response(doc, st, passages) for st in statements]
+
+
+def _statements(doc: DocView, att: Attribution) -> list[Statement]:
+    used: set[int] = set()
+    out: list[Statement] = []
+    for intro, block in att.blocks.items():
+        intro_ent = att.said[intro].entity
+        speakers = {att.said[b].entity.key: att.said[b].entity for b in block
+                    if att.said[b].entity is not None and att.said[b].entity.official}
+        for ent in speakers.values():
+            quote = [b for b in block if att.said[b].entity is ent]
+            own_intro = intro_ent is ent
+            sids = ([intro] if own_intro else []) + quote
+            said = att.said[intro]
+            out.append(Statement(ent, sids, intro, said.verb if own_intro else None,
+                                 said.verb_pos if own_intro else None, quote))
+            used.update(sids)
+    for s in doc.sentences:
+        said = att.said[s.idx]
+        if s.idx in used or said.entity is None or not said.entity.official:
+            continue
+        group = _quote_group(doc, att, s.idx, used)
+        intro = next((i for i in group if att.said[i].how == "verb"), group[0])
+        out.append(Statement(said.entity, group, intro, att.said[intro].verb,
+                             att.said[intro].verb_pos))
+        used.update(group)
+    return sorted(out, key=lambda st: st.sids[0])
+
+
+def _quote_group(doc: DocView, att: Attribution, sid: int, used: set[int]) -> list[int]:
+    s = doc.sentences[sid]
+    ent = att.said[sid].entity
+    for a, b in doc.quotes:
+        if a <= s.end and s.start <= b:
+            members = [x.idx for x in doc.sentences if x.start < b and a < x.end
+                       and att.said[x.idx].entity is ent and x.idx not in used]
+            if len(members) > 1 and sid in members:
+                return members
+    return [sid]
+
+
+def _fold(statements: list[Statement]) -> list[Statement]:
+    """Drop an organization-only statement when a named official of that body also speaks
+    in the document: a lead ("The State Department moved quickly to deny ...") summarising
+    the statement reported in full later."""
+    persons = {st.entity.organization for st in statements if st.entity.kind == "person"
+               and st.entity.name}
+    return [st for st in statements
+            if st.entity.kind == "person" or st.entity.organization not in persons]
+
+
+def _merge_runs(doc: DocView, att: Attribution, statements: list[Statement],
+                published_at: str | None) -> list[Statement]:
+    """One response for a run of reported sentences by the same official (an interview
+    retold sentence by sentence), unless a part has its own date, target or stance verb."""
+    ref = parse_doc_date(published_at)
+    out: list[Statement] = []
+    for st in statements:
+        prev = out[-1] if out else None
+        if prev is not None and prev.entity is st.entity and _loose(doc, att, prev, ref) \
+                and _loose(doc, att, st, ref) and _adjacent(doc, att, prev, st):
+            prev.sids = sorted({*prev.sids, *st.sids})
+            continue
+        out.append(st)
+    return out
+
+
+def _loose(doc: DocView, att: Attribution, st: Statement, ref: object) -> bool:
+    intro = doc.sentences[st.intro]
+    return (not st.quote_sids and stance_of(st.verb, "", "", "") == "comments"
+            and find_date(intro.qview, ref) is None  # type: ignore[arg-type]
+            and find_target(att, intro, st.verb_pos) is None)
+
+
+def _adjacent(doc: DocView, att: Attribution, prev: Statement, st: Statement) -> bool:
+    gap = range(prev.sids[-1] + 1, st.sids[0])
+    if any(att.said[i].entity not in (None, st.entity) for i in gap):
+        return False
+    return doc.sentences[st.sids[0]].line - doc.sentences[prev.sids[-1]].line <= 3
+
+
+def _dates(doc: DocView, statements: list[Statement], published_at: str | None) -> None:
+    ref = parse_doc_date(published_at)
+    last: dict[str, str | None] = {}
+    for st in statements:
+        intro = doc.sentences[st.intro]
+        st.date = find_date(intro.qview, ref)
+        before = [x for x in doc.sentences if x.line == intro.line and x.idx <= intro.idx]
+        if st.date is None and any(refers_to_same_day(x.qview) for x in before):
+            for x in reversed(before[:-1]):
+                if (d := find_date(x.qview, ref)) is not None:
+                    st.date = d
+                    break
+            else:
+                st.date = last.get(st.entity.key)
+        last[st.entity.key] = st.date
+
+
+def _link(doc: DocView, att: Attribution, statements: list[Statement]) -> None:
+    linker = Linker(doc, att)
+    for st in statements:
+        intro = doc.sentences[st.intro]
+        st.target = find_target(att, intro, st.verb_pos) if st.intro in st.sids or \
+            st.verb_pos is not None else None
+        excl = linker.excluded(st.entity, st.sids)
+        if st.target is not None and st.target.kind == "claimant" and st.target.claimant:
+            st.answers = linker.claimant(st.entity, st.target.claimant, excl)
+        elif st.target is not None:
+            st.answers = linker.generic(st.entity, st.sids[0], st.target.that, excl)
+    for st in statements:
+        if st.answers is not None:
+            continue
+        donor = _donor(st, statements)
+        if donor is not None:
+            st.answers = [i for i in donor.answers or [] if i not in st.sids]
+        elif _may_fall_back(st):
+            excl = linker.excluded(st.entity, st.sids)
+            st.answers = linker.fallback(st.entity, st.sids[0], excl)
+        else:
+            st.answers = []
+
+
+def _donor(st: Statement, statements: list[Statement]) -> Statement | None:
+    same = [o for o in statements if o is not st and o.entity is st.entity
+            and o.target is not None]
+    before = [o for o in same if o.sids[0] < st.sids[0]]
+    return before[-1] if before else (same[0] if same else None)
+
+
+def _may_fall_back(st: Statement) -> bool:
+    return is_spokes(st.entity.role) or (st.verb or "") in RESPONSE_VERBS or _stance(
+        st, "") != "comments"
+
+
+def _stance(st: Statement, quote: str, doc: DocView | None = None) -> str:
+    if doc is None:
+        return stance_of(st.verb, "", "", quote)
+    intro = doc.sentences[st.intro]
+    prefix = intro.qview[: st.verb_pos] if st.verb_pos is not None else ""
+    return stance_of(st.verb if st.intro in st.sids else None, intro.qview, prefix, quote)
+
+
+def _quote(doc: DocView, st: Statement) -> str:
+    if st.quote_sids:
+        parts = [TRANSCRIPT_RE.sub("", doc.sentences[i].clean) for i in st.quote_sids]
+        return " ".join(p.strip() for p in parts).strip(" “”\"")
+    first, last = doc.sentences[st.sids[0]], doc.sentences[st.sids[-1]]
+    quoted = [q for q in doc.quoted_parts(first.start, last.end) if len(q.split()) >= 4]
+    if quoted:
+        return " … ".join(quoted)
+    clause = " ".join(doc.sentences[i].clean for i in st.sids)
+    return re.split(r",\s+but\s+|;\s+", clause)[0].rstrip(" .")
+
+
+def _response(doc: DocView, st: Statement, passages: list[SplitPassage]) -> ExtractedResponse:
+    quote = _quote(doc, st)
+    own = passages_for(doc, st.sids, passages)
+    answers = [i for i in passages_for(doc, st.answers or [], passages) if i not in own]
+    ent = st.entity
+    return ExtractedResponse(
+        speaker=ent.name if ent.kind == "person" else None,
+        role=ent.role,
+        organization=ent.organization,
+        stance=_stance(st, quote, doc),
+        date=st.date,
+        quote=quote,
+        passage_ordinals=own,
+        answers=answers,
+        evidence=doc.sentences[st.intro].clean,
+    )

@@ -1,0 +1,161 @@
+"""An offset-preserving view of a document: markup masked, lines, sentences, quote regions.
+
+Every analysis in this package works on *sentences* cut here from the document text (one
+sentencex pass per line), never on the caller's passages, so the result does not depend on
+how the splitter grouped an intro and its quote. Sentences are mapped back to passage
+ordinals by character overlap at the end (``passages_for``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sentencex
+
+from api.ingest.types import SplitPassage
+
+SKIP_KINDS = frozenset({"boilerplate", "comment"})
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_MARKUP = re.compile(r"[*_#`>]|\\(?=[$*_\[\]#])|«|»")
+OPEN_QUOTES = "“"
+CLOSE_QUOTES = "”"
+_TRAILING = " \t*_\u00a0"
+
+
+def mask_markup(text: str) -> str:
+    """Replace Markdown link syntax, emphasis and escapes by spaces (same length, same offsets)."""
+
+    def _link(m: re.Match[str]) -> str:
+        return " " + m.group(1) + " " * (len(m.group(0)) - len(m.group(1)) - 1)
+
+    text = _LINK.sub(_link, text)
+    return _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def quote_regions(view: str) -> list[tuple[int, int]]:
+    """Spans of quoted text (curly pairs, or straight quotes paired in order), inner offsets."""
+    regions: list[tuple[int, int]] = []
+    depth_start: int | None = None
+    straight_open: int | None = None
+    for i, ch in enumerate(view):
+        if ch in OPEN_QUOTES:
+            if depth_start is None:
+                depth_start = i + 1
+        elif ch in CLOSE_QUOTES and depth_start is not None:
+            regions.append((depth_start, i))
+            depth_start = None
+        elif ch == '"' and depth_start is None:
+            if straight_open is None:
+                straight_open = i + 1
+            else:
+                regions.append((straight_open, i))
+                straight_open = None
+    if depth_start is not None:
+        regions.append((depth_start, len(view)))
+    return sorted(regions)
+
+
+@dataclass(slots=True)
+class Sentence:
+    idx: int
+    start: int
+    end: int
+    line: int  # index of the (non-empty) line it sits in: the paragraph unit of this package
+    text: str  # the raw slice of the document text
+    view: str  # markup masked
+    qview: str  # markup masked and quoted words blanked (for verb/subject search)
+    heading: bool = False
+    in_quote: bool = False  # starts inside a quote opened in an earlier sentence
+
+    @property
+    def clean(self) -> str:
+        return " ".join(self.view.split())
+
+    def ends_with_intro_colon(self) -> bool:
+        return self.view.rstrip(_TRAILING).endswith(":")
+
+    def ends_with_comma(self) -> bool:
+        return self.view.rstrip(_TRAILING).endswith(",")
+
+
+@dataclass(slots=True)
+class DocView:
+    text: str
+    view: str
+    sentences: list[Sentence] = field(default_factory=list)
+    quotes: list[tuple[int, int]] = field(default_factory=list)
+
+    def line_sentences(self, line: int) -> list[Sentence]:
+        return [s for s in self.sentences if s.line == line]
+
+    def quoted_parts(self, start: int, end: int) -> list[str]:
+        """Quoted text inside [start, end) (clipped), in order."""
+        parts = []
+        for a, b in self.quotes:
+            lo, hi = max(a, start), min(b, end)
+            if lo < hi:
+                part = " ".join(self.view[lo:hi].split()).strip(" ,.")
+                if part:
+                    parts.append(part)
+        return parts
+
+
+def _allowed(passages: list[SplitPassage]) -> list[tuple[int, int, str]]:
+    return [(p.start, p.end, p.kind) for p in passages if p.kind not in SKIP_KINDS]
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int, str]]) -> list[str]:
+    return [kind for a, b, kind in spans if a < end and start < b]
+
+
+def _blank_quotes(view: str, start: int, end: int, quotes: list[tuple[int, int]]) -> str:
+    chars = list(view[start:end])
+    for a, b in quotes:
+        for i in range(max(a, start), min(b, end)):
+            chars[i - start] = " "
+    return "".join(chars)
+
+
+def build_view(text: str, passages: list[SplitPassage], language: str | None) -> DocView:
+    """Cut the parts of ``text`` covered by kept passages into sentences with offsets."""
+    view = mask_markup(text)
+    doc = DocView(text=text, view=view, quotes=quote_regions(view))
+    spans = _allowed(passages)
+    lang = (language or "en").split("-")[0]
+    line_no = -1
+    for m in re.finditer(r"[^\n]+", view):
+        if not m.group(0).strip():
+            continue
+        line_no += 1
+        cursor = m.start()
+        for piece in sentencex.segment(lang, m.group(0)):
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            s = view.index(stripped, cursor)
+            e = s + len(stripped)
+            cursor = e
+            kinds = _overlaps(s, e, spans)
+            if not kinds:
+                continue
+            heading = text[m.start() : m.end()].lstrip().startswith("#") or all(k == "heading" for k in kinds)
+            doc.sentences.append(
+                Sentence(
+                    idx=len(doc.sentences), start=s, end=e, line=line_no, text=text[s:e],
+                    view=view[s:e], qview=_blank_quotes(view, s, e, doc.quotes),
+                    heading=heading, in_quote=any(a < s < b for a, b in doc.quotes),
+                )
+            )
+    return doc
+
+
+def passages_for(doc: DocView, sentence_ids: list[int], passages: list[SplitPassage]) -> list[int]:
+    """Ordinals of kept passages overlapping the given sentences."""
+    out: set[int] = set()
+    for sid in sentence_ids:
+        s = doc.sentences[sid]
+        for i, p in enumerate(passages):
+            if p.kind not in SKIP_KINDS and p.start < s.end and s.start < p.end:
+                out.add(i)
+    return sorted(out)
