@@ -33,11 +33,32 @@ _GLUE = re.compile(
 _APPOS = re.compile(r",\s+(?:who|which|a|an|the)\b[^,;]{0,120}(?:,[^,;]{0,80})?,\s*$")
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\s*$")
 _DESCR = re.compile(r"\b[Tt]he\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z-]+)\s*$")
-_NOT_PERSON = frozenset(["following", "report", "reports", "document", "documents", "article", "study", "paper", "data", "information", "evidence", "video", "footage", "material", "materials", "poll"])
+_NOT_PERSON = frozenset(
+    [
+        "following",
+        "report",
+        "reports",
+        "document",
+        "documents",
+        "article",
+        "study",
+        "paper",
+        "data",
+        "information",
+        "evidence",
+        "video",
+        "footage",
+        "material",
+        "materials",
+        "poll",
+    ]
+)
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+(?:\w+ly\s+)?$")
 _ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+(?P<src>[^,:;.]{2,80})")
-TRANSCRIPT_RE = re.compile(r"^\s*(?:(?P<title>MR|MS|MRS|DR)\.?\s+(?P<sur>[A-Z][A-Z’'\-]+)|"
-                           r"(?P<q>QUESTION|Q|REPORTER))\s*:")
+TRANSCRIPT_RE = re.compile(
+    r"^\s*(?:(?P<title>MR|MS|MRS|DR)\.?\s+(?P<sur>[A-Z][A-Z’'\-]+)|"
+    r"(?P<q>QUESTION|Q|REPORTER))\s*:"
+)
 _MR = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+(?P<sur>[A-Z][\w’'\-]+)\s*$")
 CONTINUATION = re.compile(r"\b(?:again|also|later|further)\b", re.I)
 
@@ -68,8 +89,7 @@ def _person_mentions(reg: Registry, s: Sentence) -> list[tuple[int, Entity]]:
             out.append((m.end, ent))
     for m in NAME_RE.finditer(s.qview):
         name = strip_stop(m.group(0))
-        if name and (ent := reg.person(name)) and all(e is not ent or abs(p - m.end()) > 40
-                                                       for p, e in out):
+        if name and (ent := reg.person(name)) and all(e is not ent or abs(p - m.end()) > 40 for p, e in out):
             out.append((m.end(), ent))
     return sorted(out, key=lambda t: t[0])
 
@@ -90,7 +110,6 @@ def _canon(role: str) -> str:
 
 
 def _subject_before(att: Attribution, sid: int, prefix: str) -> Entity | None:
-    reg = att.registry
     cut = _GLUE.search(prefix)
     ends = [prefix[: cut.start()] if cut else prefix]
     appos = _APPOS.search(prefix)
@@ -117,14 +136,14 @@ def _resolve_tail(att: Attribution, sid: int, head: str) -> Entity | None:
             return reg.org(m.organization, m.country)
         want = _canon(m.role or "")
         return _last_person(att, sid, len(head), want) or (
-            reg.org(m.organization, m.country) if m.organization else None)
+            reg.org(m.organization, m.country) if m.organization else None
+        )
     if (mr := _MR.search(head)) is not None:
         return reg.person(mr.group("sur"))
     if _PRONOUN.search(head):
         return _last_person(att, sid, len(head))
     for start, end, country in country_mentions(head):
-        if end == len(head) and not re.search(r"\b(?:the|of|in|to|from|by|with)\s*$",
-                                              head[:start]):
+        if end == len(head) and not re.search(r"\b(?:the|of|in|to|from|by|with)\s*$", head[:start]):
             return reg.org(f"Government of {country}", country, kind="government")
     if (d := _DESCR.search(head)) is not None:
         if d.group("noun") in _NOT_PERSON:
@@ -162,7 +181,7 @@ def _by_verb(att: Attribution, s: Sentence) -> Said | None:
             continue
         ent = _subject_before(att, s.idx, s.qview[: m.start()])
         if ent is None and re.search(r"[”\"]\s*,?\s*$|,\s*[”\"]\s*$", s.view[: m.start()]):
-            after = s.qview[m.end():]
+            after = s.qview[m.end() :]
             ent = _subject_after(att, s.idx, after)
         if ent is not None:
             return Said(ent, verb, m.start(), None, "verb")
@@ -240,7 +259,7 @@ def _is_intro(doc: DocView, s: Sentence) -> bool:
     if s.ends_with_intro_colon():
         return True
     nxt = _next_line(doc, s.line)
-    return s.ends_with_comma() and bool(nxt) and nxt[0].view.lstrip()[:1] in "“\""
+    return s.ends_with_comma() and bool(nxt) and nxt[0].view.lstrip()[:1] in '“"'
 
 
 def _next_line(doc: DocView, line: int) -> list[Sentence]:
@@ -284,16 +303,20 @@ def _spread_intros(doc: DocView, att: Attribution) -> None:
         if not block:
             continue
         speaker = said.entity
-        if speaker is None and last_official and CONTINUATION.search(s.qview) \
-                and s.line - last_official[0] <= 2 and not TRANSCRIPT_RE.match(block[0].view):
+        if (
+            speaker is None
+            and last_official
+            and CONTINUATION.search(s.qview)
+            and s.line - last_official[0] <= 2
+            and not TRANSCRIPT_RE.match(block[0].view)
+        ):
             speaker = last_official[1]
             att.said[s.idx] = Said(speaker, how="intro")
         att.blocks[s.idx] = [b.idx for b in block]
         for b in block:
             cur = att.said[b.idx]
             cur.block = s.idx
-            if cur.entity is None and not cur.question and speaker is not None \
-                    and cur.how != "transcript":
+            if cur.entity is None and not cur.question and speaker is not None and cur.how != "transcript":
                 att.said[b.idx] = Said(speaker, how="intro", block=s.idx)
         if block and att.said[block[-1].idx].entity and att.said[block[-1].idx].entity.official:
             last_official = (block[-1].line, att.said[block[-1].idx].entity)
@@ -304,6 +327,11 @@ def _spread_lines(doc: DocView, att: Attribution) -> None:
     for s in doc.sentences[1:]:
         prev = doc.sentences[s.idx - 1]
         cur = att.said[s.idx]
-        if cur.entity is None and not cur.question and prev.line == s.line \
-                and s.view.lstrip()[:1] in "“\"" and att.said[prev.idx].entity is not None:
+        if (
+            cur.entity is None
+            and not cur.question
+            and prev.line == s.line
+            and s.view.lstrip()[:1] in '“"'
+            and att.said[prev.idx].entity is not None
+        ):
             att.said[s.idx] = Said(att.said[prev.idx].entity, how="paragraph", block=cur.block)

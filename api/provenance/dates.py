@@ -8,22 +8,52 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _ABBR = {m[:3]: i for m, i in MONTHS.items()}
-WEEKDAYS = {d: i for i, d in enumerate(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|" \
-         r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+WEEKDAYS = {
+    d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+}
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
 MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?")
-DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?")
-IN_MONTH = re.compile(rf"\b(?:in|early|late|since|during|mid-?)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}"
-                      r"(?:\s+(?P<year>\d{4}))?\b")
-WEEKDAY = re.compile(r"\b(?:on|last|this|since|from)?\s*\(?(?P<wd>Monday|Tuesday|Wednesday|"
-                     r"Thursday|Friday|Saturday|Sunday)\)?")
+DAY_MONTH = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?"
+)
+IN_MONTH = re.compile(
+    rf"\b(?:in|early|late|since|during|mid-?)\s+(?:early\s+|late\s+|mid-?)?{_MONTH}"
+    r"(?:\s+(?P<year>\d{4}))?\b"
+)
+WEEKDAY = re.compile(
+    r"\b(?:on|last|this|since|from)?\s*\(?(?P<wd>Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)\)?"
+)
 RELATIVE = re.compile(r"\b(?P<rel>yesterday|today|earlier today|this morning|tonight)\b", re.I)
-SAME_DAY = re.compile(r"\b(?:that|the same|same)\s+(?:day|briefing|press conference|"
-                      r"meeting|session)\b|\bthat day['’]s\b|\blater that day\b", re.I)
+SAME_DAY = re.compile(
+    r"\b(?:that|the same|same)\s+(?:day|briefing|press conference|"
+    r"meeting|session)\b|\bthat day['’]s\b|\blater that day\b",
+    re.I,
+)
 
 
 def parse_doc_date(published_at: str | None) -> date | None:
@@ -65,8 +95,7 @@ def find_date(text: str, ref: date | None) -> str | None:
     for rx in (MONTH_DAY, DAY_MONTH):
         for m in rx.finditer(text):
             year = int(m.group("year")) if m.group("year") else None
-            hits.append((m.start(), _day(year, _month_no(m.group("month")), int(m.group("day")),
-                                         ref)))
+            hits.append((m.start(), _day(year, _month_no(m.group("month")), int(m.group("day")), ref)))
     for m in IN_MONTH.finditer(text):
         if any(abs(pos - m.start()) < 12 for pos, _ in hits):
             continue

@@ -22,15 +22,89 @@ from api.provenance.officials import (
 )
 
 _CAP_STOP = frozenset(
-    ["The", "A", "An", "And", "But", "In", "On", "At", "As", "So", "Yet", "However", "Then", "Also", "According", "Meanwhile", "Whether", "When", "While", "If", "Since", "After", "Before", "During", "Earlier", "Later", "Thus", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We", "I", "You", "Our", "Their", "His", "Her", "Early", "By", "For", "From", "To", "Of", "With", "Without", "Watch", "Read", "More", "Here", "Mr", "Mrs", "Ms", "Dr", "Question", "Answer", "Yes", "No", "Not", "Now", "Even", "Both", "Neither", "Nor", "Some", "Many"]
+    [
+        "The",
+        "A",
+        "An",
+        "And",
+        "But",
+        "In",
+        "On",
+        "At",
+        "As",
+        "So",
+        "Yet",
+        "However",
+        "Then",
+        "Also",
+        "According",
+        "Meanwhile",
+        "Whether",
+        "When",
+        "While",
+        "If",
+        "Since",
+        "After",
+        "Before",
+        "During",
+        "Earlier",
+        "Later",
+        "Thus",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "You",
+        "Our",
+        "Their",
+        "His",
+        "Her",
+        "Early",
+        "By",
+        "For",
+        "From",
+        "To",
+        "Of",
+        "With",
+        "Without",
+        "Watch",
+        "Read",
+        "More",
+        "Here",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Question",
+        "Answer",
+        "Yes",
+        "No",
+        "Not",
+        "Now",
+        "Even",
+        "Both",
+        "Neither",
+        "Nor",
+        "Some",
+        "Many",
+    ]
 )
 NOT_NAMES = frozenset(
     {w for names, adjs, mets in COUNTRIES.values() for w in (*names, *adjs, *mets)}
     | {a + "s" for _, adjs, _ in COUNTRIES.values() for a in adjs}
     | {"Kremlin", "Pentagon", "Ministry", "Department", "Government", "Saudis"}
 )
-NAME_RE = re.compile(r"(?:(?:Abu|Al|al|Ibn|bin|El|el)[ -])*[A-Z][\w’'\-]*[a-z][\w’'\-]*"
-                     r"(?:\s+(?:(?:Al|al|bin|de|van|von)[ -])?[A-Z][\w’'\-]*[a-z][\w’'\-]*)*")
+NAME_RE = re.compile(
+    r"(?:(?:Abu|Al|al|Ibn|bin|El|el)[ -])*[A-Z][\w’'\-]*[a-z][\w’'\-]*"
+    r"(?:\s+(?:(?:Al|al|bin|de|van|von)[ -])?[A-Z][\w’'\-]*[a-z][\w’'\-]*)*"
+)
 APPOS_RE = re.compile(rf"((?:{NAME})(?:\s+(?:or|and)\s+(?:{NAME}))*),\s*$")
 
 
@@ -85,7 +159,7 @@ class Registry:
             return None
         for ent in self.persons:
             et = ent.tokens
-            if et[-len(toks):] == toks or (len(et) >= 2 and toks[-len(et):] == et):
+            if et[-len(toks) :] == toks or (len(et) >= 2 and toks[-len(et) :] == et):
                 if len(toks) == len(et) + 1 and toks[0] in _PARTICLES:
                     ent.name = " ".join(mention.split())
                 return ent
@@ -104,15 +178,21 @@ class Registry:
     def org(self, organization: str, country: str | None, kind: str = "org") -> Entity:
         ent = self.orgs.get(organization)
         if ent is None:
-            ent = Entity(key=f"{kind}:{organization}", kind=kind, organization=organization,
-                         country=country, official=True)
+            ent = Entity(
+                key=f"{kind}:{organization}",
+                kind=kind,
+                organization=organization,
+                country=country,
+                official=True,
+            )
             self.orgs[organization] = ent
         return ent
 
     def source(self, text: str) -> Entity:
         key = " ".join(text.lower().split())
-        return self.orgs.setdefault(f"source:{key}", Entity(key=f"source:{key}", kind="source",
-                                                            name=" ".join(text.split())))
+        return self.orgs.setdefault(
+            f"source:{key}", Entity(key=f"source:{key}", kind="source", name=" ".join(text.split()))
+        )
 
 
 def register_roles(reg: Registry, sentences: list[str]) -> None:
@@ -125,8 +205,7 @@ def register_roles(reg: Registry, sentences: list[str]) -> None:
                 org_seen.append((i, m.organization, m.country))
             names = _names_for(text, m)
             for name in names:
-                ent = reg.add_person(name, role=m.role, organization=m.organization,
-                                     country=m.country)
+                ent = reg.add_person(name, role=m.role, organization=m.organization, country=m.country)
                 if m.former:
                     ent.official = False
                     continue

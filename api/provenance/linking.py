@@ -30,19 +30,144 @@ from api.provenance.textview import DocView, Sentence
 POSSESSIVE = re.compile(
     r"(?P<who>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})['’]s\s+(?:(?:recent|latest|new|"
     r"earlier|previous|latest)\s+)*(?P<noun>allegations?|claims?|accusations?|remarks?|"
-    r"statements?|comments?|assertions?|charges?|words|report|story|interview)\b")
+    r"statements?|comments?|assertions?|charges?|words|report|story|interview)\b"
+)
 GENERIC = re.compile(
     r"\b(?:(?:the|these|those|this|such|that|a|an)\s+)?(?:(?:new|latest|recent|media|press|"
     r"earlier|previous|fresh)\s+)*(?P<noun>claims?|allegations?|accusations?|reports?|"
     r"information|materials?|revelations?|stor(?:y|ies)|article|interview|video|footage|"
-    r"documents?|leaks?|rumou?rs?|charges?)\b(?:\s+that\s+(?P<that>[^.;]+))?")
-DISCLOSURE = frozenset({"disclosed", "revealed", "claimed", "claims", "alleged", "accused",
-                        "according to", "reported", "reports", "told", "said", "stated"})
-TOPIC_SHIFT = re.compile(r"^\W*(?:As (?:for|to|regards)|Regarding|With regard to|Turning to|"
-                         r"On (?:the )?(?:subject|issue|question) of|Meanwhile|In the meantime|"
-                         r"Separately|Elsewhere)\b")
+    r"documents?|leaks?|rumou?rs?|charges?)\b(?:\s+that\s+(?P<that>[^.;]+))?"
+)
+DISCLOSURE = frozenset(
+    {
+        "disclosed",
+        "revealed",
+        "claimed",
+        "claims",
+        "alleged",
+        "accused",
+        "according to",
+        "reported",
+        "reports",
+        "told",
+        "said",
+        "stated",
+    }
+)
+TOPIC_SHIFT = re.compile(
+    r"^\W*(?:As (?:for|to|regards)|Regarding|With regard to|Turning to|"
+    r"On (?:the )?(?:subject|issue|question) of|Meanwhile|In the meantime|"
+    r"Separately|Elsewhere)\b"
+)
 _STOP = frozenset(
-    ["the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "from", "by", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "they", "them", "their", "there", "here", "he", "she", "his", "her", "we", "our", "us", "you", "your", "i", "me", "my", "not", "no", "yes", "so", "if", "than", "then", "also", "just", "only", "very", "more", "most", "some", "any", "all", "such", "have", "has", "had", "do", "does", "did", "will", "would", "can", "could", "should", "may", "might", "must", "said", "says", "say", "added", "told", "stated", "according", "which", "who", "whom", "what", "when", "where", "why", "how", "into", "over", "under", "about", "after", "before", "between", "while", "because", "against", "during", "without", "within"])
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "by",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "they",
+        "them",
+        "their",
+        "there",
+        "here",
+        "he",
+        "she",
+        "his",
+        "her",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "not",
+        "no",
+        "yes",
+        "so",
+        "if",
+        "than",
+        "then",
+        "also",
+        "just",
+        "only",
+        "very",
+        "more",
+        "most",
+        "some",
+        "any",
+        "all",
+        "such",
+        "have",
+        "has",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "said",
+        "says",
+        "say",
+        "added",
+        "told",
+        "stated",
+        "according",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "into",
+        "over",
+        "under",
+        "about",
+        "after",
+        "before",
+        "between",
+        "while",
+        "because",
+        "against",
+        "during",
+        "without",
+        "within",
+    ]
+)
 
 
 @dataclass(slots=True)
@@ -78,7 +203,7 @@ def is_bare_intro(s: Sentence) -> bool:
 
 
 def find_target(att: Attribution, intro: Sentence, verb_pos: int | None) -> Target | None:
-    tail = intro.qview[verb_pos or 0:]
+    tail = intro.qview[verb_pos or 0 :]
     if (m := POSSESSIVE.search(tail)) is not None:
         who = strip_stop(m.group("who"))
         ent = att.registry.person(who) if who else None
@@ -107,9 +232,11 @@ class Linker:
         out = set(own)
         for i, said in enumerate(self.att.said):
             ent = said.entity
-            if said.question or (ent is not None and ent.official and (
-                    ent is speaker or (speaker.organization and
-                                       ent.organization == speaker.organization))):
+            if said.question or (
+                ent is not None
+                and ent.official
+                and (ent is speaker or (speaker.organization and ent.organization == speaker.organization))
+            ):
                 out.add(i)
         return out
 
@@ -118,8 +245,14 @@ class Linker:
         return terms_regex(own), terms_regex(own + aliases)
 
     def claimant(self, speaker: Entity, who: Entity, excl: set[int]) -> list[int]:
-        xs = [s for s in self.doc.sentences if self.att.said[s.idx].entity is who
-              and s.idx not in excl and claim_like(s) and not is_bare_intro(s)]
+        xs = [
+            s
+            for s in self.doc.sentences
+            if self.att.said[s.idx].entity is who
+            and s.idx not in excl
+            and claim_like(s)
+            and not is_bare_intro(s)
+        ]
         _, about = self.terms(speaker)
         if about is None or not any(about.search(s.view) for s in xs):
             return [s.idx for s in xs]
@@ -145,14 +278,21 @@ class Linker:
         who = self.att.said[anchor].entity
         if who is not None:
             drop |= content_words(who.name or "")
-        aw = self.words(self.doc.sentences[anchor].view, drop | (
-            content_words(" ".join(o for o in org_terms(None, speaker.country)[1]))))
+        aw = self.words(
+            self.doc.sentences[anchor].view,
+            drop | (content_words(" ".join(o for o in org_terms(None, speaker.country)[1]))),
+        )
         out = set(unit)
         if who is not None and who.kind == "person":
             out |= self._same_claimant(who, aw, excl)
         out |= self._restatements(about, aw, excl, out)
-        return sorted(i for i in out if i not in excl and claim_like(self.doc.sentences[i])
-                      and not is_bare_intro(self.doc.sentences[i]))
+        return sorted(
+            i
+            for i in out
+            if i not in excl
+            and claim_like(self.doc.sentences[i])
+            and not is_bare_intro(self.doc.sentences[i])
+        )
 
     def _anchor(self, first: int, excl: set[int]) -> int | None:
         nearest = None
@@ -163,8 +303,12 @@ class Linker:
             said = self.att.said[j]
             if nearest is None and claim_like(s):
                 nearest = j
-            if said.how in {"verb", "according"} and said.verb in DISCLOSURE and said.entity \
-                    is not None and not said.entity.official:
+            if (
+                said.how in {"verb", "according"}
+                and said.verb in DISCLOSURE
+                and said.entity is not None
+                and not said.entity.official
+            ):
                 return j
         return nearest
 
@@ -173,8 +317,10 @@ class Linker:
         for j in (anchor, anchor + 1):
             if j >= len(self.doc.sentences):
                 break
-            if j != anchor and not (is_bare_intro(self.doc.sentences[j]) and
-                                    self.att.said[j].entity is self.att.said[anchor].entity):
+            if j != anchor and not (
+                is_bare_intro(self.doc.sentences[j])
+                and self.att.said[j].entity is self.att.said[anchor].entity
+            ):
                 break
             out.append(j)
             out.extend(self.att.blocks.get(j, []))
@@ -185,8 +331,7 @@ class Linker:
         for s in self.doc.sentences:
             said = self.att.said[s.idx]
             if said.entity is who and s.idx not in excl:
-                units.setdefault(said.block if said.block is not None else s.idx, []).append(
-                    s.idx)
+                units.setdefault(said.block if said.block is not None else s.idx, []).append(s.idx)
         out: set[int] = set()
         for members in units.values():
             text = " ".join(self.doc.sentences[i].view for i in members)
@@ -194,8 +339,9 @@ class Linker:
                 out.update(members)
         return out
 
-    def _restatements(self, about: re.Pattern[str] | None, aw: set[str], excl: set[int],
-                      taken: set[int]) -> set[int]:
+    def _restatements(
+        self, about: re.Pattern[str] | None, aw: set[str], excl: set[int], taken: set[int]
+    ) -> set[int]:
         out: set[int] = set()
         if about is None or not aw:
             return out

@@ -14,12 +14,18 @@ from dataclasses import dataclass
 
 # canonical country -> (names, adjectives, metonyms: capitals and seats of government)
 COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "United States": (("United States", "U.S.", "US", "USA", "America"),
-                      ("American", "U.S.", "US"), ("Washington",)),
+    "United States": (
+        ("United States", "U.S.", "US", "USA", "America"),
+        ("American", "U.S.", "US"),
+        ("Washington",),
+    ),
     "Russia": (("Russia", "Russian Federation"), ("Russian",), ("Moscow", "Kremlin")),
     "Turkey": (("Turkey", "Türkiye"), ("Turkish",), ("Ankara",)),
-    "United Kingdom": (("United Kingdom", "Britain", "UK", "U.K."), ("British", "UK", "U.K."),
-                       ("London", "Whitehall", "Downing Street")),
+    "United Kingdom": (
+        ("United Kingdom", "Britain", "UK", "U.K."),
+        ("British", "UK", "U.K."),
+        ("London", "Whitehall", "Downing Street"),
+    ),
     "Germany": (("Germany",), ("German",), ("Berlin",)),
     "France": (("France",), ("French",), ("Paris", "Élysée")),
     "China": (("China",), ("Chinese",), ("Beijing",)),
@@ -36,18 +42,28 @@ COUNTRY_SHORT = {"United States": "U.S.", "United Kingdom": "UK"}
 
 # bodies known without a country word: pattern -> (canonical name, country, own names)
 FIXED_ORGS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    (r"State\s+Department|State\s+Dept\.?|Department\s+of\s+State", "State Department",
-     "United States", ("State Department", "State Dept", "Department of State")),
-    (r"Pentagon|Defen[cs]e\s+Department|Department\s+of\s+Defen[cs]e", "Pentagon",
-     "United States", ("Pentagon", "Defense Department", "Department of Defense")),
+    (
+        r"State\s+Department|State\s+Dept\.?|Department\s+of\s+State",
+        "State Department",
+        "United States",
+        ("State Department", "State Dept", "Department of State"),
+    ),
+    (
+        r"Pentagon|Defen[cs]e\s+Department|Department\s+of\s+Defen[cs]e",
+        "Pentagon",
+        "United States",
+        ("Pentagon", "Defense Department", "Department of Defense"),
+    ),
     (r"White\s+House", "White House", "United States", ("White House",)),
     (r"Kremlin", "Kremlin", "Russia", ("Kremlin",)),
     (r"Foreign\s+Office", "Foreign Office", "United Kingdom", ("Foreign Office",)),
 )
 # bodies named by type, qualified by a country adjective: pattern -> canonical type
 ORG_TYPES: tuple[tuple[str, str], ...] = (
-    (r"foreign\s+ministry|ministry\s+of\s+foreign\s+affairs|foreign\s+affairs\s+ministry",
-     "Foreign Ministry"),
+    (
+        r"foreign\s+ministry|ministry\s+of\s+foreign\s+affairs|foreign\s+affairs\s+ministry",
+        "Foreign Ministry",
+    ),
     (r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e", "Defense Ministry"),
     (r"interior\s+ministry|ministry\s+of\s+(?:the\s+)?interior", "Interior Ministry"),
     (r"justice\s+ministry|ministry\s+of\s+justice", "Justice Ministry"),
@@ -77,14 +93,23 @@ ROLES: dict[str, str] = {
     r"chancellor": "chancellor",
     r"(?:senior\s+)?official": "official",
 }
-SPOKES_ROLES = frozenset({"spokesperson", "deputy spokesperson", "press secretary",
-                          "deputy press secretary", "press officer"})
+SPOKES_ROLES = frozenset(
+    {"spokesperson", "deputy spokesperson", "press secretary", "deputy press secretary", "press officer"}
+)
 # roles that imply the body: role -> org type
-ROLE_ORG = {"foreign minister": "Foreign Ministry", "deputy foreign minister": "Foreign Ministry",
-            "defense minister": "Defense Ministry", "interior minister": "Interior Ministry",
-            "secretary of state": "State Department", "foreign secretary": "Foreign Office",
-            "president": "Government", "prime minister": "Government",
-            "chancellor": "Government", "ambassador": "Government", "envoy": "Government"}
+ROLE_ORG = {
+    "foreign minister": "Foreign Ministry",
+    "deputy foreign minister": "Foreign Ministry",
+    "defense minister": "Defense Ministry",
+    "interior minister": "Interior Ministry",
+    "secretary of state": "State Department",
+    "foreign secretary": "Foreign Office",
+    "president": "Government",
+    "prime minister": "Government",
+    "chancellor": "Government",
+    "ambassador": "Government",
+    "envoy": "Government",
+}
 
 NAME = r"[A-Z][a-zà-ÿ’'\-]+(?:\s+(?:al-|Al\s|bin\s|de\s|van\s|von\s)?[A-Z][a-zà-ÿ’'\-]+){1,2}"
 
@@ -124,8 +149,9 @@ class OfficialMention:
     former: bool = False
 
 
-def canonical_org(org_text: str | None, country: str | None, role: str | None) -> tuple[
-        str | None, str | None]:
+def canonical_org(
+    org_text: str | None, country: str | None, role: str | None
+) -> tuple[str | None, str | None]:
     """(organization name, country) for an org phrase and/or a role with a country."""
     org_type = None
     if org_text:
@@ -184,8 +210,11 @@ def find_official_mentions(text: str) -> list[OfficialMention]:
         role = " ".join(m.group("role").lower().split())
         country = _country(m)
         org, country = canonical_org(m.group("org"), country, role_of(role))
-        out.append(OfficialMention(m.start(), m.end(), role, org, country, m.group("name"),
-                                   former=bool(m.group("former"))))
+        out.append(
+            OfficialMention(
+                m.start(), m.end(), role, org, country, m.group("name"), former=bool(m.group("former"))
+            )
+        )
     taken = [(o.start, o.end) for o in out]
     for m in ORG_RE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
@@ -212,7 +241,7 @@ def org_terms(organization: str | None, country: str | None) -> tuple[list[str],
     for _, name, _, names in FIXED_ORGS:
         if organization and name in organization:
             own.extend(names)
-    for pattern, name in ORG_TYPES:
+    for _pattern, name in ORG_TYPES:
         if organization and name in organization and name != "Government":
             own.append(name)
     aliases: list[str] = []

@@ -52,8 +52,9 @@ class Statement:
     answers: list[int] | None = None
 
 
-def extract_responses(text: str, passages: list[SplitPassage], *, published_at: str | None,
-                      language: str | None = "en") -> list[ExtractedResponse]:
+def extract_responses(
+    text: str, passages: list[SplitPassage], *, published_at: str | None, language: str | None = "en"
+) -> list[ExtractedResponse]:
     """Reported statements of officials in one document, linked to the claims they answer."""
     doc = build_view(text, passages, language)
     if not doc.sentences:
@@ -73,15 +74,26 @@ def _statements(doc: DocView, att: Attribution) -> list[Statement]:
     out: list[Statement] = []
     for intro, block in att.blocks.items():
         intro_ent = att.said[intro].entity
-        speakers = {att.said[b].entity.key: att.said[b].entity for b in block
-                    if att.said[b].entity is not None and att.said[b].entity.official}
+        speakers = {
+            att.said[b].entity.key: att.said[b].entity
+            for b in block
+            if att.said[b].entity is not None and att.said[b].entity.official
+        }
         for ent in speakers.values():
             quote = [b for b in block if att.said[b].entity is ent]
             own_intro = intro_ent is ent
             sids = ([intro] if own_intro else []) + quote
             said = att.said[intro]
-            out.append(Statement(ent, sids, intro, said.verb if own_intro else None,
-                                 said.verb_pos if own_intro else None, quote))
+            out.append(
+                Statement(
+                    ent,
+                    sids,
+                    intro,
+                    said.verb if own_intro else None,
+                    said.verb_pos if own_intro else None,
+                    quote,
+                )
+            )
             used.update(sids)
     for s in doc.sentences:
         said = att.said[s.idx]
@@ -89,8 +101,7 @@ def _statements(doc: DocView, att: Attribution) -> list[Statement]:
             continue
         group = _quote_group(doc, att, s.idx, used)
         intro = next((i for i in group if att.said[i].how == "verb"), group[0])
-        out.append(Statement(said.entity, group, intro, att.said[intro].verb,
-                             att.said[intro].verb_pos))
+        out.append(Statement(said.entity, group, intro, att.said[intro].verb, att.said[intro].verb_pos))
         used.update(group)
     return sorted(out, key=lambda st: st.sids[0])
 
@@ -100,8 +111,11 @@ def _quote_group(doc: DocView, att: Attribution, sid: int, used: set[int]) -> li
     ent = att.said[sid].entity
     for a, b in doc.quotes:
         if a <= s.end and s.start <= b:
-            members = [x.idx for x in doc.sentences if x.start < b and a < x.end
-                       and att.said[x.idx].entity is ent and x.idx not in used]
+            members = [
+                x.idx
+                for x in doc.sentences
+                if x.start < b and a < x.end and att.said[x.idx].entity is ent and x.idx not in used
+            ]
             if len(members) > 1 and sid in members:
                 return members
     return [sid]
@@ -111,22 +125,26 @@ def _fold(statements: list[Statement]) -> list[Statement]:
     """Drop an organization-only statement when a named official of that body also speaks
     in the document: a lead ("The State Department moved quickly to deny ...") summarising
     the statement reported in full later."""
-    persons = {st.entity.organization for st in statements if st.entity.kind == "person"
-               and st.entity.name}
-    return [st for st in statements
-            if st.entity.kind == "person" or st.entity.organization not in persons]
+    persons = {st.entity.organization for st in statements if st.entity.kind == "person" and st.entity.name}
+    return [st for st in statements if st.entity.kind == "person" or st.entity.organization not in persons]
 
 
-def _merge_runs(doc: DocView, att: Attribution, statements: list[Statement],
-                published_at: str | None) -> list[Statement]:
+def _merge_runs(
+    doc: DocView, att: Attribution, statements: list[Statement], published_at: str | None
+) -> list[Statement]:
     """One response for a run of reported sentences by the same official (an interview
     retold sentence by sentence), unless a part has its own date, target or stance verb."""
     ref = parse_doc_date(published_at)
     out: list[Statement] = []
     for st in statements:
         prev = out[-1] if out else None
-        if prev is not None and prev.entity is st.entity and _loose(doc, att, prev, ref) \
-                and _loose(doc, att, st, ref) and _adjacent(doc, att, prev, st):
+        if (
+            prev is not None
+            and prev.entity is st.entity
+            and _loose(doc, att, prev, ref)
+            and _loose(doc, att, st, ref)
+            and _adjacent(doc, att, prev, st)
+        ):
             prev.sids = sorted({*prev.sids, *st.sids})
             continue
         out.append(st)
@@ -135,9 +153,12 @@ def _merge_runs(doc: DocView, att: Attribution, statements: list[Statement],
 
 def _loose(doc: DocView, att: Attribution, st: Statement, ref: object) -> bool:
     intro = doc.sentences[st.intro]
-    return (not st.quote_sids and stance_of(st.verb, "", "", "") == "comments"
-            and find_date(intro.qview, ref) is None  # type: ignore[arg-type]
-            and find_target(att, intro, st.verb_pos) is None)
+    return (
+        not st.quote_sids
+        and stance_of(st.verb, "", "", "") == "comments"
+        and find_date(intro.qview, ref) is None  # type: ignore[arg-type]
+        and find_target(att, intro, st.verb_pos) is None
+    )
 
 
 def _adjacent(doc: DocView, att: Attribution, prev: Statement, st: Statement) -> bool:
@@ -168,8 +189,9 @@ def _link(doc: DocView, att: Attribution, statements: list[Statement]) -> None:
     linker = Linker(doc, att)
     for st in statements:
         intro = doc.sentences[st.intro]
-        st.target = find_target(att, intro, st.verb_pos) if st.intro in st.sids or \
-            st.verb_pos is not None else None
+        st.target = (
+            find_target(att, intro, st.verb_pos) if st.intro in st.sids or st.verb_pos is not None else None
+        )
         excl = linker.excluded(st.entity, st.sids)
         if st.target is not None and st.target.kind == "claimant" and st.target.claimant:
             st.answers = linker.claimant(st.entity, st.target.claimant, excl)
@@ -189,15 +211,13 @@ def _link(doc: DocView, att: Attribution, statements: list[Statement]) -> None:
 
 
 def _donor(st: Statement, statements: list[Statement]) -> Statement | None:
-    same = [o for o in statements if o is not st and o.entity is st.entity
-            and o.target is not None]
+    same = [o for o in statements if o is not st and o.entity is st.entity and o.target is not None]
     before = [o for o in same if o.sids[0] < st.sids[0]]
     return before[-1] if before else (same[0] if same else None)
 
 
 def _may_fall_back(st: Statement) -> bool:
-    return is_spokes(st.entity.role) or (st.verb or "") in RESPONSE_VERBS or _stance(
-        st, "") != "comments"
+    return is_spokes(st.entity.role) or (st.verb or "") in RESPONSE_VERBS or _stance(st, "") != "comments"
 
 
 def _stance(st: Statement, quote: str, doc: DocView | None = None) -> str:
@@ -211,7 +231,7 @@ def _stance(st: Statement, quote: str, doc: DocView | None = None) -> str:
 def _quote(doc: DocView, st: Statement) -> str:
     if st.quote_sids:
         parts = [TRANSCRIPT_RE.sub("", doc.sentences[i].clean) for i in st.quote_sids]
-        return " ".join(p.strip() for p in parts).strip(" “”\"")
+        return " ".join(p.strip() for p in parts).strip(' “”"')
     first, last = doc.sentences[st.sids[0]], doc.sentences[st.sids[-1]]
     quoted = [q for q in doc.quoted_parts(first.start, last.end) if len(q.split()) >= 4]
     if quoted:

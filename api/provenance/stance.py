@@ -11,25 +11,32 @@ from __future__ import annotations
 import re
 
 VERB_STANCE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(?:den(?:y|ied|ies|ying)|reject\w*|dismiss\w*|refut\w*|rebuff\w*)$"),
-     "denies"),
+    (re.compile(r"^(?:den(?:y|ied|ies|ying)|reject\w*|dismiss\w*|refut\w*|rebuff\w*)$"), "denies"),
     (re.compile(r"^(?:confirm\w*|acknowledg\w*|admit\w*|conced\w*)$"), "confirms"),
     (re.compile(r"^(?:disput\w*|question\w*|challeng\w*|contest\w*)$"), "disputes"),
 )
 CALLED_FALSE = re.compile(
     r"\bcall(?:ed|s|ing)?\s+(?:it|them|this|that|the\s+\w+(?:\s+\w+)?|these\s+\w+)\s+"
     r"(?:as\s+)?(?:false|untrue|baseless|groundless|unfounded|fake|fabricated|misleading|"
-    r"inaccurate|nonsense|absurd)", re.I)
+    r"inaccurate|nonsense|absurd)",
+    re.I,
+)
 DENY_WORDS = re.compile(
     r"\b(?:not true|untrue|absolutely not|categorically|baseless|groundless|unfounded|"
     r"fabricat\w+|fake news|we (?:would|will) never|we have never|we(?:’|')ve never|"
-    r"never provided|no truth)\b", re.I)
+    r"never provided|no truth)\b",
+    re.I,
+)
 CONFIRM_WORDS = re.compile(
     r"\b(?:i can confirm|we can confirm|we confirm|it is true that|i(?:’|')m not disputing|"
-    r"we(?:’|')re not disputing|we acknowledge|i acknowledge)\b", re.I)
+    r"we(?:’|')re not disputing|we acknowledge|i acknowledge)\b",
+    re.I,
+)
 DISPUTE_WORDS = re.compile(
     r"\b(?:no evidence|cannot confirm|can(?:’|')t confirm|unverified|dubious|"
-    r"highly questionable)\b", re.I)
+    r"highly questionable)\b",
+    re.I,
+)
 NEGATED = re.compile(r"\b(?:not|never|n[’']t|neither|refused to)\s+(?:\w+\s+){0,2}$", re.I)
 
 

@@ -142,9 +142,15 @@ def build_view(text: str, passages: list[SplitPassage], language: str | None) ->
             heading = text[m.start() : m.end()].lstrip().startswith("#") or all(k == "heading" for k in kinds)
             doc.sentences.append(
                 Sentence(
-                    idx=len(doc.sentences), start=s, end=e, line=line_no, text=text[s:e],
-                    view=view[s:e], qview=_blank_quotes(view, s, e, doc.quotes),
-                    heading=heading, in_quote=any(a < s < b for a, b in doc.quotes),
+                    idx=len(doc.sentences),
+                    start=s,
+                    end=e,
+                    line=line_no,
+                    text=text[s:e],
+                    view=view[s:e],
+                    qview=_blank_quotes(view, s, e, doc.quotes),
+                    heading=heading,
+                    in_quote=any(a < s < b for a, b in doc.quotes),
                 )
             )
     return doc

@@ -23,8 +23,7 @@ def split(text: str, language: str = "en") -> list[SplitPassage]:
         body = para.group(0)
         if not body.strip():
             continue
-        heading = body.lstrip().startswith("#") or (
-            not _END.search(body) and len(body.split()) < 16)
+        heading = body.lstrip().startswith("#") or (not _END.search(body) and len(body.split()) < 16)
         cursor = para.start()
         for piece in sentencex.segment(language, body):
             piece = piece.strip()
@@ -78,10 +77,20 @@ SEED_DOCS: dict[str, tuple[str, str | None, str | None, bool, str | None]] = {
     "001": ("001", None, None, False, "2017-03-20"),
     "002": ("002", None, None, False, "2016-05-08"),
     "003": ("003", None, "Russia had repeatedly condemned", True, None),
-    "004_rt": ("004", "US asks Russia not to target Al-Qaeda branch in Syria",
-               "Ceasefire after 5 years of Syrian civil war?", False, "2016-06-04"),
-    "004_bawaba": ("004", "A leaked German document confirms what we already know",
-                   "By Hayat Norimine", True, "2015-10-06"),
+    "004_rt": (
+        "004",
+        "US asks Russia not to target Al-Qaeda branch in Syria",
+        "Ceasefire after 5 years of Syrian civil war?",
+        False,
+        "2016-06-04",
+    ),
+    "004_bawaba": (
+        "004",
+        "A leaked German document confirms what we already know",
+        "By Hayat Norimine",
+        True,
+        "2015-10-06",
+    ),
 }
 
 
