@@ -23,8 +23,8 @@ app = typer.Typer(help="ClaimScope: where did this text come from?", no_args_is_
                   add_completion=False)
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
 
@@ -64,7 +64,7 @@ def ingest(
                   disable=as_json or not err.is_terminal) as progress:
         task = progress.add_task("", total=len(files) + len(urls))
         for path in files:
-            report.outcomes += ingestor.ingest_paths([path])
+            report.outcomes += ingestor.ingest_paths([path]).outcomes
             progress.update(task, advance=1, description=path.name)
         for url in urls:
             report.outcomes += ingestor.ingest_url(url)
