@@ -28,7 +28,7 @@ VERB_RE = re.compile(rf"\b(?P<verb>{VERBS})\b")
 _GLUE = re.compile(
     r"(?:\s|,|\b(?:has|have|had|also|then|later|quickly|swiftly|again|further|repeatedly|"
     r"previously|recently|publicly|officially|moved|went|on|to|was|is|were|are|still|kept|"
-    r"keeps|been)\b)*$"
+    r"keeps|been|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday)\b)*$"
 )
 _APPOS = re.compile(r",\s+(?:who|which|a|an|the)\b[^,;]{0,120}(?:,[^,;]{0,80})?,\s*$")
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\s*$")
@@ -134,10 +134,9 @@ def _resolve_tail(att: Attribution, sid: int, head: str) -> Entity | None:
             return reg.person(m.name)
         if m.role is None and m.organization:
             return reg.org(m.organization, m.country)
-        want = _canon(m.role or "")
-        return _last_person(att, sid, len(head), want) or (
-            reg.org(m.organization, m.country) if m.organization else None
-        )
+        indefinite = re.match(r"(?i)an?\s", head[m.start :]) is not None
+        found = None if indefinite else _last_person(att, sid, len(head), _canon(m.role or ""))
+        return found or reg.anonymous(m.role or "official", m.organization, m.country)
     if (mr := _MR.search(head)) is not None:
         return reg.person(mr.group("sur"))
     if _PRONOUN.search(head):

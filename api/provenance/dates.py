@@ -56,10 +56,10 @@ SAME_DAY = re.compile(
 )
 
 
-def parse_doc_date(published_at: str | None) -> date | None:
+def parse_doc_date(published_at: object) -> date | None:
     if not published_at:
         return None
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", published_at)
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", str(published_at))
     if not m:
         return None
     try:

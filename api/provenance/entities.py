@@ -188,6 +188,15 @@ class Registry:
             self.orgs[organization] = ent
         return ent
 
+    def anonymous(self, role: str, organization: str | None, country: str | None) -> Entity:
+        """An unnamed official ("a Kremlin spokesman"): role and body, no name."""
+        key = f"anon:{organization}:{role}"
+        if key not in self.orgs:
+            self.orgs[key] = Entity(
+                key=key, kind="person", role=role, organization=organization, country=country, official=True
+            )
+        return self.orgs[key]
+
     def source(self, text: str) -> Entity:
         key = " ".join(text.lower().split())
         return self.orgs.setdefault(

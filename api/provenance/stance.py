@@ -24,7 +24,7 @@ CALLED_FALSE = re.compile(
 DENY_WORDS = re.compile(
     r"\b(?:not true|untrue|absolutely not|categorically|baseless|groundless|unfounded|"
     r"fabricat\w+|fake news|we (?:would|will) never|we have never|we(?:’|')ve never|"
-    r"never provided|no truth)\b",
+    r"never provided|no truth|without (?:any )?foundation|no basis)\b",
     re.I,
 )
 CONFIRM_WORDS = re.compile(
