@@ -47,9 +47,14 @@ class Publication:
     evidence: list[str] = field(default_factory=list)
     origin: bool = False  # an undated cited origin (interview) that precedes its citers
 
-    def sort_key(self) -> tuple[int, str, int, str]:
+    repost: bool = False  # a page carrying someone else's post
+
+    def sort_key(self) -> tuple[int, str, int, str, str]:
+        """Date order, compared at day precision first: on the same day, what is cited comes
+        before what cites it, and a repost comes after the post it carries."""
         date = self.published_at or self.not_after or UNDATED
-        return (0 if self.origin else 1, date[:16], 0 if not self.in_index else 1,
+        rank = 2 if self.repost else (1 if self.attribution else 0)
+        return (0 if self.origin else 1, date[:10], rank, date[:16],
                 (self.outlet or {}).get("name") or "")
 
     def as_dict(self) -> dict[str, Any]:
@@ -151,7 +156,7 @@ def _repost_publication(doc: Document, evidence: list[str]) -> Publication:
         outlet={"id": None, "name": name, "domain": None, "kind": "blog"},
         published_at=doc.reposted_at, date_precision="day" if doc.reposted_at else None,
         url=doc.url, title=doc.title, in_index=True, document_id=doc.id, relation="verbatim",
-        evidence=[*evidence, original],
+        evidence=[*evidence, original], repost=True,
     )
 
 
