@@ -242,6 +242,21 @@ def hostile_answer(base_url: str) -> dict[str, Any]:
     return answer
 
 
+ARABIC_PASSAGE = "سأل الصحفي الألماني عن المدربين. قال العز: الأمريكيون إلى جانبنا."
+
+
+def arabic_answer(base_url: str) -> dict[str, Any]:
+    """The same claim, found in an Arabic copy (right-to-left text in the card)."""
+    answer = americans_answer(base_url)
+    best = answer["matches"][0]
+    start = ARABIC_PASSAGE.index("قال")
+    best["passage"].update(
+        text=ARABIC_PASSAGE, match_start=start, match_end=len(ARABIC_PASSAGE) - 1
+    )
+    best["document"].update(title="قائد في النصرة: الأمريكيون إلى جانبنا", outlet=_outlet("عربي", "example.org"))
+    return answer
+
+
 def page_in_index() -> dict[str, Any]:
     """The ``page`` block for a page that is itself a republication in the index."""
     return {
@@ -377,6 +392,8 @@ class StubServer:
         text = _norm(body["text"])
         if "pwned" in text:
             return hostile_answer(self.url)
+        if "الأمريكيون" in text:
+            return arabic_answer(self.url)
         if "americans are on our side" in text:
             answer = copy.deepcopy(americans_answer(self.url))
             page_url = str(body.get("page_url") or "")

@@ -179,3 +179,23 @@ def test_context_menu_and_shortcut_path(page: Any, page_server: Any, extension: 
         options.close()
     assert handled == {"ok": True, "handled": True}
     page.wait_for_selector('[data-claimscope="card"][data-state="match"]', timeout=10000)
+
+
+def test_rtl_text_on_a_dark_page(page: Any, page_server: Any, extension: Any, stub_server: StubServer) -> None:
+    extension.set_settings(serverUrl=stub_server.url, apiKey="", showButton=True)
+    needle = "قال العز: الأمريكيون إلى جانبنا"
+    url = page_server.add(
+        "/dark-rtl.html",
+        f'<article dir="rtl" lang="ar" style="margin:40px auto;max-width:600px;font-size:22px">'
+        f'<p id="ar">سأل الصحفي الألماني عن المدربين. {needle}.</p></article>',
+        head="<style>html,body{background:#121417;color:#e8e8e8}</style>",
+    )
+    page.goto(url)
+    card = ask_with_button(page, needle, "#ar")
+    assert card.get_attribute("data-state") == "match"
+    assert "dark" in (card.get_attribute("class") or "")
+    passage = card.locator(".passage").first
+    assert passage.get_attribute("dir") == "auto"
+    assert passage.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert card.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)"
+    save_screenshot(page, "card-dark-rtl.png", docs=True)
