@@ -81,6 +81,9 @@ if (typeof importScripts === "function" && !(globalThis.ClaimScope && globalThis
   const action = ext.action || ext.browserAction;
   if (action) action.onClicked.addListener(() => ext.runtime.openOptionsPage());
 
+  // for tests and the debugging console (only extension contexts can see this global)
+  CS.background = { lookupInTab };
+
   // -- messages from content scripts --------------------------------------------------
 
   let cardCss = null;

@@ -21,7 +21,9 @@ def draw(size: int) -> Image.Image:
     ring = big * 0.22
     width = max(scale, int(big * 0.11))
     c = big / 2
-    d.ellipse((c - ring * 1.45, c - ring * 1.45, c + ring * 1.45, c + ring * 1.45), outline=WHITE, width=width)
+    d.ellipse(
+        (c - ring * 1.45, c - ring * 1.45, c + ring * 1.45, c + ring * 1.45), outline=WHITE, width=width
+    )
     d.ellipse((c - ring * 0.45, c - ring * 0.45, c + ring * 0.45, c + ring * 0.45), fill=WHITE)
     return img.resize((size, size), Image.LANCZOS)
 

@@ -162,6 +162,21 @@ class Extension:
     def url(self, path: str) -> str:
         return f"chrome-extension://{self.id}/{path}"
 
+    def worker(self) -> Any:
+        """The background service worker (woken by opening an extension page if stopped)."""
+        for worker in self.context.service_workers:
+            if self.id in worker.url:
+                return worker
+        page = self.context.new_page()
+        try:
+            page.goto(self.url("options/options.html"))
+            for worker in self.context.service_workers:
+                if self.id in worker.url:
+                    return worker
+            return self.context.wait_for_event("serviceworker", timeout=10000)
+        finally:
+            page.close()
+
     def set_settings(self, **values: Any) -> None:
         """Write settings straight into storage.local (from an extension page)."""
         page = self.context.new_page()

@@ -67,7 +67,7 @@ def wait_for_trigger(page: Any, needle: str, selector: str = "body") -> Any:
         try:
             trigger.wait_for(state="visible", timeout=500)
             return trigger
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try again
+        except Exception:
             continue
     trigger.wait_for(state="visible", timeout=1000)
     return trigger

@@ -152,10 +152,7 @@ def americans_answer(base_url: str) -> dict[str, Any]:
                             "organization": "U.S. State Department",
                             "stance": "denies",
                             "date": "2016-09-26",
-                            "quote": (
-                                "We would never provide Nusra with any kind of assistance "
-                                "whatsoever."
-                            ),
+                            "quote": ("We would never provide Nusra with any kind of assistance whatsoever."),
                             "how": "extracted",
                             "source": {
                                 "document_id": 5,
@@ -250,10 +247,10 @@ def arabic_answer(base_url: str) -> dict[str, Any]:
     answer = americans_answer(base_url)
     best = answer["matches"][0]
     start = ARABIC_PASSAGE.index("قال")
-    best["passage"].update(
-        text=ARABIC_PASSAGE, match_start=start, match_end=len(ARABIC_PASSAGE) - 1
+    best["passage"].update(text=ARABIC_PASSAGE, match_start=start, match_end=len(ARABIC_PASSAGE) - 1)
+    best["document"].update(
+        title="قائد في النصرة: الأمريكيون إلى جانبنا", outlet=_outlet("عربي", "example.org")
     )
-    best["document"].update(title="قائد في النصرة: الأمريكيون إلى جانبنا", outlet=_outlet("عربي", "example.org"))
     return answer
 
 
@@ -314,9 +311,7 @@ class StubServer:
 
             def _record(self, body: Any) -> None:
                 with stub._lock:
-                    stub.requests.append(
-                        Recorded(self.command, self.path, dict(self.headers.items()), body)
-                    )
+                    stub.requests.append(Recorded(self.command, self.path, dict(self.headers.items()), body))
 
             def _send(self, status: int, payload: Any, ctype: str = "application/json") -> None:
                 raw = (

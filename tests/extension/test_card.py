@@ -14,6 +14,7 @@ from .helpers import (
     HOSTILE_CSS,
     NO_MATCH_SENTENCE,
     SEED_SENTENCE,
+    SELECT_JS,
     ask_with_button,
     open_seed_page,
     select,
@@ -141,7 +142,9 @@ def test_closing_and_keyboard(page: Any, page_server: Any, on_server: str) -> No
     card.wait_for(state="detached", timeout=2000)
 
 
-def test_button_can_be_turned_off(page: Any, page_server: Any, extension: Any, claimscope_server: str) -> None:
+def test_button_can_be_turned_off(
+    page: Any, page_server: Any, extension: Any, claimscope_server: str
+) -> None:
     extension.set_settings(serverUrl=claimscope_server, apiKey="", showButton=False)
     open_seed_page(page, page_server)
     page.wait_for_timeout(300)
@@ -165,23 +168,21 @@ def test_context_menu_and_shortcut_path(page: Any, page_server: Any, extension: 
     url = open_seed_page(page, page_server)
     page.wait_for_timeout(300)
     select(page, SEED_SENTENCE, "#seed")
-    options = extension.context.new_page()
-    try:
-        options.goto(extension.url("options/options.html"))
-        handled = options.evaluate(
-            """async (url) => {
-                const [tab] = await chrome.tabs.query({url});
-                return chrome.tabs.sendMessage(tab.id, {type: ClaimScope.MSG.LOOKUP_SELECTION, selectionText: null}, {frameId: 0});
-            }""",
-            url,
-        )
-    finally:
-        options.close()
+    handled = extension.worker().evaluate(
+        """async (url) => {
+            const [tab] = await chrome.tabs.query({url});
+            const message = {type: ClaimScope.MSG.LOOKUP_SELECTION, selectionText: null};
+            return chrome.tabs.sendMessage(tab.id, message, {frameId: 0});
+        }""",
+        url,
+    )
     assert handled == {"ok": True, "handled": True}
     page.wait_for_selector('[data-claimscope="card"][data-state="match"]', timeout=10000)
 
 
-def test_rtl_text_on_a_dark_page(page: Any, page_server: Any, extension: Any, stub_server: StubServer) -> None:
+def test_rtl_text_on_a_dark_page(
+    page: Any, page_server: Any, extension: Any, stub_server: StubServer
+) -> None:
     extension.set_settings(serverUrl=stub_server.url, apiKey="", showButton=True)
     needle = "قال العز: الأمريكيون إلى جانبنا"
     url = page_server.add(
@@ -199,3 +200,51 @@ def test_rtl_text_on_a_dark_page(page: Any, page_server: Any, extension: Any, st
     assert passage.evaluate("el => getComputedStyle(el).direction") == "rtl"
     assert card.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)"
     save_screenshot(page, "card-dark-rtl.png", docs=True)
+
+
+def test_lookup_injects_into_a_frame_without_the_content_script(
+    page: Any, page_server: Any, extension: Any, on_server: str
+) -> None:
+    """The manifest's content script runs in top frames only; the context menu item on a
+    selection inside an iframe makes the background inject it there first."""
+    page_server.add("/inner.html", '<p id="seed">Al Ezz replied: “The Americans are on our side.”</p>')
+    url = page_server.add(
+        "/outer.html", '<h1>Outer</h1><iframe src="/inner.html" width="900" height="600"></iframe>'
+    )
+    page.goto(url)
+    frame = page.frame_locator("iframe")
+    frame.locator("#seed").wait_for()
+    inner = next(f for f in page.frames if f.url.endswith("/inner.html"))
+    page.wait_for_timeout(300)
+    inner.evaluate(SELECT_JS, ["#seed", SEED_SENTENCE])
+    assert inner.evaluate("document.getElementById('claimscope-root')") is None  # no content script
+
+    worker = extension.worker()
+    worker.evaluate(
+        """async (url) => {
+            const [tab] = await chrome.tabs.query({url});
+            const results = await chrome.scripting.executeScript({
+                target: {tabId: tab.id, allFrames: true}, func: () => location.pathname});
+            const frame = results.find(r => r.result === "/inner.html");
+            await ClaimScope.background.lookupInTab(tab.id, frame.frameId, null);
+        }""",
+        url,
+    )
+    frame.locator('[data-claimscope="card"][data-state="match"]').wait_for(timeout=10000)
+
+
+def test_double_injection_is_harmless(page: Any, page_server: Any, extension: Any, on_server: str) -> None:
+    url = open_seed_page(page, page_server)
+    page.wait_for_timeout(300)
+    extension.worker().evaluate(
+        """async (url) => {
+            const [tab] = await chrome.tabs.query({url});
+            const files = chrome.runtime.getManifest().content_scripts[0].js;
+            await chrome.scripting.executeScript({target: {tabId: tab.id}, files});
+            await chrome.scripting.executeScript({target: {tabId: tab.id}, files});
+        }""",
+        url,
+    )
+    ask_with_button(page, SEED_SENTENCE, "#seed")
+    assert page.evaluate("document.querySelectorAll('#claimscope-root').length") == 1
+    assert page.locator('[data-claimscope="card"]').count() == 1

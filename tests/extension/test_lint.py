@@ -19,9 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = ROOT / "extension"
-WEBEXT_DIR = Path(
-    os.environ.get("CLAIMSCOPE_WEBEXT_DIR", Path.home() / ".cache" / "claimscope" / "web-ext")
-)
+WEBEXT_DIR = Path(os.environ.get("CLAIMSCOPE_WEBEXT_DIR", Path.home() / ".cache" / "claimscope" / "web-ext"))
 WEBEXT = WEBEXT_DIR / "node_modules" / ".bin" / "web-ext"
 
 BANNED = re.compile(
@@ -47,7 +45,16 @@ def web_ext() -> Path:
         pytest.skip("npm is not installed, so web-ext cannot be installed")
     WEBEXT_DIR.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [npm, "install", "--prefix", str(WEBEXT_DIR), "--no-audit", "--no-fund", "--loglevel=error", "web-ext@10"],
+        [
+            npm,
+            "install",
+            "--prefix",
+            str(WEBEXT_DIR),
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "web-ext@10",
+        ],
         capture_output=True,
         text=True,
         timeout=300,

@@ -13,7 +13,9 @@ from .stub_server import HOSTILE, HOSTILE_SCRIPT, StubServer
 
 pytestmark = pytest.mark.browser
 
-PAYLOAD = "Look at this <img src=x onerror=window.__pwned=1> and <script>window.__pwned=1</script> pwned text here"
+PAYLOAD = (
+    "Look at this <img src=x onerror=window.__pwned=1> and <script>window.__pwned=1</script> pwned text here"
+)
 
 
 def escape(text: str) -> str:
