@@ -10,10 +10,7 @@ from db.models import Document, Passage, Response
 def store_extracted_responses(
     *, session: Session, document: Document, passages: list[Passage]
 ) -> int:
-    try:
-        from api.provenance.responses import extract_responses
-    except ImportError:  # TODO(lead): remove once the responses module lands
-        return 0
+    from api.provenance.responses import extract_responses
 
     found = extract_responses(
         document.text, passages, published_at=document.published_at,  # type: ignore[arg-type]
@@ -21,6 +18,8 @@ def store_extracted_responses(
     )
     stored = 0
     for resp in found:
+        # A statement that answers nothing in this document is kept out of the index: it would
+        # attach to no claim, and linking it to every claim would be worse than nothing.
         claim_ids = {
             passages[i].claim_id for i in resp.answers
             if 0 <= i < len(passages) and passages[i].claim_id is not None
