@@ -17,6 +17,7 @@ import json
 import re
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -290,6 +291,7 @@ class StubServer:
     host: str = "127.0.0.1"
     port: int = 0
     api_key: str | None = None  # when set, /v1/match answers 401 without this Bearer key
+    delay_s: float = 0.0  # wait this long before answering /v1/match (the loading state)
     requests: list[Recorded] = field(default_factory=list)
     _httpd: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
@@ -349,6 +351,8 @@ class StubServer:
                 except ValueError:
                     body = raw.decode("utf-8", "replace")
                 self._record(body)
+                if stub.delay_s:
+                    time.sleep(stub.delay_s)
                 if self.path != "/v1/match":
                     self._error(404, "not_found", "No such endpoint.")
                     return

@@ -18,6 +18,7 @@ from .helpers import (
     ask_with_button,
     open_seed_page,
     select,
+    wait_for_trigger,
 )
 from .stub_server import StubServer
 
@@ -248,3 +249,18 @@ def test_double_injection_is_harmless(page: Any, page_server: Any, extension: An
     ask_with_button(page, SEED_SENTENCE, "#seed")
     assert page.evaluate("document.querySelectorAll('#claimscope-root').length") == 1
     assert page.locator('[data-claimscope="card"]').count() == 1
+
+
+def test_loading_state(page: Any, page_server: Any, extension: Any, stub_server: StubServer) -> None:
+    extension.set_settings(serverUrl=stub_server.url, apiKey="", showButton=True)
+    stub_server.delay_s = 1.0
+    try:
+        open_seed_page(page, page_server)
+        wait_for_trigger(page, SEED_SENTENCE, "#seed").click()
+        card = page.locator('[data-claimscope="card"]')
+        card.wait_for(state="visible", timeout=2000)
+        assert card.get_attribute("data-state") == "loading"
+        assert "Looking up where this came from" in card.inner_text()
+        page.wait_for_selector('[data-claimscope="card"][data-state="match"]', timeout=5000)
+    finally:
+        stub_server.delay_s = 0.0
