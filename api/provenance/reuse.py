@@ -72,7 +72,10 @@ def _linked_claims(
         other = session.get(Passage, dup[0])
         if other is not None and other.claim_id is not None and other.document_id != document_id:
             found.add(other.claim_id)
-    if not found and len(passage.norm.split()) >= MIN_EXCERPT_TOKENS:
+    # Excerpts are looked for even when a near-duplicate was found: a passage can hold two
+    # stored ones (an intro and its quote printed as one paragraph elsewhere), and joining only
+    # the first would make the clusters depend on the order documents arrive in.
+    if len(passage.norm.split()) >= MIN_EXCERPT_TOKENS:
         found.update(_excerpt_claims(session, index, passage, document_id))
     return found
 

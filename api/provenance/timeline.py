@@ -132,7 +132,8 @@ def _indexed_publications(
     for doc_id, (doc, passage) in docs.items():
         carrier = next((a for a in attributions if a.document_id == doc_id
                         and a.kind in CARRIER_KINDS), None)
-        evidence = [f"passage {passage.ordinal} of document {doc_id} ({passage.start}-{passage.end})"]
+        evidence = [f"appears in “{doc.title or doc.source_name or 'untitled'}”, characters "
+                    f"{passage.start}-{passage.end}"]
         if doc.date_evidence:
             evidence.append(f"date: {doc.date_evidence}")
         pubs.append(Publication(
@@ -191,10 +192,11 @@ def _cited_publications(
         if a.cited_date and (pub.published_at is None or a.cited_date < pub.published_at):
             pub.published_at, pub.date_precision = a.cited_date, a.cited_date_precision
         if a.kind in ORIGIN_KINDS:
-            pub.title = pub.title or f"{a.kind} ({a.outlet_name})"
+            pub.title = f"{a.kind} ({outlet.name if outlet else a.outlet_name})"
         if note not in pub.evidence:
             pub.evidence.append(note)
     for pub in cited.values():
+        pub.evidence.sort()
         if pub.published_at:
             pub.origin = False  # a dated origin takes its place in date order
     return list(cited.values())
