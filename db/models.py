@@ -153,3 +153,66 @@ class IndexEvent(SQLModel, table=True):
     op: str = Field(max_length=10)  # add|remove
     document_id: int
     at: datetime = Field(default_factory=utcnow)
+
+
+class ReviewSuggestion(SQLModel, table=True):
+    """A link the engine was not sure of, held for a moderator (``pending``), and once decided
+    the decision itself (``confirmed`` / ``rejected``), keyed by content so that re-ingestion
+    never asks again: ``subject_hash`` is the new passage's norm_hash (reuse) or a hash of the
+    response (response); ``target_hash`` is the norm_hash of the passage it would join/answer.
+    Passage and claim ids are plain columns (no foreign keys): documents are re-ingested and
+    claims merge, so they are resolved again when the suggestion is decided."""
+
+    __table_args__ = (Index("ix_reviewsuggestion_content", "kind", "subject_hash", "target_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)  # reuse|response
+    status: str = Field(default="pending", max_length=20, index=True)  # pending|confirmed|rejected
+    subject_hash: str = Field(max_length=64)
+    target_hash: str = Field(max_length=64)
+    passage_id: int | None = None  # reuse: the new passage; response: the statement passage
+    target_passage_id: int | None = None  # the passage (of the claim) it would join / answer
+    claim_id: int | None = None  # the target claim when suggested
+    document_id: int | None = None
+    similarity: float | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    target_text: str = Field(sa_column=Column(Text, nullable=False))
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+    decided_by_key_id: int | None = Field(default=None, foreign_key="apikey.id")
+
+
+class Watch(SQLModel, table=True):
+    """A webhook subscription to a claim or an outlet. ``claim_hash`` (the claim's canonical
+    passage norm_hash) lets a watch follow its claim when claims merge."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int | None = Field(default=None, index=True)
+    claim_hash: str | None = Field(default=None, max_length=16)
+    outlet_id: int | None = Field(default=None, foreign_key="outlet.id", index=True)
+    url: str = Field(max_length=2000)
+    secret: str = Field(max_length=200)
+    key_id: int | None = Field(default=None, foreign_key="apikey.id")
+    active: bool = Field(default=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one watch: the exact body that is signed and sent, and every attempt."""
+
+    __table_args__ = (Index("ix_webhookdelivery_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    watch_id: int = Field(foreign_key="watch.id", index=True)
+    event: str = Field(max_length=30)  # republication|document|response
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=20)  # pending|delivered|failed|cancelled
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    last_status_code: int | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    log: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    delivered_at: datetime | None = None
