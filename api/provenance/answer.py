@@ -62,6 +62,7 @@ def match_text(
     page_claims = _claims_of_document(session, page_doc.id) if page_doc and page_doc.id else set()
     matches: list[dict[str, Any]] = []
     seen_claims: set[int] = set()
+    claim_of = _claims_of_hits(session, hits)
     for hit in hits:
         passage = session.get(Passage, hit.passage_id)
         if passage is None or passage.claim_id is None or passage.claim_id in seen_claims:
@@ -74,7 +75,7 @@ def match_text(
         outlet = session.get(Outlet, doc.outlet_id) if doc.outlet_id else None
         matches.append({
             "score": round(hit.score, 4),
-            "confidence": hit.confidence,
+            "confidence": _confidence(hit, hits, claim_of),
             "components": {k: round(v, 4) for k, v in hit.components.items()},
             "is_current_page": claim.id in page_claims,
             "claim": claim_json(claim, base_url),
@@ -94,6 +95,28 @@ def match_text(
         "page": page_json(session, page_doc),
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
     }
+
+
+# Hits this close to the best one match "about equally" (the engine's own tie margin).
+NEAR_TIE = 0.03
+
+
+def _claims_of_hits(session: Session, hits: list[Any]) -> dict[int, int | None]:
+    ids = [h.passage_id for h in hits]
+    if not ids:
+        return {}
+    rows = session.exec(select(Passage.id, Passage.claim_id).where(col(Passage.id).in_(ids))).all()
+    return {pid: cid for pid, cid in rows}
+
+
+def _confidence(hit: Any, hits: list[Any], claim_of: dict[int, int | None]) -> str:
+    """The engine calls a short highlight a suggestion when several passages match it about
+    equally; when all of them are copies of one claim, the answer is not ambiguous."""
+    if hit.confidence != "suggestion":
+        return hit.confidence
+    rivals = {claim_of.get(h.passage_id) for h in hits if h.score >= hit.score - NEAR_TIE}
+    rivals.discard(None)  # headings and boilerplate are not claims: they compete with nothing
+    return "high" if len(rivals) == 1 and hit.score >= 0.9 else "suggestion"
 
 
 def page_json(session: Session, doc: Document | None) -> dict[str, Any] | None:

@@ -40,6 +40,8 @@ def test_americans_on_our_side(seeded: TestClient) -> None:
     matches = _match(seeded, "\"The Americans are on our side.\"")
     assert matches, "no match"
     best = matches[0]
+    assert best["score"] >= 0.95 and best["confidence"] == "high"
+    assert len({m["claim"]["id"] for m in matches}) == len(matches)
     prov = best["provenance"]
     first = prov["first_publication"]
     assert "Stadt-Anzeiger" in _outlet(first) and first["in_index"] is False
