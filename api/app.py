@@ -16,6 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import __version__
 from api.errors import ClaimScopeError, RateLimited, TooLarge
+from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
+from api.ratelimit import RateLimitMiddleware, make_limiter
 from api.settings import Settings, get_settings
 from db.engine import get_engine
 
@@ -74,6 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _load_index(app, settings)
         yield
+        close = getattr(app.state.limiter, "close", None)
+        if close is not None:
+            await close()
 
     app = FastAPI(
         title="ClaimScope",
@@ -84,6 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.dependency_overrides[get_settings] = lambda: settings
+    limiter = app.state.limiter = make_limiter(settings)
+    if limiter is not None:  # innermost of the middlewares: a 429 still gets CORS headers and a log line
+        app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=EXTENSION_ORIGINS,
@@ -113,4 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, documents, match, claims, outlets, check, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.state.metrics = Metrics()
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    configure_access_log()
+    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)  # outermost
     return app

@@ -29,10 +29,14 @@ def get_index(request: Request) -> Any:
 
 
 def current_key(
+    request: Request,
     session: Annotated[Session, Depends(get_session)],
     authorization: Annotated[str | None, Header()] = None,
 ) -> ApiKey | None:
-    return keys.authenticate(session=session, authorization=authorization)
+    key = keys.authenticate(session=session, authorization=authorization)
+    if key is not None:
+        request.state.key_id = key.id  # for the access log (api/observability.py)
+    return key
 
 
 def reader(

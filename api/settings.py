@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         None, description="Redis URL; when set, rate limits are shared between processes."
     )
+    redis_prefix: str = Field(
+        "claimscope", description="Prefix of every Redis key (several deployments, one Redis)."
+    )
 
 
 @lru_cache

@@ -1,0 +1,177 @@
+"""Per-key (or per-IP) rate limits: fixed one-minute windows, in memory or shared through Redis.
+
+``InMemoryLimiter`` counts in this process only; ``RedisLimiter`` counts in Redis so every API
+process behind a load balancer shares one budget per caller. Both answer ``hit(identity)`` with a
+``Decision``; ``RateLimitMiddleware`` (plain ASGI) applies one to every request except the
+operational paths and answers 429 with ``Retry-After`` and the standard JSON error body.
+
+The caller's identity is the SHA-256 of its bearer token when it sends one (an unknown token is
+refused with 401 by the route anyway, so inventing tokens buys nothing but 401s), else its IP.
+When Redis is unreachable the limiter fails open (logs a warning): rate limiting must never take
+the service down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from starlette.responses import JSONResponse
+
+from api.errors import RateLimited
+
+log = logging.getLogger("claimscope.ratelimit")
+
+# Paths never limited: probes, metrics, documentation and static files.
+EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json",
+                          "/docs/oauth2-redirect"})
+EXEMPT_PREFIXES = ("/static/",)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    count: int
+    limit: int
+    retry_after: int  # seconds until the current window ends (>= 1)
+
+
+class Limiter(Protocol):
+    limit: int
+
+    async def hit(self, identity: str) -> Decision: ...
+
+
+def _window(now: float, window_s: int) -> tuple[int, int]:
+    """(window number, seconds left in it, at least 1)."""
+    number = int(now // window_s)
+    left = max(1, int((number + 1) * window_s - now + 0.999))
+    return number, left
+
+
+class InMemoryLimiter:
+    """Fixed-window counter in this process; thread-safe; old windows are pruned as it goes."""
+
+    def __init__(self, limit: int, *, window_s: int = 60, clock: Any = time.time) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._current = -1
+        self._counts: dict[str, int] = {}
+
+    def hit_sync(self, identity: str) -> Decision:
+        number, left = _window(self._clock(), self.window_s)
+        with self._lock:
+            if number != self._current:  # a new window: forget the old one entirely
+                self._current, self._counts = number, {}
+            count = self._counts.get(identity, 0) + 1
+            self._counts[identity] = count
+        return Decision(count <= self.limit, count, self.limit, left)
+
+    async def hit(self, identity: str) -> Decision:
+        return self.hit_sync(identity)
+
+
+class RedisLimiter:
+    """Fixed-window counter in Redis: ``{prefix}:{identity}:{window}``, expiring after the window.
+
+    One MULTI/EXEC round trip per request (``SET NX EX`` then ``INCR``). The asyncio client is
+    bound to the event loop that made it, so one is made per loop.
+    """
+
+    def __init__(self, url: str, limit: int, *, prefix: str = "claimscope:rl", window_s: int = 60,
+                 timeout_s: float = 0.25) -> None:
+        self.url = url
+        self.limit = limit
+        self.prefix = prefix
+        self.window_s = window_s
+        self.timeout_s = timeout_s
+        self._clients: dict[int, Any] = {}
+        self._warned_at = 0.0
+
+    def _client(self) -> Any:
+        import redis.asyncio as aioredis
+
+        loop = id(asyncio.get_running_loop())
+        client = self._clients.get(loop)
+        if client is None:
+            client = aioredis.Redis.from_url(self.url, socket_timeout=self.timeout_s,
+                                              socket_connect_timeout=self.timeout_s)
+            self._clients = {loop: client}  # one loop per process in a server; drop stale ones
+        return client
+
+    def key(self, identity: str, number: int) -> str:
+        return f"{self.prefix}:{identity}:{number}"
+
+    async def hit(self, identity: str) -> Decision:
+        number, left = _window(time.time(), self.window_s)
+        key = self.key(identity, number)
+        try:
+            async with self._client().pipeline(transaction=True) as pipe:
+                pipe.set(key, 0, ex=self.window_s + 5, nx=True)
+                pipe.incr(key)
+                _, count = await pipe.execute()
+        except Exception as exc:  # Redis down or slow: fail open, warn at most once a minute
+            if time.monotonic() - self._warned_at > 60:
+                self._warned_at = time.monotonic()
+                log.warning("rate limiter: Redis unavailable (%s); not limiting", type(exc).__name__)
+            return Decision(True, 0, self.limit, left)
+        return Decision(int(count) <= self.limit, int(count), self.limit, left)
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients = {}
+
+
+def make_limiter(settings: Any) -> Limiter | None:
+    """The limiter the settings ask for; None when limits are off (0 per minute)."""
+    limit = int(settings.rate_limit_per_minute)
+    if limit <= 0:
+        return None
+    if settings.redis_url:
+        return RedisLimiter(settings.redis_url, limit, prefix=settings.redis_prefix + ":rl")
+    return InMemoryLimiter(limit)
+
+
+def identity_of(scope: dict[str, Any]) -> str:
+    """``key:<hash>`` for a bearer token, else ``ip:<address>``."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return "key:" + hashlib.sha256(token.strip().encode()).hexdigest()[:24]
+    client = scope.get("client")
+    return f"ip:{client[0] if client else 'unknown'}"
+
+
+def is_exempt(path: str) -> bool:
+    return path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES)
+
+
+class RateLimitMiddleware:
+    """Plain ASGI middleware: count every HTTP request (except exempt paths), 429 over the limit."""
+
+    def __init__(self, app: Any, limiter: Limiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") == "OPTIONS" or is_exempt(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        decision = await self.limiter.hit(identity_of(scope))
+        if decision.allowed:
+            await self.app(scope, receive, send)
+            return
+        exc = RateLimited(f"rate limit of {decision.limit} requests per minute exceeded; retry in "
+                          f"{decision.retry_after} s", retry_after=decision.retry_after)
+        response = JSONResponse(exc.to_dict(), status_code=exc.status,
+                                headers={"Retry-After": str(exc.retry_after)})
+        await response(scope, receive, send)
