@@ -54,7 +54,10 @@ def match_text(
     limit: int = 5,
     threshold: float | None = None,
     base_url: str = "",
+    provenance_cache: dict[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """``provenance_cache`` (claim id -> provenance), when given, is read and filled, so a batch
+    of highlights computes each claim's provenance once."""
     started = time.perf_counter()
     hits = index.search(text, prefix=prefix, suffix=suffix, limit=max(limit * 3, 10),
                         threshold=threshold)
@@ -86,7 +89,7 @@ def match_text(
                 "query_start": hit.query_start, "query_end": hit.query_end,
             },
             "document": document_json(doc, outlet),
-            "provenance": claim_provenance(session=session, claim_id=claim.id),  # type: ignore[arg-type]
+            "provenance": _provenance(session, claim.id, provenance_cache),  # type: ignore[arg-type]
         })
         if len(matches) >= limit:
             break
@@ -117,6 +120,14 @@ def _confidence(hit: Any, hits: list[Any], claim_of: dict[int, int | None]) -> s
     rivals = {claim_of.get(h.passage_id) for h in hits if h.score >= hit.score - NEAR_TIE}
     rivals.discard(None)  # headings and boilerplate are not claims: they compete with nothing
     return "high" if len(rivals) == 1 and hit.score >= 0.9 else "suggestion"
+
+
+def _provenance(session: Session, claim_id: int, cache: dict[int, dict[str, Any]] | None) -> dict[str, Any]:
+    if cache is None:
+        return claim_provenance(session=session, claim_id=claim_id)
+    if claim_id not in cache:
+        cache[claim_id] = claim_provenance(session=session, claim_id=claim_id)
+    return cache[claim_id]
 
 
 def page_json(session: Session, doc: Document | None) -> dict[str, Any] | None:
