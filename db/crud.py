@@ -49,10 +49,35 @@ def audit(
     )
 
 
-def delete_document(*, session: Session, document: Document) -> None:
+def claims_by_text(*, session: Session, document_id: int) -> dict[str, int]:
+    """norm_hash -> claim id of a document's passages (to carry claims over an update)."""
+    rows = session.exec(
+        select(Passage.norm_hash, Passage.claim_id)
+        .where(Passage.document_id == document_id, col(Passage.claim_id).is_not(None))
+    ).all()
+    return {h: c for h, c in rows if c is not None}
+
+
+def delete_orphan_claims(*, session: Session, claim_ids: set[int]) -> None:
+    """Remove claims left with no passage, unless an editor curated a response on them."""
+    for claim_id in claim_ids:
+        remaining = session.exec(
+            select(func.count()).select_from(Passage).where(Passage.claim_id == claim_id)
+        ).one()
+        if remaining or _has_curated(session, claim_id):
+            continue
+        session.execute(delete(Response).where(col(Response.claim_id) == claim_id))
+        claim = session.get(Claim, claim_id)
+        if claim is not None:
+            session.delete(claim)
+    session.flush()
+
+
+def delete_document(*, session: Session, document: Document, keep_claims: bool = False) -> None:
     """Remove a document with its passages, attributions and extracted responses.
 
-    Claims left with no passage are removed too; curated responses keep their claim."""
+    Claims left with no passage are removed too (not when ``keep_claims``: an update carries
+    them over to the new version); curated responses, and the claims they sit on, stay."""
     doc_id = document.id
     assert doc_id is not None
     claim_ids = set(
@@ -70,17 +95,8 @@ def delete_document(*, session: Session, document: Document) -> None:
     session.execute(delete(Passage).where(col(Passage.document_id) == doc_id))
     session.delete(document)
     session.flush()
-    for claim_id in claim_ids:
-        remaining = session.exec(
-            select(func.count()).select_from(Passage).where(Passage.claim_id == claim_id)
-        ).one()
-        if remaining == 0:
-            session.execute(update(Response).where(col(Response.claim_id) == claim_id).values(
-                deleted=True))
-            claim = session.get(Claim, claim_id)
-            if claim is not None and not _has_curated(session, claim_id):
-                session.execute(delete(Response).where(col(Response.claim_id) == claim_id))
-                session.delete(claim)
+    if not keep_claims:
+        delete_orphan_claims(session=session, claim_ids=claim_ids)
     record_index_event(session=session, op="remove", document_id=doc_id)
 
 

@@ -24,8 +24,9 @@ from api.ingest.sources import SourceItem, iter_paths, read_path
 from api.ingest.split import split_passages
 from api.ingest.types import ExtractedDocument, RawDocument
 from api.matching.normalize import normalize
-from api.provenance.reuse import link_document
 from api.provenance.outlets import resolve_outlet
+from api.provenance.reuse import link_document
+from api.provenance.watch import enqueue_document_events
 from api.settings import Settings
 from db import crud
 from db.models import Attribution, Document, Passage
@@ -172,16 +173,20 @@ class Ingestor:
             existing = crud.document_by_identity(session=session, identity=identity)
             if existing is not None and existing.content_hash == text_hash:
                 return Outcome(name, "unchanged", existing.id, existing.title, part=part)
-            status = "added"
+            status, previous = "added", {}
             if existing is not None:
-                crud.delete_document(session=session, document=existing)
+                # An update keeps the claims (and their curated responses) of unchanged text.
+                previous = crud.claims_by_text(session=session, document_id=existing.id)
+                crud.delete_document(session=session, document=existing, keep_claims=True)
                 status = "updated"
             stored, n_passages = self._insert(session, doc, raw, identity, text_hash)
             assert stored.id is not None
             # Link against the index *before* it holds this document, so that a passage is
             # never found as its own duplicate; then publish the document to every index.
             index = self.live_index()
-            link_document(session=session, document_id=stored.id, index=index)
+            link_document(session=session, document_id=stored.id, index=index, previous=previous)
+            crud.delete_orphan_claims(session=session, claim_ids=set(previous.values()))
+            enqueue_document_events(session=session, document_id=stored.id)
             crud.record_index_event(session=session, op="add", document_id=stored.id)
             crud.audit(
                 session=session, actor=self.actor, key_id=self.key_id, action=f"document.{status}",

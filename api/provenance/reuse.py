@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from api.provenance import review
 from api.provenance.responses_store import store_extracted_responses
 from db.models import Claim, Document, Passage, Response
 
@@ -27,13 +28,22 @@ MIN_CLAIM_TOKENS = 4
 # Edited copies ("The money came from ..." vs "The funds came from ...") stay above this;
 # different sentences on the same topic stay well below it.
 NEAR_DUPLICATE_SIMILARITY = 0.80
+# The "maybe" band: a best candidate at or above this but below NEAR_DUPLICATE_SIMILARITY is
+# not linked; it becomes a review suggestion for a moderator (api/provenance/review.py).
+MAYBE_DUPLICATE_SIMILARITY = 0.65
 # Excerpts must be nearly verbatim and long enough not to be a stock phrase.
 EXCERPT_SIMILARITY = 95.0
 MIN_EXCERPT_TOKENS = 5
 BOILERPLATE_RECURRENCE = 3
 
 
-def link_document(*, session: Session, document_id: int, index: Any) -> None:
+def link_document(
+    *, session: Session, document_id: int, index: Any, previous: dict[str, int] | None = None
+) -> None:
+    """Join each claimable passage of the document to the claims it repeats (or a new one).
+
+    ``previous`` maps the normalized-text hashes of an earlier version of this document to
+    their claims, so that an updated document keeps the claims of its unchanged passages."""
     document = session.get(Document, document_id)
     assert document is not None
     passages = list(
@@ -43,15 +53,21 @@ def link_document(*, session: Session, document_id: int, index: Any) -> None:
     )
     mark_recurring_boilerplate(session=session, document=document, passages=passages)
     claimable = [p for p in passages if p.kind in CLAIM_KINDS and len(p.norm.split()) >= MIN_CLAIM_TOKENS]
-    duplicates = index.engine.near_duplicates(
-        [p.text for p in claimable], min_similarity=NEAR_DUPLICATE_SIMILARITY
+    candidates = index.engine.near_duplicates(
+        [p.text for p in claimable], min_similarity=MAYBE_DUPLICATE_SIMILARITY
     ) if claimable else []
+    duplicates = [d if d and d[1] >= NEAR_DUPLICATE_SIMILARITY else None for d in candidates]
     for passage, dup in zip(claimable, duplicates, strict=True):
         claim_ids = _linked_claims(session, index, passage, dup, document_id)
+        carried = (previous or {}).get(passage.norm_hash)
+        if carried is not None and session.get(Claim, carried) is not None:
+            claim_ids.add(carried)
         passage.claim_id = _join_or_create(session, passage, claim_ids)
         session.add(passage)
         session.flush()
     store_extracted_responses(session=session, document=document, passages=passages)
+    review.after_linking(session=session, document=document, passages=claimable,
+                         candidates=candidates, confident=NEAR_DUPLICATE_SIMILARITY)
     for claim_id in {p.claim_id for p in claimable if p.claim_id is not None}:
         refresh_canonical(session=session, claim_id=claim_id)
 
