@@ -1,0 +1,313 @@
+"""The review queue: links the engine is not sure of wait for a moderator.
+
+Two kinds of suggestion are made at ingestion (``after_linking``, called by reuse linking):
+
+- ``reuse``: a passage whose most similar indexed passage (of another document) lies in the
+  "maybe" band — below the confident near-duplicate threshold, at or above
+  ``reuse.MAYBE_DUPLICATE_SIMILARITY`` — and belongs to another claim. It is not linked; the
+  suggestion says "this passage may be an edited copy of that claim".
+- ``response``: an extracted official response whose link to a claim is weak (see
+  ``weak_response_link``). The response row is held back (its fields kept in the suggestion)
+  instead of being attached to the claim.
+
+A moderator confirms (the passage joins the claim: the two claims merge; the response is
+attached) or rejects. Decisions are kept keyed by content — the passage's norm_hash and the
+norm_hash of the passage it would join (any passage of the target claim counts, in either
+direction), or a hash of the response and the norm_hash of the claim passage it answers — so
+re-ingesting a document never asks again: a confirmed link is re-applied, a rejected one is
+left out. Every decision is written to the audit trail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, or_
+from sqlmodel import Session, col, select
+
+from api.errors import BadInput, NotFound
+from db import crud
+from db.models import ApiKey, Claim, Document, Passage, Response, ReviewSuggestion
+
+KINDS = ("reuse", "response")
+STATUSES = ("pending", "confirmed", "rejected")
+# A generic comment ("stance: comments") of an official is judged a weak answer to a claim
+# when the claim sits this many passages or more away from the statement in the same document
+# and the two share at most WEAK_RESPONSE_MAX_SHARED content words. Denials, confirmations and
+# disputes, and links to nearby or overlapping passages, are applied as before.
+WEAK_RESPONSE_DISTANCE = 40
+WEAK_RESPONSE_MAX_SHARED = 1
+RESPONSE_FIELDS = ("speaker", "role", "organization", "stance", "date", "quote", "source_url",
+                   "how", "evidence")
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_STOP = frozenset((
+    "that", "this", "with", "from", "have", "been", "were", "they", "their", "there", "said",
+    "says", "would", "which", "about", "after", "also", "into", "than", "them", "then", "what",
+    "when", "will", "your", "more", "some", "only", "other", "such", "very", "just", "over",
+    "here", "those", "these", "being"))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)} - _STOP
+
+
+# --- ingestion ---------------------------------------------------------------------------------
+
+def after_linking(
+    *, session: Session, document: Document, passages: list[Passage],
+    candidates: list[tuple[int, float] | None], confident: float,
+) -> None:
+    """Make (or re-apply) suggestions for one freshly linked document.
+
+    ``passages`` are the claimable passages and ``candidates`` their best near-duplicate at
+    the lower band's threshold (the list reuse linking computed); those at or above
+    ``confident`` were linked already and are skipped here."""
+    for passage, cand in zip(passages, candidates, strict=True):
+        if cand is not None and cand[1] < confident and passage.claim_id is not None:
+            _reuse_candidate(session, document, passage, cand)
+    _weak_responses(session, document, passages)
+
+
+def _reuse_candidate(
+    session: Session, document: Document, passage: Passage, cand: tuple[int, float]
+) -> None:
+    other = session.get(Passage, cand[0])
+    if other is None or other.claim_id is None or other.document_id == document.id:
+        return
+    if other.claim_id == passage.claim_id:
+        return
+    decided = _reuse_decision(session, passage.norm_hash, other.claim_id)
+    if decided == "rejected":
+        return
+    if decided == "confirmed":
+        join_claims(session=session, passage=passage, claim_id=other.claim_id)
+        return
+    _upsert_pending(session, ReviewSuggestion(
+        kind="reuse", subject_hash=passage.norm_hash, target_hash=other.norm_hash,
+        passage_id=passage.id, target_passage_id=other.id, claim_id=other.claim_id,
+        document_id=document.id, similarity=round(cand[1], 4), text=passage.text,
+        target_text=other.text,
+        reason=f"similarity {cand[1]:.2f}: below the confident threshold, in the review band",
+    ))
+
+
+def _reuse_decision(session: Session, subject_hash: str, claim_id: int) -> str | None:
+    hashes = set(session.exec(select(Passage.norm_hash).where(Passage.claim_id == claim_id)).all())
+    if not hashes:
+        return None
+    row = session.exec(
+        select(ReviewSuggestion.status).where(
+            ReviewSuggestion.kind == "reuse", ReviewSuggestion.status != "pending",
+            or_(and_(col(ReviewSuggestion.subject_hash) == subject_hash,
+                     col(ReviewSuggestion.target_hash).in_(hashes)),
+                and_(col(ReviewSuggestion.target_hash) == subject_hash,
+                     col(ReviewSuggestion.subject_hash).in_(hashes))),
+        ).order_by(col(ReviewSuggestion.decided_at).desc())
+    ).first()
+    return row
+
+
+def _upsert_pending(session: Session, suggestion: ReviewSuggestion) -> None:
+    """One pending suggestion per content key: a re-ingested document updates it."""
+    existing = session.exec(
+        select(ReviewSuggestion).where(
+            ReviewSuggestion.kind == suggestion.kind, ReviewSuggestion.status == "pending",
+            ReviewSuggestion.subject_hash == suggestion.subject_hash,
+            ReviewSuggestion.target_hash == suggestion.target_hash,
+        )
+    ).first()
+    if existing is None:
+        session.add(suggestion)
+    else:
+        for name in ("passage_id", "target_passage_id", "claim_id", "document_id", "similarity",
+                     "text", "target_text", "reason", "payload"):
+            setattr(existing, name, getattr(suggestion, name))
+        session.add(existing)
+    session.flush()
+
+
+def response_hash(speaker: str | None, organization: str | None, quote: str) -> str:
+    key = f"{(speaker or '').lower()}|{(organization or '').lower()}|{' '.join(quote.split())}"
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def weak_response_link(resp: Response, statement: Passage | None, claim_passages: list[Passage]) -> bool:
+    """A generic comment linked to a far-away claim it shares (almost) no words with."""
+    if resp.stance != "comments" or statement is None or not claim_passages:
+        return False
+    distance = min(abs(p.ordinal - statement.ordinal) for p in claim_passages)
+    said = _words(f"{resp.evidence or ''} {resp.quote} {statement.text}")
+    shared = said & set().union(*(_words(p.text) for p in claim_passages))
+    return distance >= WEAK_RESPONSE_DISTANCE and len(shared) <= WEAK_RESPONSE_MAX_SHARED
+
+
+def _weak_responses(session: Session, document: Document, passages: list[Passage]) -> None:
+    rows = session.exec(
+        select(Response).where(Response.document_id == document.id, Response.how == "extracted",
+                               Response.deleted == False)  # noqa: E712
+    ).all()
+    if not rows:
+        return
+    by_id = {p.id: p for p in passages}
+    for resp in rows:
+        statement = by_id.get(resp.passage_id) or (
+            session.get(Passage, resp.passage_id) if resp.passage_id else None)
+        claim_passages = [p for p in passages if p.claim_id == resp.claim_id]
+        if not weak_response_link(resp, statement, claim_passages):
+            continue
+        target = min(claim_passages, key=lambda p: abs(p.ordinal - statement.ordinal))  # type: ignore[union-attr]
+        subject = response_hash(resp.speaker, resp.organization, resp.quote)
+        decided = session.exec(
+            select(ReviewSuggestion.status).where(
+                ReviewSuggestion.kind == "response", ReviewSuggestion.status != "pending",
+                ReviewSuggestion.subject_hash == subject,
+                ReviewSuggestion.target_hash == target.norm_hash,
+            )
+        ).first()
+        if decided == "confirmed":
+            continue
+        payload = {f: getattr(resp, f) for f in RESPONSE_FIELDS}
+        session.delete(resp)
+        session.flush()
+        if decided == "rejected":
+            continue
+        who = resp.speaker or resp.organization or "an official"
+        _upsert_pending(session, ReviewSuggestion(
+            kind="response", subject_hash=subject, target_hash=target.norm_hash,
+            passage_id=resp.passage_id, target_passage_id=target.id, claim_id=resp.claim_id,
+            document_id=document.id, text=resp.quote, target_text=target.text, payload=payload,
+            reason=f"{who}'s comment is {abs(target.ordinal - statement.ordinal)} passages "  # type: ignore[union-attr]
+                   "away from the claim and shares almost no words with it",
+        ))
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+def join_claims(*, session: Session, passage: Passage, claim_id: int) -> int:
+    """The passage joins the claim: its claim and the target merge (the lower id is kept)."""
+    from api.provenance.reuse import merge_claims, refresh_canonical
+
+    if passage.claim_id is None:
+        passage.claim_id = claim_id
+        session.add(passage)
+        session.flush()
+        keep = claim_id
+    elif passage.claim_id == claim_id:
+        keep = claim_id
+    else:
+        keep, drop = sorted((passage.claim_id, claim_id))
+        merge_claims(session=session, keep=keep, drop=drop)
+        session.refresh(passage)
+    refresh_canonical(session=session, claim_id=keep)
+    return keep
+
+
+def _target_claim(session: Session, s: ReviewSuggestion) -> int | None:
+    """The claim the suggestion points at now (claims merge; documents are re-ingested)."""
+    target = session.get(Passage, s.target_passage_id) if s.target_passage_id else None
+    if target is not None and target.norm_hash == s.target_hash and target.claim_id is not None:
+        return target.claim_id
+    return session.exec(
+        select(Passage.claim_id).where(Passage.norm_hash == s.target_hash,
+                                       col(Passage.claim_id).is_not(None))
+    ).first()
+
+
+def _apply(session: Session, s: ReviewSuggestion, key: ApiKey) -> dict[str, Any]:
+    claim_id = _target_claim(session, s)
+    if claim_id is None:
+        raise BadInput("the passage this suggestion points at is no longer in the index")
+    from api.provenance import watch
+
+    if s.kind == "reuse":
+        passage = session.get(Passage, s.passage_id) if s.passage_id else None
+        if passage is None or passage.norm_hash != s.subject_hash:
+            passage = session.exec(select(Passage).where(Passage.norm_hash == s.subject_hash)).first()
+        if passage is None:
+            raise BadInput("the suggested passage is no longer in the index")
+        keep = join_claims(session=session, passage=passage, claim_id=claim_id)
+        watch.enqueue_passage_joined(session=session, passage=passage, claim_id=keep)
+        return {"claim_id": keep, "passage_id": passage.id}
+    payload = dict(s.payload or {})
+    resp = Response(claim_id=claim_id, document_id=s.document_id, passage_id=s.passage_id,
+                    created_by_key_id=key.id, **{f: payload.get(f) for f in RESPONSE_FIELDS
+                                                 if payload.get(f) is not None})
+    if s.document_id is not None and session.get(Document, s.document_id) is None:
+        resp.document_id, resp.passage_id = None, None
+    session.add(resp)
+    session.flush()
+    watch.enqueue_response(session=session, response=resp)
+    return {"claim_id": claim_id, "response_id": resp.id}
+
+
+def decide(*, session: Session, suggestion_id: int, confirm: bool, key: ApiKey) -> dict[str, Any]:
+    """Confirm (apply) or reject one suggestion; audited; committed."""
+    s = session.get(ReviewSuggestion, suggestion_id)
+    if s is None:
+        raise NotFound(f"no review suggestion {suggestion_id}")
+    if s.status != "pending":
+        raise BadInput(f"suggestion {suggestion_id} is already {s.status}")
+    before = suggestion_json(s)
+    applied = _apply(session, s, key) if confirm else None
+    s.status = "confirmed" if confirm else "rejected"
+    s.decided_at, s.decided_by_key_id = _now(), key.id
+    session.add(s)
+    # Other pending suggestions with the same content are answered by this decision.
+    session.execute(delete(ReviewSuggestion).where(
+        col(ReviewSuggestion.id) != s.id, ReviewSuggestion.status == "pending",
+        ReviewSuggestion.kind == s.kind, ReviewSuggestion.subject_hash == s.subject_hash,
+        ReviewSuggestion.target_hash == s.target_hash))
+    after = {**suggestion_json(s), "applied": applied}
+    crud.audit(session=session, actor=key.name, key_id=key.id,
+               action=f"review.{'confirm' if confirm else 'reject'}", entity="review",
+               entity_id=s.id, before=before, after=after)
+    session.commit()
+    return after
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def list_suggestions(
+    *, session: Session, status: str | None, kind: str | None, limit: int, cursor: str | None,
+) -> tuple[list[ReviewSuggestion], str | None]:
+    """Oldest first (the queue order), keyset-paginated by id."""
+    query = select(ReviewSuggestion).order_by(col(ReviewSuggestion.id))
+    if status:
+        query = query.where(ReviewSuggestion.status == status)
+    if kind:
+        query = query.where(ReviewSuggestion.kind == kind)
+    if cursor:
+        try:
+            (last,) = crud.decode_cursor(cursor)
+            query = query.where(col(ReviewSuggestion.id) > int(last))
+        except (ValueError, TypeError) as exc:
+            raise BadInput("invalid cursor", field="cursor") from exc
+    rows = list(session.exec(query.limit(limit + 1)).all())
+    next_cursor = crud.encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def suggestion_json(s: ReviewSuggestion, session: Session | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": s.id, "kind": s.kind, "status": s.status, "similarity": s.similarity,
+        "text": s.text, "target_text": s.target_text, "reason": s.reason,
+        "passage_id": s.passage_id, "target_passage_id": s.target_passage_id,
+        "claim_id": s.claim_id, "document_id": s.document_id,
+        "response": s.payload if s.kind == "response" else None,
+        "created_at": s.created_at.isoformat() if s.created_at else None,
+        "decided_at": s.decided_at.isoformat() if s.decided_at else None,
+        "decided_by_key_id": s.decided_by_key_id,
+    }
+    if session is not None:
+        claim_id = _target_claim(session, s)
+        claim = session.get(Claim, claim_id) if claim_id else None
+        out["claim_id"] = claim_id
+        out["claim"] = {"id": claim.id, "text": claim.text} if claim else None
+    return out
