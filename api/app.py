@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api import __version__
 from api.errors import ClaimScopeError, RateLimited, TooLarge
 from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
+from api.provenance.watch import start_app_worker
 from api.ratelimit import RateLimitMiddleware, make_limiter
 from api.settings import Settings, get_settings
 from db.engine import get_engine
@@ -75,7 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _load_index(app, settings)
+        stop_webhooks = start_app_worker(app)
         yield
+        stop_webhooks()
         close = getattr(app.state.limiter, "close", None)
         if close is not None:
             await close()
@@ -116,9 +119,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from fastapi.staticfiles import StaticFiles
 
-    from api.routes import check, claims, documents, health, match, outlets, pages
+    from api.routes import (
+        check,
+        claims,
+        documents,
+        export,
+        factchecks,
+        health,
+        match,
+        outlets,
+        pages,
+        review,
+        watch,
+    )
 
-    for module in (health, documents, match, claims, outlets, check, pages):
+    for module in (health, documents, match, claims, outlets, check, pages, review, watch,
+                   factchecks, export):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.state.metrics = Metrics()

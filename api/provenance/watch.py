@@ -333,3 +333,10 @@ def start_worker(
         thread.join(timeout=TIMEOUT_S + 1)
 
     return halt
+
+
+def start_app_worker(app: Any) -> Callable[[], None]:
+    """The app's delivery thread (lifespan); ``app.state.webhook_worker = False`` turns it off."""
+    if not getattr(app.state, "webhook_worker", True):
+        return lambda: None
+    return start_worker(app.state.engine, allow_private=app.state.settings.allow_private_fetch)

@@ -1,0 +1,34 @@
+"""Exports: one claim as JSON or ClaimReview JSON-LD; the claim index as streamed JSON Lines."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy import Engine
+
+from api.deps import ReaderDep, SessionDep, get_engine
+from api.provenance.claims_view import claim_detail
+from api.provenance.export import claim_jsonld, iter_jsonl
+
+router = APIRouter(tags=["export"])
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+@router.get("/v1/claims/{claim_id}/export", summary="A claim as JSON or schema.org JSON-LD")
+def export_claim(
+    claim_id: int, request: Request, session: SessionDep, _: ReaderDep,
+    format: str = Query("json", pattern="^(json|jsonld)$"),
+) -> Any:
+    base = str(request.base_url).rstrip("/")
+    if format == "jsonld":
+        return JSONResponse(claim_jsonld(session=session, claim_id=claim_id, base_url=base),
+                            media_type="application/ld+json")
+    return claim_detail(session=session, claim_id=claim_id, base_url=base)
+
+
+@router.get("/v1/export/claims.jsonl", summary="Every claim, one JSON object a line (streamed)")
+def export_claims(engine: EngineDep, _: ReaderDep) -> StreamingResponse:
+    return StreamingResponse(iter_jsonl(engine), media_type="application/x-ndjson",
+                             headers={"Content-Disposition": 'attachment; filename="claims.jsonl"'})
