@@ -71,14 +71,16 @@ def metrics_endpoint(request: Request) -> Response:
 
 
 def configure_access_log() -> None:
-    """Send ``claimscope.access`` lines, bare JSON, to stderr (once; tests may add handlers)."""
-    if access_log.handlers:
+    """Send ``claimscope.access`` lines, bare JSON, to stderr (once; other handlers may be added)."""
+    if access_log.level == logging.NOTSET:
+        access_log.setLevel(logging.INFO)
+    if any(getattr(h, "claimscope_access", False) for h in access_log.handlers):
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.claimscope_access = True  # type: ignore[attr-defined]
     access_log.addHandler(handler)
-    access_log.setLevel(logging.INFO)
-    access_log.propagate = False
+    access_log.propagate = False  # the line is the whole record: no second, prefixed copy
 
 
 def flat_routes(routes: Any) -> list[Any]:

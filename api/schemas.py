@@ -32,6 +32,21 @@ class MatchRequest(BaseModel):
         return v
 
 
+MAX_BATCH_ITEMS = 100
+
+
+class MatchBatchRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"items": [{"text": SEED_HIGHLIGHT},
+                                                   {"text": "Ankara delivers weapons", "limit": 3}]}]},
+    )
+    items: list[MatchRequest] = Field(
+        min_length=1,
+        description=f"1 to {MAX_BATCH_ITEMS} highlights (more is 413), each as for /v1/match.",
+    )
+
+
 class DocumentIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",

@@ -28,5 +28,11 @@ def readyz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
     ready = current == head
     body = {"status": "ready" if ready else "migrations_pending", "revision": current,
-            "head": head, "passages_indexed": len(request.app.state.index)}
+            "head": head, "passages_indexed": _indexed(request.app.state.index)}
     return JSONResponse(body, 200 if ready else 503)
+
+
+def _indexed(index: object) -> int:
+    """Passages in the in-memory index (a ``LiveIndex`` wraps the ``MatchEngine`` that counts)."""
+    engine = getattr(index, "engine", index)
+    return len(engine)  # type: ignore[arg-type]

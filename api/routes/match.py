@@ -1,8 +1,13 @@
-"""POST /v1/match: a highlight in, the claims it comes from (with provenance) out."""
+"""POST /v1/match: a highlight in, the claims it comes from (with provenance) out.
+
+POST /v1/match/batch: up to 100 highlights in one request, answered in order; identical items
+are matched once and each claim's provenance is computed once for the whole batch.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -10,7 +15,7 @@ from fastapi import APIRouter, Request
 from api.deps import IndexDep, ReaderDep, SessionDep, SettingsDep
 from api.errors import TooLarge
 from api.provenance.answer import match_text
-from api.schemas import MatchRequest
+from api.schemas import MAX_BATCH_ITEMS, MatchBatchRequest, MatchRequest
 
 router = APIRouter(prefix="/v1", tags=["match"])
 log = logging.getLogger("claimscope.match")
@@ -33,3 +38,36 @@ def match(
         page_url=body.page_url, limit=body.limit, threshold=settings.match_threshold,
         base_url=str(request.base_url).rstrip("/"),
     )
+
+
+@router.post("/match/batch", summary="Match up to 100 highlights at once, answered in order",
+             responses={413: {"description": "Over 100 items, or one highlight over the size limit"},
+                        422: {"description": "Empty or invalid input; `field` names the item"}})
+def match_batch(
+    body: MatchBatchRequest, request: Request, session: SessionDep, index: IndexDep,
+    settings: SettingsDep, _: ReaderDep,
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    if len(body.items) > MAX_BATCH_ITEMS:
+        raise TooLarge(f"{len(body.items)} items; the limit is {MAX_BATCH_ITEMS}", field="items")
+    for i, item in enumerate(body.items):
+        if len(item.text) > settings.max_match_chars:
+            raise TooLarge(f"items.{i}.text is {len(item.text)} characters; the limit is "
+                           f"{settings.max_match_chars}", field=f"items.{i}.text")
+    if settings.log_highlights:
+        log.info("match batch texts=%r", [item.text for item in body.items])
+    base_url = str(request.base_url).rstrip("/")
+    provenance: dict[int, dict[str, Any]] = {}  # claim id -> provenance, shared by the batch
+    answered: dict[tuple[Any, ...], dict[str, Any]] = {}  # identical items are matched once
+    results = []
+    for item in body.items:
+        key = (item.text, item.prefix, item.suffix, item.page_url, item.limit)
+        if key not in answered:
+            answer = match_text(
+                session=session, index=index, text=item.text, prefix=item.prefix,
+                suffix=item.suffix, page_url=item.page_url, limit=item.limit,
+                threshold=settings.match_threshold, base_url=base_url, provenance_cache=provenance,
+            )
+            answered[key] = {"matches": answer["matches"], "page": answer["page"]}
+        results.append(answered[key])
+    return {"results": results, "took_ms": round((time.perf_counter() - started) * 1000, 2)}
