@@ -206,6 +206,71 @@ def keys_revoke(key_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     out.print(f"key {key_id} revoked")
 
 
+webhooks_app = typer.Typer(help="Deliver queued webhook events.", no_args_is_help=True)
+app.add_typer(webhooks_app, name="webhooks")
+
+
+@webhooks_app.command("deliver")
+def webhooks_deliver() -> None:
+    """One delivery pass: send every due event once (failures are retried on later passes)."""
+    from api.provenance.watch import deliver_pending
+
+    counts = deliver_pending(_engine(), allow_private=get_settings().allow_private_fetch)
+    out.print(f"{counts['delivered']} delivered, {counts['retry']} to retry, "
+              f"{counts['failed']} failed", highlight=False)
+
+
+@app.command("import-claimreview")
+def import_claimreview(
+    paths: Annotated[list[Path], typer.Argument(help="ClaimReview JSON-LD files or folders")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Import schema.org ClaimReview fact-checks as responses on the claims they match."""
+    from api.matching.live import LiveIndex
+    from api.provenance.factcheck import import_claimreviews, load_paths
+
+    try:
+        reviews = load_paths(paths)
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot read ClaimReview JSON-LD: {exc}")
+    engine = _engine()
+    index = LiveIndex(engine)
+    index.load()
+    with Session(engine) as session:
+        outcomes = import_claimreviews(session=session, index=index, reviews=reviews,
+                                       threshold=get_settings().match_threshold)
+    if as_json:
+        out.print_json(json.dumps([o.as_dict() for o in outcomes]))
+        return
+    for o in outcomes:
+        claims = ", ".join(map(str, o.claim_ids)) or "-"
+        out.print(f"{o.status:<10} {o.stance or '':<9} claims {claims}: {o.claim_reviewed[:80]}",
+                  highlight=False)
+    out.print(f"{len(outcomes)} review(s); "
+              f"{sum(1 for o in outcomes if o.claim_ids)} matched a claim", highlight=False)
+
+
+@app.command("export")
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv | jsonl")] = "csv",
+    out_file: Annotated[Path | None, typer.Option("--out", help="File (default: stdout)")] = None,
+) -> None:
+    """Export the claim index, one row per claim (streamed in batches)."""
+    from api.provenance.export import iter_csv, iter_jsonl
+
+    if fmt not in ("csv", "jsonl"):
+        _fail("--format must be csv or jsonl", 2)
+    chunks = (iter_csv if fmt == "csv" else iter_jsonl)(_engine())
+    if out_file is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+        return
+    with out_file.open("w", encoding="utf-8", newline="") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+
+
 def main() -> None:
     try:
         app()
