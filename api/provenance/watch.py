@@ -79,7 +79,6 @@ def create_watch(
 ) -> Watch:
     if (claim_id is None) == (outlet_id is None):
         raise BadInput("give exactly one of claim_id and outlet_id", field="claim_id")
-    url = check_url(url, allow_private=allow_private)
     claim_hash = None
     if claim_id is not None:
         claim = session.get(Claim, claim_id)
@@ -89,6 +88,7 @@ def create_watch(
         claim_hash = canonical.norm_hash if canonical else None
     if outlet_id is not None and session.get(Outlet, outlet_id) is None:
         raise NotFound(f"no outlet {outlet_id}")
+    url = check_url(url, allow_private=allow_private)
     row = Watch(claim_id=claim_id, claim_hash=claim_hash, outlet_id=outlet_id, url=url,
                 secret=secret or secrets.token_urlsafe(24), key_id=key.id)
     session.add(row)
