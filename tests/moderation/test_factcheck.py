@@ -1,0 +1,92 @@
+"""Fact-checks in: ClaimReview JSON-LD becomes fact-check responses on the matching claims."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import DEMO_DIR
+from api.cli import app as cli
+from api.provenance.factcheck import find_claimreviews, stance_of_rating
+from api.settings import get_settings
+from tests.factories import auth, ingest_paths, make_key
+from tests.moderation.helpers import app_client
+
+REVIEWS = Path(__file__).parent / "data" / "claimreview_demo.jsonld"
+LEAD = "tests found lead levels three times above the federal limit"
+
+
+@pytest.mark.parametrize(("rating", "stance"), [
+    ({"alternateName": "False"}, "denies"),
+    ({"alternateName": "Pants on Fire!"}, "denies"),
+    ({"alternateName": "Mostly False"}, "disputes"),
+    ({"alternateName": "Half True"}, "disputes"),
+    ({"alternateName": "Misleading"}, "disputes"),
+    ({"alternateName": "True"}, "confirms"),
+    ({"alternateName": "Mostly true"}, "confirms"),
+    ({"ratingValue": 1, "bestRating": 5, "worstRating": 1}, "denies"),
+    ({"ratingValue": 3, "bestRating": 5}, "disputes"),
+    ({"ratingValue": "5"}, "confirms"),
+    ({}, "comments"),
+    (None, "comments"),
+])
+def test_stance_of_rating(rating: object, stance: str) -> None:
+    assert stance_of_rating(rating) == stance
+
+
+def test_find_claimreviews_in_lists_graphs_and_feeds() -> None:
+    one = {"@type": "ClaimReview", "claimReviewed": "x"}
+    feed = {"@type": "DataFeed", "dataFeedElement": [{"@type": "DataFeedItem", "item": one}]}
+    assert find_claimreviews(one) == [one]
+    assert find_claimreviews([one, {"@type": "Article"}]) == [one]
+    assert find_claimreviews({"@graph": [one, feed]}) == [one, one]
+    assert find_claimreviews({"@type": ["schema:ClaimReview"], "claimReviewed": "y"})
+
+
+def test_import_over_the_api_links_the_matching_claim(db_url: str) -> None:
+    ingest_paths(db_url, [DEMO_DIR])
+    curate = make_key(db_url, scope="curate", name="factchecks")
+    body = json.loads(REVIEWS.read_text())
+    with app_client(db_url) as client:
+        assert client.post("/v1/factchecks", json=body).status_code == 401
+        ingest = make_key(db_url, scope="ingest")
+        assert client.post("/v1/factchecks", json=body, headers=auth(ingest)).status_code == 403
+        resp = client.post("/v1/factchecks", json=body, headers=auth(curate))
+        assert resp.status_code == 200, resp.text
+        lead, earnings = resp.json()["items"]
+        assert lead["status"] == "linked" and lead["stance"] == "denies" and lead["claim_ids"]
+        assert earnings["status"] == "unmatched" and earnings["claim_ids"] == []
+        match = client.post("/v1/match", json={"text": LEAD}).json()["matches"][0]
+        assert match["claim"]["id"] in lead["claim_ids"]
+        checks = [r for r in match["provenance"]["official_responses"] if r["how"] == "factcheck"]
+        assert len(checks) == 1
+        check = checks[0]
+        assert check["organization"] == "Harbor Fact Check" and check["stance"] == "denies"
+        assert check["date"] == "2024-03-10" and check["quote"].startswith("False: Tests found")
+        assert check["source"]["url"] == "https://factcheck.example/2024/03/eastside-lead"
+        again = client.post("/v1/factchecks", json=body, headers=auth(curate)).json()
+        assert again["summary"]["unchanged"] == 1 and again["summary"]["linked"] == 0
+        assert client.post("/v1/factchecks", json={"@type": "Article"},
+                           headers=auth(curate)).status_code == 422
+
+
+@pytest.fixture
+def runner(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("CLAIMSCOPE_DATABASE_URL", sqlite_url)
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_import_claimreview_command(runner: CliRunner, sqlite_url: str) -> None:
+    ingest_paths(sqlite_url, [DEMO_DIR])
+    result = runner.invoke(cli, ["import-claimreview", str(REVIEWS), "--json"])
+    assert result.exit_code == 0, result.output
+    outcomes = json.loads(result.output)
+    assert [o["status"] for o in outcomes] == ["linked", "unmatched"]
+    result = runner.invoke(cli, ["import-claimreview", str(REVIEWS)])
+    assert result.exit_code == 0 and "unchanged" in result.output
