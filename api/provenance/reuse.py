@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapidfuzz import fuzz
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from api.matching.reuse import ReuseCandidates, reuse_candidates
 from api.provenance import review
 from api.provenance.responses_store import store_extracted_responses
 from db.models import Claim, Document, Passage, Response
@@ -43,7 +43,8 @@ def link_document(
     """Join each claimable passage of the document to the claims it repeats (or a new one).
 
     ``previous`` maps the normalized-text hashes of an earlier version of this document to
-    their claims, so that an updated document keeps the claims of its unchanged passages."""
+    their claims, so that an updated document keeps the claims of its unchanged passages.
+    Every lookup is batched per document: a handful of queries, whatever its length."""
     document = session.get(Document, document_id)
     assert document is not None
     passages = list(
@@ -53,77 +54,98 @@ def link_document(
     )
     mark_recurring_boilerplate(session=session, document=document, passages=passages)
     claimable = [p for p in passages if p.kind in CLAIM_KINDS and len(p.norm.split()) >= MIN_CLAIM_TOKENS]
-    candidates = index.engine.near_duplicates(
-        [p.text for p in claimable], min_similarity=MAYBE_DUPLICATE_SIMILARITY
+    found = reuse_candidates(
+        index.engine, [p.text for p in claimable], min_similarity=MAYBE_DUPLICATE_SIMILARITY,
+        excerpt_similarity=EXCERPT_SIMILARITY, min_excerpt_tokens=MIN_EXCERPT_TOKENS,
     ) if claimable else []
-    duplicates = [d if d and d[1] >= NEAR_DUPLICATE_SIMILARITY else None for d in candidates]
-    for passage, dup in zip(claimable, duplicates, strict=True):
-        claim_ids = _linked_claims(session, index, passage, dup, document_id)
-        carried = (previous or {}).get(passage.norm_hash)
-        if carried is not None and session.get(Claim, carried) is not None:
-            claim_ids.add(carried)
-        passage.claim_id = _join_or_create(session, passage, claim_ids)
-        session.add(passage)
-        session.flush()
+    by_hash = _claims_by_hash(session, {p.norm_hash for p in claimable}, document_id)
+    linked = {pid for r in found for pid in ([r.best[0]] if r.best else []) + r.contained}
+    claim_of = _claims_of_passages(session, linked, document_id)
+    joined = _assign_claims(session, claimable, found, by_hash, claim_of, previous or {})
     store_extracted_responses(session=session, document=document, passages=passages)
+    candidates = [r.best for r in found]
     review.after_linking(session=session, document=document, passages=claimable,
                          candidates=candidates, confident=NEAR_DUPLICATE_SIMILARITY)
-    for claim_id in {p.claim_id for p in claimable if p.claim_id is not None}:
-        refresh_canonical(session=session, claim_id=claim_id)
+    refresh_canonical_many(session=session, claim_ids=joined)
 
 
-def _linked_claims(
-    session: Session, index: Any, passage: Passage, dup: tuple[int, float] | None, document_id: int
-) -> set[int]:
-    found: set[int] = set()
-    same_text = session.exec(
-        select(Passage.claim_id).where(
-            Passage.norm_hash == passage.norm_hash,
-            col(Passage.claim_id).is_not(None),
-            Passage.id != passage.id,
+def _claims_by_hash(session: Session, hashes: set[str], document_id: int) -> dict[str, set[int]]:
+    out: dict[str, set[int]] = {}
+    if not hashes:
+        return out
+    rows = session.exec(
+        select(Passage.norm_hash, Passage.claim_id).where(
+            col(Passage.norm_hash).in_(hashes), col(Passage.claim_id).is_not(None),
+            Passage.document_id != document_id,
         )
     ).all()
-    found.update(c for c in same_text if c is not None)
-    if dup is not None:
-        other = session.get(Passage, dup[0])
-        if other is not None and other.claim_id is not None and other.document_id != document_id:
-            found.add(other.claim_id)
-    # Excerpts are looked for even when a near-duplicate was found: a passage can hold two
-    # stored ones (an intro and its quote printed as one paragraph elsewhere), and joining only
-    # the first would make the clusters depend on the order documents arrive in.
-    if len(passage.norm.split()) >= MIN_EXCERPT_TOKENS:
-        found.update(_excerpt_claims(session, index, passage, document_id))
-    return found
+    for h, c in rows:
+        out.setdefault(h, set()).add(c)  # type: ignore[arg-type]
+    return out
 
 
-def _excerpt_claims(session: Session, index: Any, passage: Passage, document_id: int) -> set[int]:
-    """Claims whose passage contains this one nearly verbatim, or is contained in it."""
-    found: set[int] = set()
-    for hit in index.engine.search(passage.text, limit=5, threshold=0.0):
-        if hit.document_id == document_id:
+def _claims_of_passages(session: Session, ids: set[int], document_id: int) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Passage.id, Passage.claim_id).where(
+            col(Passage.id).in_(ids), col(Passage.claim_id).is_not(None),
+            Passage.document_id != document_id,
+        )
+    ).all()
+    return {pid: cid for pid, cid in rows if cid is not None}  # type: ignore[misc]
+
+
+def _assign_claims(
+    session: Session, claimable: list[Passage], found: list[ReuseCandidates],
+    by_hash: dict[str, set[int]], claim_of: dict[int, int], previous: dict[str, int],
+) -> set[int]:
+    """Set ``claim_id`` on every claimable passage; return the existing claims that grew."""
+    redirect: dict[int, int] = {}  # merged claim -> the claim it was merged into
+    fresh: dict[str, Claim] = {}  # a repeated sentence within this document joins its twin
+    joined: set[int] = set()
+    new_claim_of: dict[int, Claim] = {}  # id(passage) -> its new claim
+    for passage, cand in zip(claimable, found, strict=True):
+        ids = set(by_hash.get(passage.norm_hash, ()))
+        if cand.best and cand.best[1] >= NEAR_DUPLICATE_SIMILARITY and cand.best[0] in claim_of:
+            ids.add(claim_of[cand.best[0]])
+        # Excerpts count even when a near-duplicate was found: a passage can hold two stored
+        # ones (an intro and its quote printed as one paragraph elsewhere), and joining only the
+        # first would make the clusters depend on the order documents arrive in.
+        ids.update(claim_of[pid] for pid in cand.contained if pid in claim_of)
+        carried = previous.get(passage.norm_hash)
+        if carried is not None:
+            ids.add(carried)
+        ids = {_resolve(redirect, i) for i in ids}
+        ids = {i for i in ids if session.get(Claim, i) is not None}
+        if not ids:
+            twin = fresh.get(passage.norm_hash)
+            if twin is None:
+                twin = fresh[passage.norm_hash] = Claim(text=passage.text)
+                session.add(twin)
+            new_claim_of[id(passage)] = twin
             continue
-        other = session.get(Passage, hit.passage_id)
-        if other is None or other.claim_id is None:
-            continue
-        shorter, longer = sorted((passage.norm, other.norm), key=len)
-        if len(shorter.split()) < MIN_EXCERPT_TOKENS:
-            continue
-        if fuzz.partial_ratio(shorter, longer) >= EXCERPT_SIMILARITY:
-            found.add(other.claim_id)
-    return found
+        keep, *others = sorted(ids)
+        for other in others:
+            merge_claims(session=session, keep=keep, drop=other)
+            redirect[other] = keep
+        passage.claim_id = keep
+        joined.add(keep)
+    session.flush()
+    for passage in claimable:
+        twin = new_claim_of.get(id(passage))
+        if twin is not None:
+            passage.claim_id = twin.id
+            if twin.canonical_passage_id is None:
+                twin.canonical_passage_id = passage.id
+    session.flush()
+    return {_resolve(redirect, j) for j in joined}
 
 
-def _join_or_create(session: Session, passage: Passage, claim_ids: set[int]) -> int:
-    if not claim_ids:
-        claim = Claim(text=passage.text, canonical_passage_id=passage.id)
-        session.add(claim)
-        session.flush()
-        assert claim.id is not None
-        return claim.id
-    keep, *others = sorted(claim_ids)
-    for other in others:
-        merge_claims(session=session, keep=keep, drop=other)
-    return keep
+def _resolve(redirect: dict[int, int], claim_id: int) -> int:
+    while claim_id in redirect:
+        claim_id = redirect[claim_id]
+    return claim_id
 
 
 def merge_claims(*, session: Session, keep: int, drop: int) -> None:
@@ -139,25 +161,52 @@ def mark_recurring_boilerplate(
     *, session: Session, document: Document, passages: list[Passage]
 ) -> None:
     """Passages that an outlet repeats in many of its documents are its boilerplate."""
-    if document.outlet_id is None:
+    hashes = {p.norm_hash for p in passages if p.kind in CLAIM_KINDS}
+    if document.outlet_id is None or not hashes:
         return
+    recurring = set(session.exec(
+        select(Passage.norm_hash)
+        .join(Document, col(Document.id) == Passage.document_id)
+        .where(col(Passage.norm_hash).in_(hashes), Document.outlet_id == document.outlet_id)
+        .group_by(Passage.norm_hash)
+        .having(func.count(func.distinct(Passage.document_id)) >= BOILERPLATE_RECURRENCE)
+    ).all())
+    if not recurring:
+        return
+    session.execute(
+        update(Passage)
+        .where(col(Passage.norm_hash).in_(recurring))
+        .where(col(Passage.document_id).in_(
+            select(Document.id).where(Document.outlet_id == document.outlet_id)))
+        .values(kind="boilerplate", claim_id=None)
+        .execution_options(synchronize_session=False)
+    )
     for passage in passages:
-        if passage.kind not in CLAIM_KINDS:
-            continue
-        count = session.exec(
-            select(func.count(func.distinct(Passage.document_id)))
-            .join(Document, col(Document.id) == Passage.document_id)
-            .where(Passage.norm_hash == passage.norm_hash, Document.outlet_id == document.outlet_id)
-        ).one()
-        if count >= BOILERPLATE_RECURRENCE:
-            session.execute(
-                update(Passage)
-                .where(col(Passage.norm_hash) == passage.norm_hash)
-                .where(col(Passage.document_id).in_(
-                    select(Document.id).where(Document.outlet_id == document.outlet_id)))
-                .values(kind="boilerplate", claim_id=None)
-            )
-            passage.kind = "boilerplate"
+        if passage.norm_hash in recurring:
+            passage.kind, passage.claim_id = "boilerplate", None
+    session.flush()
+
+
+def refresh_canonical_many(*, session: Session, claim_ids: set[int]) -> None:
+    """Re-derive the canonical text of claims that gained appearances (one query)."""
+    from api.provenance.timeline import date_key
+
+    if not claim_ids:
+        return
+    rows = session.exec(
+        select(Passage, Document).join(Document, col(Document.id) == Passage.document_id)
+        .where(col(Passage.claim_id).in_(claim_ids))
+    ).all()
+    earliest: dict[int, tuple[tuple[str, str], int, Passage]] = {}
+    for passage, doc in rows:
+        key = (date_key(doc), passage.ordinal, passage)
+        cur = earliest.get(passage.claim_id)  # type: ignore[arg-type]
+        if cur is None or key[:2] < cur[:2]:
+            earliest[passage.claim_id] = key  # type: ignore[index]
+    for claim_id, (_, _, first) in earliest.items():
+        claim = session.get(Claim, claim_id)
+        if claim is not None and claim.canonical_passage_id != first.id:
+            claim.canonical_passage_id, claim.text = first.id, first.text
     session.flush()
 
 

@@ -66,8 +66,11 @@ class Publication:
         }
 
 
-def _doc_date_key(doc: Document) -> tuple[str, str]:
+def date_key(doc: Document) -> tuple[str, str]:
     return ((doc.published_at or doc.published_not_after or UNDATED)[:16], doc.content_hash)
+
+
+_doc_date_key = date_key  # older name, still used by the export module
 
 
 def earliest_passage(*, session: Session, claim_id: int) -> Passage | None:
@@ -77,7 +80,7 @@ def earliest_passage(*, session: Session, claim_id: int) -> Passage | None:
     ).all()
     if not rows:
         return None
-    return min(rows, key=lambda r: (_doc_date_key(r[1]), r[0].ordinal))[0]
+    return min(rows, key=lambda r: (date_key(r[1]), r[0].ordinal))[0]
 
 
 def relation_to(canonical: Passage, passage: Passage) -> str:
@@ -101,7 +104,7 @@ def claim_provenance(*, session: Session, claim_id: int) -> dict[str, Any]:
     ).all()
     if not rows:
         return {"first_publication": None, "republishers": [], "official_responses": []}
-    canonical = min(rows, key=lambda r: (_doc_date_key(r[1]), r[0].ordinal))[0]
+    canonical = min(rows, key=lambda r: (date_key(r[1]), r[0].ordinal))[0]
     docs: dict[int, tuple[Document, Passage]] = {}
     for passage, doc in sorted(rows, key=lambda r: r[0].ordinal):
         docs.setdefault(doc.id, (doc, passage))  # type: ignore[arg-type]

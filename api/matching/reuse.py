@@ -1,0 +1,80 @@
+"""Reuse candidates for ingestion, in one vectorized pass per document.
+
+For each new passage: the most similar indexed passage (``fuzz.ratio`` of normalized text,
+for edited copies) and every indexed passage it contains or is contained in nearly verbatim
+(``fuzz.partial_ratio``, for excerpts and quotations). Exact copies are found by hash first.
+This is the batch form of what ``MatchEngine.search`` does for one highlight, without the
+alignment, context and multi-part work a reader's query needs: ingestion calls it for every
+passage, so it must cost a few microseconds of Python per passage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from api.matching.engine import MatchEngine
+from api.matching.index import ShingleIndex, batch_top_candidates
+from api.matching.normalize import normalize, tokens
+
+# Candidates checked per passage: the copy itself, plus the intro and the quote a passage
+# can hold when another site printed them as separate paragraphs.
+CANDIDATES_PER_TEXT = 4
+
+
+@dataclass(slots=True)
+class ReuseCandidates:
+    best: tuple[int, float] | None = None  # (passage_id, similarity 0-1) of the closest
+    contained: list[int] = field(default_factory=list)  # excerpt/quotation relations
+
+
+def reuse_candidates(
+    engine: MatchEngine,
+    texts: list[str],
+    *,
+    min_similarity: float,
+    excerpt_similarity: float,
+    min_excerpt_tokens: int,
+) -> list[ReuseCandidates]:
+    norms = [normalize(t) for t in texts]
+    out = [ReuseCandidates() for _ in texts]
+    with engine._lock:
+        store = engine._store
+        source = engine._source
+        pids = store.passage_ids.view()
+        todo = []
+        for i, norm in enumerate(norms):
+            same = store.slots_of_norm.get(norm) if norm else None
+            if same:
+                out[i].best = (int(pids[same[0]]), 1.0)
+                out[i].contained.extend(int(pids[s]) for s in same[1:])
+            if norm:
+                todo.append(i)
+        if not todo or not isinstance(source, ShingleIndex):
+            return out
+        found = batch_top_candidates(source, [norms[i] for i in todo], store.alive.full(),
+                                     per_text=CANDIDATES_PER_TEXT)
+        for i, slots in zip(todo, found, strict=True):
+            _score(out[i], norms[i], slots, store, pids, min_similarity, excerpt_similarity,
+                   min_excerpt_tokens)
+    return out
+
+
+def _score(
+    result: ReuseCandidates, norm: str, slots: list[int], store, pids,  # type: ignore[no-untyped-def]
+    min_similarity: float, excerpt_similarity: float, min_excerpt_tokens: int,
+) -> None:
+    cutoff = min_similarity * 100
+    for slot in slots:
+        other = store.norms[slot]
+        pid = int(pids[slot])
+        sim = fuzz.ratio(norm, other, score_cutoff=cutoff)
+        if sim and (result.best is None or sim / 100 > result.best[1]):
+            result.best = (pid, sim / 100)
+        shorter, longer = (norm, other) if len(norm) <= len(other) else (other, norm)
+        if len(tokens(shorter)) < min_excerpt_tokens:
+            continue
+        if fuzz.partial_ratio(shorter, longer, score_cutoff=excerpt_similarity) and \
+                pid not in result.contained:
+            result.contained.append(pid)
