@@ -1,10 +1,11 @@
 """Ingestion throughput: documents/s and passages/s with reuse linking on, by corpus size.
 
     .venv/bin/python bench/ingest.py --docs 1000 10000 100000 --backends sqlite postgresql
+    .venv/bin/python bench/ingest.py --passages 10000 100000 1000000   # bench/provenance.py
 
 Each size starts from an empty database (a SQLite file under bench/.cache/, or a fresh
-PostgreSQL schema), ingests generated articles (bench/corpus.py: 20 % republications, half of
-them edited) through the same Ingestor the CLI and the API use, and reports throughput and
+PostgreSQL schema), ingests articles (bench/corpus.py: real news sentences padded with trigram-model ones;
+20 % republications, half of them edited) through the same Ingestor the CLI and the API use, and reports throughput and
 the growth exponent of total time between consecutive sizes (1.0 = linear).
 """
 
@@ -50,7 +51,8 @@ def fresh_url(backend: str) -> tuple[str, object]:
     return f"{PG_URL}?options=-csearch_path%3D{schema}", drop
 
 
-def run_one(backend: str, n_docs: int) -> dict[str, float]:
+def run_one(backend: str, n_docs: int | None = None, n_passages: int | None = None
+            ) -> dict[str, float]:
     url, cleanup = fresh_url(backend)
     try:
         engine = get_engine(url)
@@ -58,7 +60,9 @@ def run_one(backend: str, n_docs: int) -> dict[str, float]:
         ingestor.live_index()  # index load time is not ingestion time
         started = time.perf_counter()
         passages = docs = 0
-        for i, body in enumerate(articles(n_docs)):
+        for i, body in enumerate(articles(n_passages)):
+            if n_docs is not None and i >= n_docs:
+                break
             for outcome in ingestor.ingest_raw(RawDocument(content=body, source_format="md",
                                                            source_name=f"gen-{i}")):
                 docs += outcome.status == "added"
@@ -77,15 +81,18 @@ def exponent(a: dict[str, float], b: dict[str, float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--docs", type=int, nargs="+", default=[1000, 10000, 100000])
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--docs", type=int, nargs="+", help="corpus sizes in documents")
+    size.add_argument("--passages", type=int, nargs="+", help="corpus sizes in passages")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     args = parser.parse_args()
     print("| backend | documents | passages | seconds | documents/s | passages/s | growth exponent |")
     print("|---|---|---|---|---|---|---|")
     for backend in args.backends:
         previous = None
-        for n in args.docs:
-            r = run_one(backend, n)
+        sizes = args.passages or args.docs or [1000, 10000, 100000]
+        for n in sizes:
+            r = run_one(backend, n_passages=n) if args.passages else run_one(backend, n_docs=n)
             growth = f"{exponent(previous, r):.2f}" if previous else "—"
             print(f"| {backend} | {r['docs']:.0f} | {r['passages']:.0f} | {r['seconds']:.1f} | "
                   f"{r['docs_per_s']:.0f} | {r['passages_per_s']:.0f} | {growth} |", flush=True)
