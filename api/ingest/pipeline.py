@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
 from api.errors import ClaimScopeError
@@ -216,14 +216,15 @@ class Ingestor:
         session.add(stored)
         session.flush()
         assert stored.id is not None
+        # One executemany, no model objects: passages are the bulk of every write.
         passages = [
-            Passage(
-                document_id=stored.id, ordinal=i, start=p.start, end=p.end, text=p.text,
-                norm=(n := normalize(p.text)), norm_hash=norm_hash(n), kind=p.kind,
-            )
+            {"document_id": stored.id, "ordinal": i, "start": p.start, "end": p.end,
+             "text": p.text, "norm": (n := normalize(p.text)), "norm_hash": norm_hash(n),
+             "kind": p.kind}
             for i, p in enumerate(split_passages(doc))
         ]
-        session.add_all(passages)
+        if passages:
+            session.execute(insert(Passage), passages)
         for a in doc.attributions:
             cited = resolve_outlet(session=session, name=a.outlet)
             session.add(

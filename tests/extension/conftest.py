@@ -5,10 +5,8 @@ Chromium is Debian's ``/usr/bin/chromium`` (``apt-get install chromium``), drive
 Python Playwright (``pip install playwright``; never ``playwright install``). Extensions need
 the new headless mode, so the browser starts "headed" with ``--headless=new`` in its args.
 
-Pointing the tests at the real server: ``claimscope_server`` yields a base URL. It is the
-stub (``stub_server.py``) unless ``CLAIMSCOPE_EXT_SERVER_URL`` names a running server
-loaded with the seed articles, or a conftest closer to the tests overrides the fixture to
-start uvicorn itself. Tests that must see what the server received (privacy, hostile
+The server: ``claimscope_server`` yields the base URL of a real uvicorn started over the
+seed articles (or ``CLAIMSCOPE_EXT_SERVER_URL``, or the stub with ``CLAIMSCOPE_EXT_USE_STUB=1``). Tests that must see what the server received (privacy, hostile
 answers, API key) always use the stub through ``stub_server``.
 """
 
@@ -59,9 +57,23 @@ def stub_server() -> Iterator[StubServer]:
 
 
 @pytest.fixture(scope="session")
-def claimscope_server(stub_server: StubServer) -> Iterator[str]:
-    """Base URL of the ClaimScope server the content tests run against."""
-    yield os.environ.get("CLAIMSCOPE_EXT_SERVER_URL", "").rstrip("/") or stub_server.url
+def claimscope_server(
+    stub_server: StubServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Base URL of the ClaimScope server the content tests run against: a real uvicorn over
+    a SQLite file holding the seed articles (``CLAIMSCOPE_EXT_SERVER_URL`` names another
+    running server; ``CLAIMSCOPE_EXT_USE_STUB=1`` falls back to the stub)."""
+    named = os.environ.get("CLAIMSCOPE_EXT_SERVER_URL", "").rstrip("/")
+    if named or os.environ.get("CLAIMSCOPE_EXT_USE_STUB") == "1":
+        yield named or stub_server.url
+        return
+    from tests.conftest import SEEDS
+    from tests.live_server import LiveServer, load_demo
+
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('ext-server') / 'seeds.sqlite'}"
+    load_demo(db_url, SEEDS)
+    with LiveServer(db_url, env={"CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "0"}) as server:
+        yield server.url
 
 
 def free_port() -> int:
