@@ -146,11 +146,14 @@ def _enqueue(session: Session, watch: Watch, event: str, data: dict[str, Any]) -
 
 def _follow_merges(session: Session) -> None:
     """Watches whose claim was merged into another follow it (by the canonical passage)."""
-    lost = session.exec(
-        select(Watch).where(Watch.active == True, col(Watch.claim_id).is_not(None),  # noqa: E712
-                            col(Watch.claim_id).not_in(select(Claim.id)))
+    watches = session.exec(
+        select(Watch).where(Watch.active == True, col(Watch.claim_id).is_not(None))  # noqa: E712
     ).all()
-    for w in lost:
+    if not watches:
+        return
+    alive = set(session.exec(select(Claim.id).where(
+        col(Claim.id).in_({w.claim_id for w in watches}))).all())
+    for w in (w for w in watches if w.claim_id not in alive):
         found = session.exec(select(Passage.claim_id).where(
             Passage.norm_hash == w.claim_hash, col(Passage.claim_id).is_not(None))).first() \
             if w.claim_hash else None
