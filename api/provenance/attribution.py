@@ -54,11 +54,14 @@ _NOT_PERSON = frozenset(
     ]
 )
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+(?:\w+ly\s+)?$")
+# "was denied by the ministry": the agent of a passive reporting verb is its speaker
+_BY_AGENT = re.compile(r"\s+(?:\w+ly\s+)?by\s+")
 _ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+(?P<src>[^,:;.]{2,80})")
 TRANSCRIPT_RE = re.compile(
     r"^\s*(?:(?P<title>MR|MS|MRS|DR)\.?\s+(?P<sur>[A-Z][A-Z’'\-]+)|"
     r"(?P<q>QUESTION|Q|REPORTER))\s*:"
 )
+_ANAPHOR_AFTER = re.compile(r"\s*the\s+(?P<noun>ministry|department|embassy|government)\b")
 _MR = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+(?P<sur>[A-Z][\w’'\-]+)\s*$")
 CONTINUATION = re.compile(r"\b(?:again|also|later|further)\b", re.I)
 
@@ -72,6 +75,7 @@ class Said:
     how: str | None = None  # verb | according | transcript | quote | intro | paragraph
     question: bool = False
     block: int | None = None  # index of the intro sentence whose block this sentence is in
+    passive: bool = False  # "was denied by X": the subject is what was denied, X the speaker
 
 
 @dataclass(slots=True)
@@ -127,7 +131,7 @@ def _subject_before(att: Attribution, sid: int, prefix: str) -> Entity | None:
 
 def _resolve_tail(att: Attribution, sid: int, head: str) -> Entity | None:
     reg = att.registry
-    for m in find_official_mentions(head):
+    for m in reg.mentions(head, sid):
         if m.end != len(head):
             continue
         if m.name:
@@ -177,6 +181,10 @@ def _by_verb(att: Attribution, s: Sentence) -> Said | None:
         if verb in WEAK_VERBS - {"continued"} and not s.ends_with_intro_colon():
             continue
         if not verb.endswith("ing") and _PASSIVE.search(s.qview[: m.start()]):
+            by = _BY_AGENT.match(s.qview[m.end() :])
+            agent = _subject_after(att, s.idx, s.qview[m.end() + by.end() :]) if by else None
+            if agent is not None:
+                return Said(agent, verb, m.start(), None, "verb", passive=True)
             continue
         ent = _subject_before(att, s.idx, s.qview[: m.start()])
         if ent is None and re.search(r"[”\"]\s*,?\s*$|,\s*[”\"]\s*$", s.view[: m.start()]):
@@ -187,13 +195,37 @@ def _by_verb(att: Attribution, s: Sentence) -> Said | None:
     return None
 
 
+def subject_texts(s: Sentence) -> tuple[list[str], list[str]]:
+    """Where the speaker of each active reporting verb in ``s`` is named: the text before the
+    verb (glue such as "had", "on Monday" cut off; the speaker ends it) and, after a quote,
+    the text after the verb (``”, said the engineer``; the speaker starts it)."""
+    before: list[str] = []
+    after: list[str] = []
+    for m in VERB_RE.finditer(s.qview):
+        prefix = s.qview[: m.start()]
+        if _PASSIVE.search(prefix) and not m.group("verb").endswith("ing"):
+            continue
+        cut = _GLUE.search(prefix)
+        before.append((prefix[: cut.start()] if cut else prefix).rstrip())
+        if re.search(r"[”\"]\s*,?\s*$|,\s*[”\"]\s*$", s.view[: m.start()]):
+            after.append(s.qview[m.end() :])
+    return before, after
+
+
 def _subject_after(att: Attribution, sid: int, after: str) -> Entity | None:
-    mentions = find_official_mentions(after)
+    mentions = att.registry.mentions(after, sid)
     if mentions and not after[: mentions[0].start].strip():
         m = mentions[0]
         if m.name:
             return att.registry.person(m.name)
+        if m.role is not None and m.organization:
+            return att.registry.anonymous(m.role, m.organization, m.country)
         return att.registry.org(m.organization, m.country) if m.organization else None
+    if (d := _ANAPHOR_AFTER.match(after)) is not None:
+        return _descriptive(att, sid, d.group("noun"), 0)
+    for start, _end, country in country_mentions(after):
+        if not after[:start].strip():
+            return att.registry.org(f"Government of {country}", country, kind="government")
     name = NAME_RE.match(after.lstrip())
     if name and strip_stop(name.group(0)):
         nm = strip_stop(name.group(0))

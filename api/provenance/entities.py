@@ -3,15 +3,19 @@
 The registry is filled from role phrases (``State Department spokesman Mark Toner``),
 appositions (``John Kirby or Mark Toner, the spokesman``) and names that are subjects of
 speech verbs (``Al Ezz said``). Later mentions resolve by name suffix (``Toner``, ``MR
-TONER``, ``Mr Kirby``, ``Al Ezz`` ↔ ``Abu Al Ezz``).
+TONER``, ``Mr Kirby``, ``Al Ezz`` ↔ ``Abu Al Ezz``). Short or bare names of bodies resolve to
+the body the document names in full ("Water Authority spokeswoman" after "The Harbor City
+Water Authority" → Harbor City Water Authority; "a police spokesperson" → the police force
+named earlier), see ``Registry.expand``.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from api.provenance.bodies import INSTITUTION_HEADS, is_vague
 from api.provenance.officials import (
     COUNTRIES,
     NAME,
@@ -99,7 +103,8 @@ _CAP_STOP = frozenset(
 NOT_NAMES = frozenset(
     {w for names, adjs, mets in COUNTRIES.values() for w in (*names, *adjs, *mets)}
     | {a + "s" for _, adjs, _ in COUNTRIES.values() for a in adjs}
-    | {"Kremlin", "Pentagon", "Ministry", "Department", "Government", "Saudis"}
+    | {"Kremlin", "Pentagon", "Saudis"}
+    | {w for head in INSTITUTION_HEADS for w in head.split()}
 )
 NAME_RE = re.compile(
     r"(?:(?:Abu|Al|al|Ibn|bin|El|el)[ -])*[A-Z][\w’'\-]*[a-z][\w’'\-]*"
@@ -147,10 +152,44 @@ def strip_stop(name: str) -> str:
 class Registry:
     persons: list[Entity]
     orgs: dict[str, Entity]
+    bodies: list[tuple[int, str, str | None]] = field(default_factory=list)  # (sentence, name, country)
 
     @classmethod
     def empty(cls) -> Registry:
         return cls([], {})
+
+    def expand(
+        self, org: str | None, country: str | None, sid: int, generic: bool = True
+    ) -> tuple[str | None, str | None]:
+        """The full name of a body named short ("Water Authority", "Defense Ministry") or
+        bare ("Police", "Ministry"): the body named in full nearest before sentence ``sid``
+        (else the first after) whose name ends with it or, for a bare word, contains it.
+        A vague bare word the document does not resolve names no body."""
+        if org is None:
+            return None, country
+        words = org.lower().split()
+        fits = [
+            (j, name, c)
+            for j, name, c in self.bodies
+            if name != org
+            and len(name.split()) > len(words)
+            and (
+                name.lower().split()[-len(words) :] == words
+                or (len(words) == 1 and words[0] in name.lower().split())
+            )
+        ]
+        if fits:
+            before = [f for f in fits if f[0] <= sid]
+            _, name, c = max(before, key=lambda f: f[0]) if before else min(fits, key=lambda f: f[0])
+            return name, country or c
+        return (None, country) if generic and is_vague(org) else (org, country)
+
+    def mentions(self, text: str, sid: int) -> list[OfficialMention]:
+        """``find_official_mentions`` with bodies resolved against the document."""
+        out = find_official_mentions(text)
+        for m in out:
+            m.organization, m.country = self.expand(m.organization, m.country, sid, m.generic)
+        return out
 
     def person(self, mention: str) -> Entity | None:
         """The registered person whose name ends with (or is ended by) ``mention``."""
@@ -204,12 +243,17 @@ class Registry:
         )
 
 
-def register_roles(reg: Registry, sentences: list[str]) -> None:
-    """Persons named with a role; appositions; missing bodies taken from nearby context."""
+def register_roles(reg: Registry, sentences: list[str], headings: frozenset[int] = frozenset()) -> None:
+    """Bodies named in the document (not in headings: title case reads as names there);
+    persons named with a role; appositions; missing bodies taken from nearby context."""
+    for i, text in enumerate(sentences):
+        if i not in headings:
+            found = find_official_mentions(text)
+            reg.bodies.extend((i, m.organization, m.country) for m in found if m.organization)
     pending: list[tuple[Entity, int]] = []
     org_seen: list[tuple[int, str, str | None]] = []
     for i, text in enumerate(sentences):
-        for m in find_official_mentions(text):
+        for m in reg.mentions(text, i):
             if m.organization and (m.role is None or m.name):
                 org_seen.append((i, m.organization, m.country))
             names = _names_for(text, m)
@@ -224,8 +268,10 @@ def register_roles(reg: Registry, sentences: list[str]) -> None:
     counts = Counter(org for _, org, _ in org_seen)
     for ent, i in pending:
         near = [(j, o, c) for j, o, c in org_seen if i - 3 <= j <= i]
-        if near:
-            ent.organization, ent.country = near[-1][1], ent.country or near[-1][2]
+        earlier = [(j, o, c) for j, o, c in org_seen if j <= i]
+        if near or earlier:
+            _, ent.organization, country = (near or earlier)[-1]
+            ent.country = ent.country or country
         elif counts:
             ent.organization = counts.most_common(1)[0][0]
 

@@ -4,11 +4,17 @@
    person (direct quotes, reported speech, "he added" continuations, quote paragraphs after
    an intro naming them) that are about the responder (mention its organization/country or
    continue such a sentence; a topic shift such as "As for ..." ends the run).
-2. A generic target ("the claim", "the new information", "the report", "claims that ..."):
-   the nearest preceding disclosure ("According to ...", "X has disclosed/claimed ...") and
-   the quote it introduces, the same claimant's other statements sharing its content words,
-   and restatements elsewhere that name the responder and share its content words.
-3. No target: the statement inherits the target of the same official's statement that
+2. A described claimant ("the engineer's allegations", "claims by the opposition"): the
+   sentences whose speaker is that noun phrase ("An engineer had claimed ...", "According
+   to the engineer", "..., the engineer told ...") and their continuations (the quote they
+   open, "He added ..."). Nothing found: the generic target of the same phrase, if any.
+3. A generic target ("the claim", "the new information", "the report"): the nearest
+   preceding disclosure ("According to ...", "X has disclosed/claimed ...") and the quote
+   it introduces, the same claimant's other statements sharing its content words, and
+   restatements elsewhere that name the responder and share its content words. With a
+   clause ("reports that X", "denied that X"): the sentences that make claim X — two shared
+   content words and X's predicate (or a synonym) — and restatements naming the responder.
+4. No target: the statement inherits the target of the same official's statement that
    names one; otherwise, for spokespeople and explicit response verbs only, the first
    earlier claim naming the responder's organization (then its country aliases).
 
@@ -20,24 +26,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
-from api.provenance.attribution import Attribution
-from api.provenance.entities import Entity, strip_stop
+from api.provenance.attribution import VERB_RE, Attribution, subject_texts
+from api.provenance.entities import Entity
 from api.provenance.officials import org_terms, terms_regex
+from api.provenance.targets import Target, content_words, find_target, predicate_rx
 from api.provenance.textview import DocView, Sentence
 
-POSSESSIVE = re.compile(
-    r"(?P<who>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})['’]s\s+(?:(?:recent|latest|new|"
-    r"earlier|previous|latest)\s+)*(?P<noun>allegations?|claims?|accusations?|remarks?|"
-    r"statements?|comments?|assertions?|charges?|words|report|story|interview)\b"
-)
-GENERIC = re.compile(
-    r"\b(?:(?:the|these|those|this|such|that|a|an)\s+)?(?:(?:new|latest|recent|media|press|"
-    r"earlier|previous|fresh)\s+)*(?P<noun>claims?|allegations?|accusations?|reports?|"
-    r"information|materials?|revelations?|stor(?:y|ies)|article|interview|video|footage|"
-    r"documents?|leaks?|rumou?rs?|charges?)\b(?:\s+that\s+(?P<that>[^.;]+))?"
-)
+__all__ = ["Linker", "Target", "claim_like", "content_words", "find_target", "is_bare_intro"]
+
 DISCLOSURE = frozenset(
     {
         "disclosed",
@@ -54,141 +51,13 @@ DISCLOSURE = frozenset(
         "stated",
     }
 )
+# "He added that ...", "She also said ...": the previous speaker goes on
+_PRONOUN_SAYS = re.compile(rf"^\W*(?:He|She|They)\s+(?:\w+\s+){{0,2}}?(?:{VERB_RE.pattern})")
 TOPIC_SHIFT = re.compile(
     r"^\W*(?:As (?:for|to|regards)|Regarding|With regard to|Turning to|"
     r"On (?:the )?(?:subject|issue|question) of|Meanwhile|In the meantime|"
     r"Separately|Elsewhere)\b"
 )
-_STOP = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "from",
-        "by",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "they",
-        "them",
-        "their",
-        "there",
-        "here",
-        "he",
-        "she",
-        "his",
-        "her",
-        "we",
-        "our",
-        "us",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "not",
-        "no",
-        "yes",
-        "so",
-        "if",
-        "than",
-        "then",
-        "also",
-        "just",
-        "only",
-        "very",
-        "more",
-        "most",
-        "some",
-        "any",
-        "all",
-        "such",
-        "have",
-        "has",
-        "had",
-        "do",
-        "does",
-        "did",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "said",
-        "says",
-        "say",
-        "added",
-        "told",
-        "stated",
-        "according",
-        "which",
-        "who",
-        "whom",
-        "what",
-        "when",
-        "where",
-        "why",
-        "how",
-        "into",
-        "over",
-        "under",
-        "about",
-        "after",
-        "before",
-        "between",
-        "while",
-        "because",
-        "against",
-        "during",
-        "without",
-        "within",
-    ]
-)
-
-
-@dataclass(slots=True)
-class Target:
-    kind: str  # claimant | generic
-    claimant: Entity | None = None
-    that: str | None = None
-
-
-def content_words(text: str) -> set[str]:
-    out = set()
-    for tok in re.findall(r"[a-z][a-z0-9\-]+", text.lower().replace("’", "'")):
-        tok = tok.strip("-")
-        if len(tok) < 3 or tok in _STOP:
-            continue
-        if tok.endswith("ies") and len(tok) > 5:
-            tok = tok[:-3] + "y"
-        elif tok.endswith("s") and not tok.endswith("ss") and len(tok) > 4:
-            tok = tok[:-1]
-        out.add(tok)
-    return out
 
 
 def claim_like(s: Sentence) -> bool:
@@ -200,20 +69,6 @@ def claim_like(s: Sentence) -> bool:
 
 def is_bare_intro(s: Sentence) -> bool:
     return len(s.clean.split()) <= 4 and s.clean.rstrip().endswith((",", ":"))
-
-
-def find_target(att: Attribution, intro: Sentence, verb_pos: int | None) -> Target | None:
-    tail = intro.qview[verb_pos or 0 :]
-    if (m := POSSESSIVE.search(tail)) is not None:
-        who = strip_stop(m.group("who"))
-        ent = att.registry.person(who) if who else None
-        if ent is not None:
-            return Target("claimant", claimant=ent)
-    if (g := GENERIC.search(tail)) is not None:
-        det = g.group(0).split()[0].lower()
-        if det in {"the", "these", "those", "this", "such", "that"} or g.group("that"):
-            return Target("generic", that=g.group("that"))
-    return None
 
 
 class Linker:
@@ -270,7 +125,8 @@ class Linker:
         _, about = self.terms(speaker)
         drop = content_words(speaker.name or "")
         if that:
-            return self._restatements(about, self.words(that, drop), excl, set())
+            restated = self._restatements(about, self.words(that, drop), excl, set())
+            return sorted(restated | self.making(that, excl))
         anchor = self._anchor(first, excl)
         if anchor is None:
             return []
@@ -361,6 +217,62 @@ class Linker:
                     out.add(s.idx)
                 elif seeded and overlap >= 2:
                     out.add(s.idx)
+        return out
+
+    def making(self, clause: str, excl: set[int]) -> set[int]:
+        """Sentences that make the claim in ``clause``: at least two shared content words and
+        the clause's predicate (or a synonym) when one is recognised."""
+        want, pred = self.words(clause), predicate_rx(clause)
+        return {
+            s.idx
+            for s in self.doc.sentences
+            if s.idx not in excl
+            and claim_like(s)
+            and not is_bare_intro(s)
+            and len(self.words(s.view) & want) >= 2
+            and (pred is None or pred.search(s.view))
+        }
+
+    def described(self, noun: str, excl: set[int]) -> list[int]:
+        """Sentences spoken by the claimant described as ``noun`` ("an engineer") and their
+        continuations (the quote they open, "He added ...", unattributed quotes after them)."""
+        post = r"(?:\s+(?:of|at|from|with|for|in)\s+(?:the\s+|an?\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3})?"
+        det = r"(?:an?|the|one|this|that|another)\s+(?:[\w’'-]+\s+){0,3}?"
+        np_end = re.compile(rf"(?i)\b{det}{noun}s?{post}\s*$")
+        np_start = re.compile(rf"(?i)^\s*(?:an?|the|one|this|that)\s+(?:[\w’'-]+\s+){{0,3}}?{noun}s?\b")
+        by = re.compile(rf"(?i)\baccording\s+to\s+(?:an?|the)\s+(?:[\w’'-]+\s+){{0,3}}?{noun}s?\b")
+        hits = []
+        for s in self.doc.sentences:
+            before, after = subject_texts(s)
+            if (
+                any(np_end.search(t) for t in before)
+                or any(np_start.search(t) for t in after)
+                or by.search(s.qview)
+            ):
+                hits.append(s.idx)
+        out = set(hits)
+        for h in hits:
+            out.update(self.att.blocks.get(h, []))
+            out.update(self._continuation(h, set(hits)))
+        return sorted(
+            i
+            for i in out
+            if i not in excl
+            and claim_like(self.doc.sentences[i])
+            and not is_bare_intro(self.doc.sentences[i])
+        )
+
+    def _continuation(self, h: int, hits: set[int]) -> list[int]:
+        out: list[int] = []
+        for j in range(h + 1, min(h + 4, len(self.doc.sentences))):
+            s, said = self.doc.sentences[j], self.att.said[j]
+            if j in hits or said.question or s.line - self.doc.sentences[j - 1].line > 1:
+                break
+            same = said.entity is None or said.entity is self.att.said[h].entity
+            quote = s.view.lstrip()[:1] in "“\"" and same
+            if not (quote or _PRONOUN_SAYS.match(s.qview)):
+                break
+            out.append(j)
         return out
 
     def fallback(self, speaker: Entity, first: int, excl: set[int]) -> list[int]:

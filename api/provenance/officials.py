@@ -5,12 +5,19 @@ Toner``, ``Russia's ambassador to the United Nations, Vitaly Churkin``, ``A Krem
 spokesman``, ``the Russian Foreign Ministry``; ``country_mentions`` reads a country or its
 capital used as a government ("Turkey denied", "Moscow said"). Aliases tie an organization
 to the words a claim about it uses (State Department ↔ US, Washington, American ...).
+
+Bodies outside the fixed lexicon are read from their shape (``bodies``): a capitalized phrase
+ending in an institution word ("Harbor City Water Authority", "Eastside Police Department"),
+"Ministry of ..." / "Department of ...", and a body word before a role ("Water Authority
+spokeswoman", "a police spokesperson", "city council spokesman John Doe").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from api.provenance.bodies import body_after_role, body_before_role, generic_bodies
 
 # canonical country -> (names, adjectives, metonyms: capitals and seats of government)
 COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -147,6 +154,7 @@ class OfficialMention:
     country: str | None
     name: str | None = None
     former: bool = False
+    generic: bool = False  # a body read from its shape, to be resolved against the document
 
 
 def canonical_org(
@@ -210,11 +218,12 @@ def find_official_mentions(text: str) -> list[OfficialMention]:
         role = " ".join(m.group("role").lower().split())
         country = _country(m)
         org, country = canonical_org(m.group("org"), country, role_of(role))
-        out.append(
-            OfficialMention(
-                m.start(), m.end(), role, org, country, m.group("name"), former=bool(m.group("former"))
-            )
+        mention = OfficialMention(
+            m.start(), m.end(), role, org, country, m.group("name"), former=bool(m.group("former"))
         )
+        if m.group("org") is None and _country(m) is None:
+            _attach_body(text, m, mention)
+        out.append(mention)
     taken = [(o.start, o.end) for o in out]
     for m in ORG_RE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
@@ -223,7 +232,54 @@ def find_official_mentions(text: str) -> list[OfficialMention]:
         if org is None:
             continue
         out.append(OfficialMention(m.start(), m.end(), None, org, country))
+        taken.append((m.start(), m.end()))
+    for b in generic_bodies(text):
+        # a lexicon body inside a longer name ("Interior Ministry" in "the Interior Ministry
+        # of Ruritania") gives way to the full name
+        inner = [o for o in out if o.role is None and b.raw_start <= o.start and o.end < b.end]
+        if inner and not any(b.start < o.end and o.start < b.end for o in out if o not in inner):
+            out = [o for o in out if o not in inner]
+            taken = [(o.start, o.end) for o in out]
+        if not any(a < b.end and b.start < z for a, z in taken):
+            out.append(OfficialMention(b.start, b.end, None, b.label, _body_country(b.label), generic=True))
     return sorted(out, key=lambda o: o.start)
+
+
+def _attach_body(text: str, m: re.Match[str], mention: OfficialMention) -> None:
+    """A body named by shape right before the role ("Water Authority spokeswoman") or
+    right after it ("a spokeswoman for the Water Authority") becomes the mention's body."""
+    before = body_before_role(text[max(0, m.start("role") - 160) : m.start("role")])
+    if before is not None:
+        mention.start = m.start("role") - before.length
+        mention.former = mention.former or before.former
+        _set_body(mention, before.label)
+    elif m.group("name") is None and (after := body_after_role(text[m.end() :])) is not None:
+        mention.end = m.end() + after.length
+        _set_body(mention, after.label)
+
+
+def _set_body(mention: OfficialMention, label: str) -> None:
+    """A lexicon body keeps its canonical name ("Defense Ministry" → "Russian Defense
+    Ministry" with its country); any other is named as written, to be resolved later."""
+    known = ORG_RE.fullmatch(label)
+    if known is not None:
+        org, country = canonical_org(known.group("org"), _country(known), None)
+        if org is not None:
+            mention.organization, mention.country = org, country
+            return
+    mention.organization, mention.generic = label, True
+    mention.country = _body_country(label)
+
+
+def _body_country(label: str) -> str | None:
+    """The country a body's name starts with ("Turkish Health Ministry" → Turkey)."""
+    words = label.split()
+    for n in (2, 1):
+        head = re.sub(r"['’]s$", "", " ".join(words[:n]))
+        if len(words) > n and (country := _NAMES.get(head) or _ADJS.get(head)):
+            return country
+    of = re.search(r"\bof\s+(?:the\s+)?(.+)$", label)
+    return _NAMES.get(of.group(1)) if of else None
 
 
 def country_mentions(text: str) -> list[tuple[int, int, str]]:

@@ -18,9 +18,10 @@ from api.ingest.types import SplitPassage
 from api.provenance.attribution import TRANSCRIPT_RE, Attribution, attribute
 from api.provenance.dates import find_date, parse_doc_date, refers_to_same_day
 from api.provenance.entities import Entity, Registry, register_roles
-from api.provenance.linking import Linker, Target, find_target
+from api.provenance.linking import Linker
 from api.provenance.officials import is_spokes
 from api.provenance.stance import stance_of
+from api.provenance.targets import Target, find_target
 from api.provenance.textview import DocView, build_view, passages_for
 
 RESPONSE_VERBS = frozenset({"responded", "replied", "answered", "reacted", "commented"})
@@ -60,13 +61,14 @@ def extract_responses(
     if not doc.sentences:
         return []
     registry = Registry.empty()
-    register_roles(registry, [s.qview for s in doc.sentences])
+    headings = frozenset(s.idx for s in doc.sentences if s.heading)
+    register_roles(registry, [s.qview for s in doc.sentences], headings)
     attribute(doc, registry)  # first pass registers the speakers named anywhere
     att = attribute(doc, registry)
-    statements = _merge_runs(doc, att, _fold(_statements(doc, att)), published_at)
+    statements = _merge_runs(doc, att, _statements(doc, att), published_at)
     _dates(doc, statements, published_at)
     _link(doc, att, statements)
-    return [_response(doc, st, passages) for st in statements]
+    return [_response(doc, st, passages) for st in _fold(statements)]
 
 
 def _statements(doc: DocView, att: Attribution) -> list[Statement]:
@@ -124,9 +126,19 @@ def _quote_group(doc: DocView, att: Attribution, sid: int, used: set[int]) -> li
 def _fold(statements: list[Statement]) -> list[Statement]:
     """Drop an organization-only statement when a named official of that body also speaks
     in the document: a lead ("The State Department moved quickly to deny ...") summarising
-    the statement reported in full later."""
-    persons = {st.entity.organization for st in statements if st.entity.kind == "person" and st.entity.name}
-    return [st for st in statements if st.entity.kind == "person" or st.entity.organization not in persons]
+    the statement reported in full later — unless it answers only claims the official's
+    statements leave alone (then it is a response of its own)."""
+    persons: dict[str | None, set[int]] = {}
+    for st in statements:
+        if st.entity.kind == "person" and st.entity.name:
+            persons.setdefault(st.entity.organization, set()).update(st.answers or [])
+    return [
+        st
+        for st in statements
+        if st.entity.kind == "person"
+        or st.entity.organization not in persons
+        or (bool(st.answers) and not set(st.answers or []) & persons[st.entity.organization])
+    ]
 
 
 def _merge_runs(
@@ -157,8 +169,14 @@ def _loose(doc: DocView, att: Attribution, st: Statement, ref: object) -> bool:
         not st.quote_sids
         and stance_of(st.verb, "", "", "") == "comments"
         and find_date(intro.qview, ref) is None  # type: ignore[arg-type]
-        and find_target(att, intro, st.verb_pos) is None
+        and _target(doc, att, st) is None
     )
+
+
+def _target(doc: DocView, att: Attribution, st: Statement) -> Target | None:
+    """The target read from the statement's own reporting clause (passive: its subject)."""
+    passive = att.said[st.intro].passive and st.verb_pos is not None
+    return find_target(att, doc.sentences[st.intro], st.verb_pos, passive=passive, verb=st.verb)
 
 
 def _adjacent(doc: DocView, att: Attribution, prev: Statement, st: Statement) -> bool:
@@ -188,15 +206,16 @@ def _dates(doc: DocView, statements: list[Statement], published_at: str | None) 
 def _link(doc: DocView, att: Attribution, statements: list[Statement]) -> None:
     linker = Linker(doc, att)
     for st in statements:
-        intro = doc.sentences[st.intro]
-        st.target = (
-            find_target(att, intro, st.verb_pos) if st.intro in st.sids or st.verb_pos is not None else None
-        )
+        st.target = _target(doc, att, st) if st.intro in st.sids or st.verb_pos is not None else None
         excl = linker.excluded(st.entity, st.sids)
-        if st.target is not None and st.target.kind == "claimant" and st.target.claimant:
-            st.answers = linker.claimant(st.entity, st.target.claimant, excl)
-        elif st.target is not None:
-            st.answers = linker.generic(st.entity, st.sids[0], st.target.that, excl)
+        target = st.target
+        if target is not None and target.kind == "noun" and target.noun:
+            st.answers = linker.described(target.noun, excl) or None
+            target = None if st.answers else target.fallback
+        if target is not None and target.kind == "claimant" and target.claimant:
+            st.answers = linker.claimant(st.entity, target.claimant, excl)
+        elif target is not None:
+            st.answers = linker.generic(st.entity, st.sids[0], target.that, excl)
     for st in statements:
         if st.answers is not None:
             continue

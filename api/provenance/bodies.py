@@ -1,0 +1,148 @@
+"""Official bodies read from their shape, for institutions the lexicon in ``officials`` does
+not list.
+
+A public body is named by a capitalized phrase ending in an institution word ("Harbor City
+Water Authority", "Eastside Police Department", "Food and Drug Administration"), by
+"Ministry of ..." / "Department of ..." ("US Department of Agriculture"), or — only right
+before or after an official role — by a lowercase body word ("a police spokesperson",
+"city council spokesman John Doe", "a spokeswoman for the water authority").
+
+Precision first: a lone capitalized word is never a body ("Police said" is too ambiguous
+on its own), rebel, media and advocacy bodies are excluded by their markers ("Free Syrian
+Army", "Xinhua News Agency", "International Rescue Committee"), and a bare vague head
+("a ministry spokesman") only names a body once the document resolves it to one it names
+in full (see ``entities.Registry.expand``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that end the name of a public institution. Title case only: "the engineering
+# department" of a company is not a public body.
+INSTITUTION_HEADS = (
+    "Authority", "Authorities", "Agency", "Ministry", "Department", "Office", "Council",
+    "Commission", "Committee", "Bureau", "Service", "Police", "Army", "Navy", "Government",
+    "Embassy", "Consulate", "Administration", "Secretariat", "Cabinet", "Presidency",
+    "Municipality", "City Hall", "Directorate", "Inspectorate", "Prefecture",
+)  # fmt: skip
+# Heads that open a name: "Ministry of Health", "Office of the Prosecutor General".
+OF_HEADS = ("Ministry", "Department", "Office", "Secretariat", "Directorate", "Bureau", "Council")
+# Lowercase body words accepted next to a role ("police spokesman", "a ministry official").
+LOWER_HEADS = (
+    r"police|city\s+hall|army|military|navy|ministry|department|agency|authority|government|"
+    r"embassy|consulate|office|commission|committee|bureau|service|presidency|cabinet|"
+    r"municipality|administration|secretariat|directorate|council|prosecutor['’]s\s+office"
+)
+# Heads that say which body they are without a qualifier; the others ("a ministry
+# spokesman", "department official") must be resolved against the document.
+SELF_NAMED = frozenset({"police", "army", "military", "navy", "city hall", "presidency", "municipality"})
+# Lowercase qualifiers of a body word before a role ("city council", "health ministry").
+MODIFIERS = (
+    r"city|county|state|regional|provincial|municipal|district|federal|national|local|town|"
+    r"village|health|water|education|finance|justice|fire|transport|environment|energy|trade|"
+    r"public|press|prison|border|customs|tax|immigration|electoral|election|interior|foreign|"
+    r"defen[cs]e|oversight|military|army|police"
+)
+# Sentence glue a capitalized run may start with; stripped from the front of a name.
+LEAD_WORDS = frozenset(
+    {
+        "The", "A", "An", "And", "But", "Or", "So", "Yet", "In", "On", "At", "As", "By", "For",
+        "From", "To", "Of", "With", "After", "Before", "During", "Since", "While", "When", "Then",
+        "Also", "Meanwhile", "However", "Earlier", "Later", "Last", "This", "That", "Yesterday",
+        "Today", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December"
+    }
+)
+# Markers of bodies that are not officialdom: armed groups, media, advocacy, students.
+NON_STATE = re.compile(
+    r"\b(?:Free|Liberation|Rebel|Insurgent|Resistance|Opposition|Jihad\w*|Mujahideen|"
+    r"Islamic\s+State|Victory|Negotiations|News|Press\s+Agency|Wire|Student\w*|Rescue|"
+    r"Refugee|Relief|Atlantic|Human\s+Rights\s+Watch)\b"
+)
+# Capitalized words that are roles, not parts of a body's name ("Ministry Spokesman").
+_ROLE_WORD = r"(?:Spokes\w+|Deputy|Minister|Secretary|Director|Chief|Head|President|Official|Press)"
+
+_CAP = r"(?:[A-ZÀ-Ý][\w'’.&\-]*)"
+_CAP_NR = rf"(?:(?!{_ROLE_WORD}\b){_CAP})"
+_JOIN = r"(?:(?:of|for|and|on)\s+(?:the\s+)?)"
+_HEADS = "|".join(h.replace(" ", r"\s+") for h in INSTITUTION_HEADS)
+_OF_BODY = (
+    rf"(?:{_CAP}\s+){{0,3}}(?:{'|'.join(OF_HEADS)})\s+(?:of|for|on)\s+(?:the\s+)?{_CAP_NR}"
+    rf"(?:\s+{_JOIN}?{_CAP_NR}){{0,3}}"
+)
+_CAP_BODY = rf"(?:{_CAP}\s+{_JOIN}?){{1,5}}(?:{_HEADS})"
+BODY_RE = re.compile(rf"(?:{_OF_BODY}|{_CAP_BODY})(?![\w'’])")
+_ANY_BODY = (
+    rf"{_OF_BODY}|(?:{_CAP}\s+{_JOIN}?){{0,4}}(?:(?:{MODIFIERS})\s+){{0,2}}"
+    rf"(?:{LOWER_HEADS}|{_HEADS})"
+)
+BEFORE_ROLE_RE = re.compile(
+    rf"(?:\b(?P<former>former|ex-)\s+)?(?:\b(?:the|a|an|The|A|An)\s+)?"
+    rf"(?:\b(?P<former2>former)\s+)?(?<![\w'’])(?P<body>{_ANY_BODY})\s+$"
+)
+AFTER_ROLE_RE = re.compile(rf"^\s+(?:for|of|at|from)\s+(?:the\s+)?(?P<body>{_ANY_BODY})(?![\w'’])")
+
+
+@dataclass(slots=True)
+class Body:
+    start: int
+    end: int
+    label: str  # "Harbor City Water Authority", "City Council", "Police"
+    length: int = 0  # characters the phrase covers (with its article) next to a role
+    raw_start: int = 0  # where the phrase starts, glue words ("The", "On Monday") included
+    former: bool = False
+
+
+def body_label(raw: str) -> str | None:
+    """The name of a body phrase: glue words dropped, lowercase words title-cased."""
+    words = raw.split()
+    while words and words[0] in LEAD_WORDS:
+        words = words[1:]
+    if not words or NON_STATE.search(" ".join(words)):
+        return None
+    small = {"of", "for", "and", "on", "the"}
+    out = [w if w in small or not w.islower() else w[:1].upper() + w[1:] for w in words]
+    if out[0] in small:
+        return None
+    return " ".join(out)
+
+
+def is_vague(label: str | None) -> bool:
+    """A bare head that does not say which body it is ("Ministry", "Council")."""
+    return label is not None and " " not in label.strip() and label.lower() not in SELF_NAMED
+
+
+def generic_bodies(text: str) -> list[Body]:
+    """Capitalized bodies of two or more words in ``text``."""
+    out = []
+    for m in BODY_RE.finditer(text):
+        label = body_label(m.group(0))
+        if label is None or len(label.split()) < 2:
+            continue
+        start = m.start() + m.group(0).index(label.split()[0])
+        out.append(Body(start, m.end(), label, raw_start=m.start()))
+    return out
+
+
+def body_before_role(prefix: str) -> Body | None:
+    """The body phrase ending ``prefix`` (the text right before a role word), if any."""
+    m = BEFORE_ROLE_RE.search(prefix)
+    if m is None:
+        return None
+    label = body_label(m.group("body"))
+    if label is None:
+        return None
+    former = bool(m.group("former") or m.group("former2"))
+    return Body(m.start(), m.end(), label, length=len(prefix) - m.start(), former=former)
+
+
+def body_after_role(rest: str) -> Body | None:
+    """The body in "spokeswoman for the Water Authority" (``rest`` follows the role)."""
+    m = AFTER_ROLE_RE.match(rest)
+    if m is None:
+        return None
+    label = body_label(m.group("body"))
+    return None if label is None else Body(m.start("body"), m.end(), label, length=m.end())
