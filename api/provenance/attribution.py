@@ -138,6 +138,8 @@ def _resolve_tail(att: Attribution, sid: int, head: str) -> Entity | None:
             return reg.person(m.name)
         if m.role is None and m.organization:
             return reg.org(m.organization, m.country)
+        if m.former or m.outsider:
+            return None  # a former official, a company's spokesman: not officialdom
         indefinite = re.match(r"(?i)an?\s", head[m.start :]) is not None
         found = None if indefinite else _last_person(att, sid, len(head), _canon(m.role or ""))
         return found or reg.anonymous(m.role or "official", m.organization, m.country)
@@ -218,6 +220,8 @@ def _subject_after(att: Attribution, sid: int, after: str) -> Entity | None:
         m = mentions[0]
         if m.name:
             return att.registry.person(m.name)
+        if m.former or m.outsider:
+            return None
         if m.role is not None and m.organization:
             return att.registry.anonymous(m.role, m.organization, m.country)
         return att.registry.org(m.organization, m.country) if m.organization else None

@@ -62,6 +62,15 @@ NON_STATE = re.compile(
     r"Islamic\s+State|Victory|Negotiations|News|Press\s+Agency|Wire|Student\w*|Rescue|"
     r"Refugee|Relief|Atlantic|Human\s+Rights\s+Watch)\b"
 )
+# Intergovernmental bodies whose officials are officials too ("UN spokesman", "NATO envoy").
+INTERGOVERNMENTAL = (
+    r"United\s+Nations|U\.N\.|UN|NATO|EU|European\s+Union|OSCE|IAEA|WHO|African\s+Union|"
+    r"Arab\s+League|OPCW|UNHCR|UNICEF"
+)
+# Title words that may stand right before a role without naming a body ("Acting spokesman").
+TITLE_WORDS = frozenset(
+    {"Acting", "Chief", "Senior", "Deputy", "Top", "Assistant", "Interim", "Former", "Lead"}
+)
 # Capitalized words that are roles, not parts of a body's name ("Ministry Spokesman").
 _ROLE_WORD = r"(?:Spokes\w+|Deputy|Minister|Secretary|Director|Chief|Head|President|Official|Press)"
 
@@ -76,7 +85,7 @@ _OF_BODY = (
 _CAP_BODY = rf"(?:{_CAP}\s+{_JOIN}?){{1,5}}(?:{_HEADS})"
 BODY_RE = re.compile(rf"(?:{_OF_BODY}|{_CAP_BODY})(?![\w'’])")
 _ANY_BODY = (
-    rf"{_OF_BODY}|(?:{_CAP}\s+{_JOIN}?){{0,4}}(?:(?:{MODIFIERS})\s+){{0,2}}"
+    rf"{_OF_BODY}|{INTERGOVERNMENTAL}|(?:{_CAP}\s+{_JOIN}?){{0,4}}(?:(?:{MODIFIERS})\s+){{0,2}}"
     rf"(?:{LOWER_HEADS}|{_HEADS})"
 )
 BEFORE_ROLE_RE = re.compile(
@@ -112,7 +121,9 @@ def body_label(raw: str) -> str | None:
 
 def is_vague(label: str | None) -> bool:
     """A bare head that does not say which body it is ("Ministry", "Council")."""
-    return label is not None and " " not in label.strip() and label.lower() not in SELF_NAMED
+    if label is None or " " in label.strip() or label.lower() in SELF_NAMED:
+        return False
+    return re.fullmatch(LOWER_HEADS, label.lower()) is not None
 
 
 def generic_bodies(text: str) -> list[Body]:
@@ -137,6 +148,18 @@ def body_before_role(prefix: str) -> Body | None:
         return None
     former = bool(m.group("former") or m.group("former2"))
     return Body(m.start(), m.end(), label, length=len(prefix) - m.start(), former=former)
+
+
+# a capitalized word right before a role that names no body we know: "Acme spokesman"
+_QUALIFIER = re.compile(r"(?<![\w'’])(?P<q>[A-Z][\w'’.&\-]*?)(?:['’]s)?\s+$")
+
+
+def unknown_qualifier(prefix: str) -> bool:
+    """Whether the role after ``prefix`` belongs to a body outside officialdom as far as we
+    can tell ("Acme spokesman Bob Smith", "the Tribune's editor"): a capitalized word that is
+    no glue, title or country word (``countries``) stands right before it."""
+    m = _QUALIFIER.search(prefix)
+    return m is not None and m.group("q") not in LEAD_WORDS | TITLE_WORDS
 
 
 def body_after_role(rest: str) -> Body | None:

@@ -259,7 +259,7 @@ def register_roles(reg: Registry, sentences: list[str], headings: frozenset[int]
             names = _names_for(text, m)
             for name in names:
                 ent = reg.add_person(name, role=m.role, organization=m.organization, country=m.country)
-                if m.former:
+                if m.former or m.outsider:
                     ent.official = False
                     continue
                 ent.official = True

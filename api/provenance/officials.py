@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from api.provenance.bodies import body_after_role, body_before_role, generic_bodies
+from api.provenance.bodies import body_after_role, body_before_role, generic_bodies, unknown_qualifier
 
 # canonical country -> (names, adjectives, metonyms: capitals and seats of government)
 COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -155,6 +155,7 @@ class OfficialMention:
     name: str | None = None
     former: bool = False
     generic: bool = False  # a body read from its shape, to be resolved against the document
+    outsider: bool = False  # a role at a body outside officialdom ("Acme spokesman")
 
 
 def canonical_org(
@@ -256,6 +257,9 @@ def _attach_body(text: str, m: re.Match[str], mention: OfficialMention) -> None:
     elif m.group("name") is None and (after := body_after_role(text[m.end() :])) is not None:
         mention.end = m.end() + after.length
         _set_body(mention, after.label)
+    elif m.start() == m.start("role") and unknown_qualifier(text[max(0, m.start() - 60) : m.start()]):
+        q = re.search(r"(\S+?)(?:['’]s)?\s+$", text[: m.start()])
+        mention.outsider = q is not None and q.group(1) not in _NAMES and q.group(1) not in _ADJS
 
 
 def _set_body(mention: OfficialMention, label: str) -> None:
