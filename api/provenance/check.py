@@ -48,14 +48,16 @@ def check_text(
             if hit is None or passage is None:
                 new_parts.append(span)
                 continue
-            per_doc[passage.document_id].add(total)
+            for doc_id in _documents_carrying(session, passage.claim_id):  # type: ignore[arg-type]
+                per_doc[doc_id].add(total)
             claim_entry = per_claim.setdefault(passage.claim_id, {"spans": [], "score": 0.0})
             claim_entry["spans"].append({**span, "score": round(hit.score, 4)})
             claim_entry["score"] = max(claim_entry["score"], hit.score)
         offset += len(doc.text) + 2
     return {
         "already_indexed": [_doc(session, d, 1.0) for d in already],
-        "republishes": _copied_documents(session, per_doc, total),
+        "republishes": _copied_documents(
+            session, {d: m for d, m in per_doc.items() if d not in {a.id for a in already}}, total),
         "claims": [
             {"claim": claim_json(session.get(Claim, cid), base_url), "score": round(e["score"], 4),  # type: ignore[arg-type]
              "spans": e["spans"], "provenance": claim_provenance(session=session, claim_id=cid)}
@@ -65,6 +67,10 @@ def check_text(
         "passages_checked": total,
         "text": "\n\n".join(d.text for d in docs),
     }
+
+
+def _documents_carrying(session: Session, claim_id: int) -> set[int]:
+    return set(session.exec(select(Passage.document_id).where(Passage.claim_id == claim_id)).all())
 
 
 def _best_hit(session: Session, index: Any, text: str, threshold: float) -> tuple[Any, Passage | None]:

@@ -102,6 +102,9 @@ def _assign_claims(
 ) -> set[int]:
     """Set ``claim_id`` on every claimable passage; return the existing claims that grew."""
     redirect: dict[int, int] = {}  # merged claim -> the claim it was merged into
+    existing = _existing_claims(
+        session, {c for cs in by_hash.values() for c in cs} | set(claim_of.values())
+        | set(previous.values()))
     fresh: dict[str, Claim] = {}  # a repeated sentence within this document joins its twin
     joined: set[int] = set()
     new_claim_of: dict[int, Claim] = {}  # id(passage) -> its new claim
@@ -117,7 +120,7 @@ def _assign_claims(
         if carried is not None:
             ids.add(carried)
         ids = {_resolve(redirect, i) for i in ids}
-        ids = {i for i in ids if session.get(Claim, i) is not None}
+        ids = {i for i in ids if i in existing}
         if not ids:
             twin = fresh.get(passage.norm_hash)
             if twin is None:
@@ -140,6 +143,12 @@ def _assign_claims(
                 twin.canonical_passage_id = passage.id
     session.flush()
     return {_resolve(redirect, j) for j in joined}
+
+
+def _existing_claims(session: Session, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(session.exec(select(Claim.id).where(col(Claim.id).in_(ids))).all())  # type: ignore[arg-type]
 
 
 def _resolve(redirect: dict[int, int], claim_id: int) -> int:
