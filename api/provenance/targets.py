@@ -45,6 +45,8 @@ BY_CLAIMANT = re.compile(
     rf"\b(?:{CLAIM_NOUNS})\s+(?:(?:made|levell?ed|raised|published|aired|voiced)\s+)?"
     r"(?:by|of|from)\s+(?:the|a|an)\s+(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})"
 )
+# "this week's reports": a time, not a claimant
+TIME_NOUNS = frozenset({"day", "week", "weekend", "month", "year", "today", "yesterday", "morning", "night"})
 GENERIC = re.compile(
     r"\b(?:(?i:the|these|those|this|such|that|a|an)\s+)?(?:(?:new|latest|recent|media|press|"
     r"earlier|previous|fresh)\s+)*(?P<noun>claims?|allegations?|accusations?|reports?|"
@@ -145,7 +147,11 @@ def find_target(
             generic = Target("generic", that=g.group("that"))
     described = [m for rx in (COMMON_POSSESSIVE, BY_CLAIMANT) if (m := rx.search(tail)) is not None]
     if described and (noun := _head(min(described, key=lambda m: m.start()).group("np"))):
-        return Target("noun", noun=noun, fallback=generic)
+        holders = {p.key: p for p in att.registry.persons if p.role and p.role.split()[-1] == noun}
+        if len(holders) == 1:  # "the minister's claims": the one minister the document names
+            return Target("claimant", claimant=next(iter(holders.values())))
+        if noun not in TIME_NOUNS:
+            return Target("noun", noun=noun, fallback=generic)
     if generic is not None:
         return generic
     stance_verb = not passive and verb is not None and stance_of(verb, "", "", "") != "comments"

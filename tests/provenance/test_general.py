@@ -176,6 +176,15 @@ CASES = (
         (Expect("Oana Lungescu", "spokesperson", "NATO", "denies", ("Russian media reported",)),),
     ),
     Case(
+        "the minister's claims: the one minister the document names",
+        "Foreign Minister Ivan Petrov said the sanctions would be lifted by June next year.\n\n"
+        "The European Commission rejected the minister's claims, calling them premature.\n",
+        (
+            Expect("Ivan Petrov", "foreign minister", "Foreign Ministry", "comments"),
+            Expect(None, None, "European Commission", "denies", ("Foreign Minister Ivan Petrov said",)),
+        ),
+    ),
+    Case(
         "company spokesmen and former officials are not officials",
         "The newspaper reported that the contractor had ignored safety warnings for months.\n\n"
         "Acme spokesman Bob Smith denied the allegations.\n\n"
