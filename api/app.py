@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import __version__
@@ -19,6 +20,7 @@ from api.errors import ClaimScopeError, RateLimited, TooLarge
 from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
 from api.provenance.watch import start_app_worker
 from api.ratelimit import RateLimitMiddleware, make_limiter
+from api.responses import ERROR_RESPONSES
 from api.settings import Settings, get_settings
 from db.engine import get_engine
 
@@ -52,6 +54,13 @@ def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     return JSONResponse({"error": {"code": code, "message": str(exc.detail),
                                    "status": exc.status_code}}, status_code=exc.status_code)
+
+
+def _out_of_range(_: Request, exc: Exception) -> JSONResponse:
+    """A value the database cannot hold (an id past 64 bits, ...): the input's fault, not ours."""
+    log.info("input out of range for the database: %s", type(exc).__name__)
+    return JSONResponse({"error": {"code": "invalid_input", "status": 422,
+                                   "message": "a value in the request is out of range"}}, status_code=422)
 
 
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -115,6 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(ClaimScopeError, lambda r, e: error_response(e))  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(OverflowError, _out_of_range)  # SQLite
+    app.add_exception_handler(DataError, _out_of_range)  # PostgreSQL: integer out of range, ...
     app.add_exception_handler(Exception, _unexpected)
 
     from fastapi.staticfiles import StaticFiles
@@ -135,7 +146,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (health, documents, match, claims, outlets, check, pages, review, watch,
                    factchecks, export):
-        app.include_router(module.router)
+        # every API operation documents the error answers it can give (api/responses.py)
+        app.include_router(module.router, responses=None if module in (health, pages) else ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.state.metrics = Metrics()
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)

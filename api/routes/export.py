@@ -16,7 +16,8 @@ router = APIRouter(tags=["export"])
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
-@router.get("/v1/claims/{claim_id}/export", summary="A claim as JSON or schema.org JSON-LD")
+@router.get("/v1/claims/{claim_id}/export", summary="A claim as JSON or schema.org JSON-LD",
+            responses={200: {"content": {"application/ld+json": {"schema": {"type": "object"}}}}})
 def export_claim(
     claim_id: int, request: Request, session: SessionDep, _: ReaderDep,
     format: str = Query("json", pattern="^(json|jsonld)$"),
@@ -28,7 +29,9 @@ def export_claim(
     return claim_detail(session=session, claim_id=claim_id, base_url=base)
 
 
-@router.get("/v1/export/claims.jsonl", summary="Every claim, one JSON object a line (streamed)")
+@router.get("/v1/export/claims.jsonl", summary="Every claim, one JSON object a line (streamed)",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}})
 def export_claims(engine: EngineDep, _: ReaderDep) -> StreamingResponse:
     return StreamingResponse(iter_jsonl(engine), media_type="application/x-ndjson",
                              headers={"Content-Disposition": 'attachment; filename="claims.jsonl"'})

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from api.deps import IndexDep, ReaderDep, SessionDep, SettingsDep
 from api.errors import TooLarge
 from api.provenance.answer import match_text
+from api.responses import ErrorBody
 from api.schemas import MAX_BATCH_ITEMS, MatchBatchRequest, MatchRequest
 
 router = APIRouter(prefix="/v1", tags=["match"])
@@ -22,8 +23,8 @@ log = logging.getLogger("claimscope.match")
 
 
 @router.post("/match", summary="Find the claims a highlight comes from, with provenance",
-             responses={413: {"description": "Highlight over the size limit"},
-                        422: {"description": "Empty or invalid input"}})
+             responses={413: {"model": ErrorBody, "description": "Highlight over the size limit"},
+                        422: {"model": ErrorBody, "description": "Empty or invalid input"}})
 def match(
     body: MatchRequest, request: Request, session: SessionDep, index: IndexDep,
     settings: SettingsDep, _: ReaderDep,
@@ -41,8 +42,10 @@ def match(
 
 
 @router.post("/match/batch", summary="Match up to 100 highlights at once, answered in order",
-             responses={413: {"description": "Over 100 items, or one highlight over the size limit"},
-                        422: {"description": "Empty or invalid input; `field` names the item"}})
+             responses={413: {"model": ErrorBody,
+                              "description": "Over 100 items, or one highlight over the size limit"},
+                        422: {"model": ErrorBody,
+                              "description": "Empty or invalid input; `field` names the item"}})
 def match_batch(
     body: MatchBatchRequest, request: Request, session: SessionDep, index: IndexDep,
     settings: SettingsDep, _: ReaderDep,

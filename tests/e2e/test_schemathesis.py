@@ -1,0 +1,67 @@
+"""Property-based API tests: schemathesis drives every operation of the OpenAPI schema.
+
+In-process (ASGI) over a SQLite file holding the demo corpus, with a ``curate`` key so the write
+paths run too. Checks: no 5xx, response bodies and status codes as the schema declares, and the
+declared content types. Bounded: a few examples per operation, no deadline per example.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from api.app import create_app
+from tests.factories import make_key, make_settings
+from tests.live_server import load_demo
+
+pytestmark = pytest.mark.slow
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance,
+          content_type_conformance]
+KEY: dict[str, str] = {}
+
+
+# The schema is read from the app at import (pytest parametrizes by operation at collection);
+# create_app touches no database. The module fixture makes and loads the database; schemathesis
+# starts the app's lifespan (which loads the match index) at the first call and keeps it.
+DB_DIR = Path(tempfile.gettempdir()) / f"claimscope-schemathesis-{uuid.uuid4().hex[:10]}"
+DB_URL = f"sqlite:///{DB_DIR / 'demo.sqlite'}"
+APP = create_app(make_settings(DB_URL, rate_limit_per_minute=0, fetch_timeout_s=1.0))
+schema = schemathesis.openapi.from_dict(APP.openapi())
+schema.app = APP
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_database() -> Iterator[None]:
+    DB_DIR.mkdir(parents=True)
+    try:
+        load_demo(DB_URL)
+        KEY["Authorization"] = f"Bearer {make_key(DB_URL, 'curate', 'schemathesis')}"
+        yield
+    finally:
+        from schemathesis.python.asgi import shutdown_lifespans
+
+        from db.engine import get_engine
+
+        shutdown_lifespans()
+        get_engine(DB_URL).dispose()
+        shutil.rmtree(DB_DIR, ignore_errors=True)
+
+
+@schema.parametrize()
+@settings(max_examples=10, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
+    case.call_and_validate(headers=KEY, checks=CHECKS)
