@@ -12,9 +12,11 @@ of one outlet is that outlet's boilerplate, not a claim.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from api.matching.reuse import ReuseCandidates, reuse_candidates
@@ -100,15 +102,18 @@ def _assign_claims(
     session: Session, claimable: list[Passage], found: list[ReuseCandidates],
     by_hash: dict[str, set[int]], claim_of: dict[int, int], previous: dict[str, int],
 ) -> set[int]:
-    """Set ``claim_id`` on every claimable passage; return the existing claims that grew."""
+    """Set ``claim_id`` on every claimable passage; return the existing claims that grew.
+
+    New claims and the passages' claim ids are written with two executemany statements, not
+    object by object: this runs for every passage ingested."""
     redirect: dict[int, int] = {}  # merged claim -> the claim it was merged into
     existing = _existing_claims(
         session, {c for cs in by_hash.values() for c in cs} | set(claim_of.values())
         | set(previous.values()))
-    fresh: dict[str, Claim] = {}  # a repeated sentence within this document joins its twin
     joined: set[int] = set()
-    new_claim_of: dict[int, Claim] = {}  # id(passage) -> its new claim
-    for passage, cand in zip(claimable, found, strict=True):
+    assigned: dict[int, int] = {}  # index in claimable -> existing claim id
+    first_of_text: dict[str, int] = {}  # a repeated sentence within this document joins its twin
+    for i, (passage, cand) in enumerate(zip(claimable, found, strict=True)):
         ids = set(by_hash.get(passage.norm_hash, ()))
         if cand.best and cand.best[1] >= NEAR_DUPLICATE_SIMILARITY and cand.best[0] in claim_of:
             ids.add(claim_of[cand.best[0]])
@@ -119,30 +124,41 @@ def _assign_claims(
         carried = previous.get(passage.norm_hash)
         if carried is not None:
             ids.add(carried)
-        ids = {_resolve(redirect, i) for i in ids}
-        ids = {i for i in ids if i in existing}
+        ids = {i for i in (_resolve(redirect, c) for c in ids) if i in existing}
         if not ids:
-            twin = fresh.get(passage.norm_hash)
-            if twin is None:
-                twin = fresh[passage.norm_hash] = Claim(text=passage.text)
-                session.add(twin)
-            new_claim_of[id(passage)] = twin
+            first_of_text.setdefault(passage.norm_hash, i)
             continue
         keep, *others = sorted(ids)
         for other in others:
             merge_claims(session=session, keep=keep, drop=other)
             redirect[other] = keep
-        passage.claim_id = keep
+        assigned[i] = keep
         joined.add(keep)
-    session.flush()
-    for passage in claimable:
-        twin = new_claim_of.get(id(passage))
-        if twin is not None:
-            passage.claim_id = twin.id
-            if twin.canonical_passage_id is None:
-                twin.canonical_passage_id = passage.id
-    session.flush()
+    new_ids = _insert_claims(session, [claimable[i] for i in first_of_text.values()])
+    claim_by_text = dict(zip(first_of_text, new_ids, strict=True))
+    updates = []
+    for i, passage in enumerate(claimable):
+        claim_id = _resolve(redirect, assigned[i]) if i in assigned else \
+            claim_by_text[passage.norm_hash]
+        updates.append({"pid": passage.id, "cid": claim_id})
+        set_committed_value(passage, "claim_id", claim_id)
+    if updates:
+        table = Passage.__table__  # type: ignore[attr-defined]
+        session.execute(update(table).where(table.c.id == bindparam("pid"))
+                        .values(claim_id=bindparam("cid")), updates)
     return {_resolve(redirect, j) for j in joined}
+
+
+def _insert_claims(session: Session, firsts: list[Passage]) -> list[int]:
+    if not firsts:
+        return []
+    table = Claim.__table__  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    rows = session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True),
+        [{"text": p.text, "canonical_passage_id": p.id, "created_at": now} for p in firsts],
+    ).all()
+    return [r[0] for r in rows]
 
 
 def _existing_claims(session: Session, ids: set[int]) -> set[int]:
