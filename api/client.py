@@ -66,8 +66,16 @@ def _drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
 class _Base:
     """What the sync and async clients share: settings, request building, retry policy."""
 
-    def __init__(self, base_url: str, *, api_key: str | None = None, timeout: float = 10.0,
-                 retries: int = 3, backoff: float = 0.5, max_wait: float = 30.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        api_key: str | None = None,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_wait: float = 30.0,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.retries = retries
         self.backoff = backoff
@@ -96,10 +104,12 @@ class _Base:
 
     # request bodies and paths, shared by both clients
     @staticmethod
-    def _match_body(text: str, prefix: str | None, suffix: str | None, page_url: str | None,
-                    limit: int | None) -> dict[str, Any]:
-        return _drop_none({"text": text, "prefix": prefix, "suffix": suffix, "page_url": page_url,
-                           "limit": limit})
+    def _match_body(
+        text: str, prefix: str | None, suffix: str | None, page_url: str | None, limit: int | None
+    ) -> dict[str, Any]:
+        return _drop_none(
+            {"text": text, "prefix": prefix, "suffix": suffix, "page_url": page_url, "limit": limit}
+        )
 
     @staticmethod
     def _ingest_body(text: str | None, html: str | None, url: str | None, **meta: Any) -> dict[str, Any]:
@@ -109,13 +119,23 @@ class _Base:
 class ClaimScopeClient(_Base):
     """Synchronous client; use as a context manager or call ``close()``."""
 
-    def __init__(self, base_url: str, *, api_key: str | None = None, timeout: float = 10.0,
-                 retries: int = 3, backoff: float = 0.5, max_wait: float = 30.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
-        super().__init__(base_url, api_key=api_key, timeout=timeout, retries=retries,
-                         backoff=backoff, max_wait=max_wait)
-        self._http = httpx.Client(base_url=self.base_url, headers=self.headers, timeout=self.timeout,
-                                  transport=transport)
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        api_key: str | None = None,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_wait: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(
+            base_url, api_key=api_key, timeout=timeout, retries=retries, backoff=backoff, max_wait=max_wait
+        )
+        self._http = httpx.Client(
+            base_url=self.base_url, headers=self.headers, timeout=self.timeout, transport=transport
+        )
 
     def __enter__(self) -> ClaimScopeClient:
         return self
@@ -126,8 +146,9 @@ class ClaimScopeClient(_Base):
     def close(self) -> None:
         self._http.close()
 
-    def request(self, method: str, path: str, *, json: Any = None,
-                params: Mapping[str, Any] | None = None) -> Any:
+    def request(
+        self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None
+    ) -> Any:
         attempt = 0
         while True:
             response: httpx.Response | None = None
@@ -141,8 +162,15 @@ class ClaimScopeClient(_Base):
             time.sleep(self._wait(attempt, response))
             attempt += 1
 
-    def match(self, text: str, *, prefix: str | None = None, suffix: str | None = None,
-              page_url: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    def match(
+        self,
+        text: str,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        page_url: str | None = None,
+        limit: int | None = None,
+    ) -> dict[str, Any]:
         return self.request("POST", "/v1/match", json=self._match_body(text, prefix, suffix, page_url, limit))
 
     def match_batch(self, items: Sequence[MatchItem | str]) -> dict[str, Any]:
@@ -158,28 +186,53 @@ class ClaimScopeClient(_Base):
     def document(self, document_id: int) -> dict[str, Any]:
         return self.request("GET", f"/v1/documents/{int(document_id)}")
 
-    def ingest(self, text: str | None = None, *, html: str | None = None, url: str | None = None,
-               title: str | None = None, outlet: str | None = None, published_at: str | None = None,
-               language: str | None = None) -> dict[str, Any]:
-        return self.request("POST", "/v1/documents", json=self._ingest_body(
-            text, html, url, title=title, outlet=outlet, published_at=published_at, language=language))
+    def ingest(
+        self,
+        text: str | None = None,
+        *,
+        html: str | None = None,
+        url: str | None = None,
+        title: str | None = None,
+        outlet: str | None = None,
+        published_at: str | None = None,
+        language: str | None = None,
+    ) -> dict[str, Any]:
+        return self.request(
+            "POST",
+            "/v1/documents",
+            json=self._ingest_body(
+                text, html, url, title=title, outlet=outlet, published_at=published_at, language=language
+            ),
+        )
 
-    def check(self, text: str | None = None, *, url: str | None = None,
-              ingest: bool = False) -> dict[str, Any]:
-        return self.request("POST", "/v1/check", json=_drop_none({"text": text, "url": url,
-                                                                   "ingest": ingest or None}))
+    def check(
+        self, text: str | None = None, *, url: str | None = None, ingest: bool = False
+    ) -> dict[str, Any]:
+        return self.request(
+            "POST", "/v1/check", json=_drop_none({"text": text, "url": url, "ingest": ingest or None})
+        )
 
 
 class AsyncClaimScopeClient(_Base):
     """Asynchronous client (``async with``), same methods as ``ClaimScopeClient``, awaited."""
 
-    def __init__(self, base_url: str, *, api_key: str | None = None, timeout: float = 10.0,
-                 retries: int = 3, backoff: float = 0.5, max_wait: float = 30.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
-        super().__init__(base_url, api_key=api_key, timeout=timeout, retries=retries,
-                         backoff=backoff, max_wait=max_wait)
-        self._http = httpx.AsyncClient(base_url=self.base_url, headers=self.headers,
-                                       timeout=self.timeout, transport=transport)
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        api_key: str | None = None,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_wait: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(
+            base_url, api_key=api_key, timeout=timeout, retries=retries, backoff=backoff, max_wait=max_wait
+        )
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, headers=self.headers, timeout=self.timeout, transport=transport
+        )
 
     async def __aenter__(self) -> AsyncClaimScopeClient:
         return self
@@ -190,8 +243,9 @@ class AsyncClaimScopeClient(_Base):
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def request(self, method: str, path: str, *, json: Any = None,
-                      params: Mapping[str, Any] | None = None) -> Any:
+    async def request(
+        self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None
+    ) -> Any:
         attempt = 0
         while True:
             response: httpx.Response | None = None
@@ -205,10 +259,18 @@ class AsyncClaimScopeClient(_Base):
             await asyncio.sleep(self._wait(attempt, response))
             attempt += 1
 
-    async def match(self, text: str, *, prefix: str | None = None, suffix: str | None = None,
-                    page_url: str | None = None, limit: int | None = None) -> dict[str, Any]:
-        return await self.request("POST", "/v1/match",
-                                  json=self._match_body(text, prefix, suffix, page_url, limit))
+    async def match(
+        self,
+        text: str,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        page_url: str | None = None,
+        limit: int | None = None,
+    ) -> dict[str, Any]:
+        return await self.request(
+            "POST", "/v1/match", json=self._match_body(text, prefix, suffix, page_url, limit)
+        )
 
     async def match_batch(self, items: Sequence[MatchItem | str]) -> dict[str, Any]:
         body = [{"text": i} if isinstance(i, str) else dict(i) for i in items]
@@ -223,13 +285,28 @@ class AsyncClaimScopeClient(_Base):
     async def document(self, document_id: int) -> dict[str, Any]:
         return await self.request("GET", f"/v1/documents/{int(document_id)}")
 
-    async def ingest(self, text: str | None = None, *, html: str | None = None, url: str | None = None,
-                     title: str | None = None, outlet: str | None = None, published_at: str | None = None,
-                     language: str | None = None) -> dict[str, Any]:
-        return await self.request("POST", "/v1/documents", json=self._ingest_body(
-            text, html, url, title=title, outlet=outlet, published_at=published_at, language=language))
+    async def ingest(
+        self,
+        text: str | None = None,
+        *,
+        html: str | None = None,
+        url: str | None = None,
+        title: str | None = None,
+        outlet: str | None = None,
+        published_at: str | None = None,
+        language: str | None = None,
+    ) -> dict[str, Any]:
+        return await self.request(
+            "POST",
+            "/v1/documents",
+            json=self._ingest_body(
+                text, html, url, title=title, outlet=outlet, published_at=published_at, language=language
+            ),
+        )
 
-    async def check(self, text: str | None = None, *, url: str | None = None,
-                    ingest: bool = False) -> dict[str, Any]:
-        return await self.request("POST", "/v1/check", json=_drop_none({"text": text, "url": url,
-                                                                         "ingest": ingest or None}))
+    async def check(
+        self, text: str | None = None, *, url: str | None = None, ingest: bool = False
+    ) -> dict[str, Any]:
+        return await self.request(
+            "POST", "/v1/check", json=_drop_none({"text": text, "url": url, "ingest": ingest or None})
+        )

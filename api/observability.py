@@ -44,11 +44,19 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        self.requests = Counter("claimscope_http_requests", "HTTP requests answered",
-                                ("method", "route", "status"), registry=self.registry)
-        self.latency = Histogram("claimscope_http_request_duration_seconds",
-                                 "Time to answer an HTTP request", ("method", "route", "status"),
-                                 buckets=BUCKETS, registry=self.registry)
+        self.requests = Counter(
+            "claimscope_http_requests",
+            "HTTP requests answered",
+            ("method", "route", "status"),
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "claimscope_http_request_duration_seconds",
+            "Time to answer an HTTP request",
+            ("method", "route", "status"),
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         labels = (method, route, str(status))
@@ -158,8 +166,9 @@ class ObservabilityMiddleware:
         finally:
             self._record(scope, pristine, request_id, status, time.perf_counter() - started)
 
-    def _record(self, scope: dict[str, Any], pristine: dict[str, Any], request_id: str, status: int,
-                seconds: float) -> None:
+    def _record(
+        self, scope: dict[str, Any], pristine: dict[str, Any], request_id: str, status: int, seconds: float
+    ) -> None:
         if self._routes is None and scope.get("app") is not None:
             self._routes = flat_routes(scope["app"].routes)
         route = route_template({**pristine, "route": scope.get("route")}, self._routes)

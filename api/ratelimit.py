@@ -28,8 +28,9 @@ from api.errors import RateLimited
 log = logging.getLogger("claimscope.ratelimit")
 
 # Paths never limited: probes, metrics, documentation and static files.
-EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json",
-                          "/docs/oauth2-redirect"})
+EXEMPT_PATHS = frozenset(
+    {"/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"}
+)
 EXEMPT_PREFIXES = ("/static/",)
 
 
@@ -85,8 +86,15 @@ class RedisLimiter:
     bound to the event loop that made it, so one is made per loop.
     """
 
-    def __init__(self, url: str, limit: int, *, prefix: str = "claimscope:rl", window_s: int = 60,
-                 timeout_s: float = 0.25) -> None:
+    def __init__(
+        self,
+        url: str,
+        limit: int,
+        *,
+        prefix: str = "claimscope:rl",
+        window_s: int = 60,
+        timeout_s: float = 0.25,
+    ) -> None:
         self.url = url
         self.limit = limit
         self.prefix = prefix
@@ -101,8 +109,9 @@ class RedisLimiter:
         loop = id(asyncio.get_running_loop())
         client = self._clients.get(loop)
         if client is None:
-            client = aioredis.Redis.from_url(self.url, socket_timeout=self.timeout_s,
-                                              socket_connect_timeout=self.timeout_s)
+            client = aioredis.Redis.from_url(
+                self.url, socket_timeout=self.timeout_s, socket_connect_timeout=self.timeout_s
+            )
             self._clients = {loop: client}  # one loop per process in a server; drop stale ones
         return client
 
@@ -170,8 +179,11 @@ class RateLimitMiddleware:
         if decision.allowed:
             await self.app(scope, receive, send)
             return
-        exc = RateLimited(f"rate limit of {decision.limit} requests per minute exceeded; retry in "
-                          f"{decision.retry_after} s", retry_after=decision.retry_after)
-        response = JSONResponse(exc.to_dict(), status_code=exc.status,
-                                headers={"Retry-After": str(exc.retry_after)})
+        exc = RateLimited(
+            f"rate limit of {decision.limit} requests per minute exceeded; retry in {decision.retry_after} s",
+            retry_after=decision.retry_after,
+        )
+        response = JSONResponse(
+            exc.to_dict(), status_code=exc.status, headers={"Retry-After": str(exc.retry_after)}
+        )
         await response(scope, receive, send)

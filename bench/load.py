@@ -103,8 +103,12 @@ def build_traffic(db_url: str, seed: int) -> Traffic:
     rng = random.Random(seed)
     engine = create_engine(db_url)
     with engine.connect() as conn:
-        passages = [r[0] for r in conn.execute(text(
-            "SELECT text FROM passage WHERE kind IN ('body', 'quote') AND claim_id IS NOT NULL"))]
+        passages = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT text FROM passage WHERE kind IN ('body', 'quote') AND claim_id IS NOT NULL")
+            )
+        ]
         claim_ids = [int(r[0]) for r in conn.execute(text("SELECT id FROM claim"))]
     engine.dispose()
     sentences = [s for p in passages for s in re.split(r"(?<=[.!?])\s+", p) if len(s.split()) >= 6]
@@ -131,16 +135,26 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _connection(port: int, traffic: Traffic, kinds: list[str], weights: list[float],
-                      start_at: float, stop_at: float, stats: Stats, seed: int) -> None:
+async def _connection(
+    port: int,
+    traffic: Traffic,
+    kinds: list[str],
+    weights: list[float],
+    start_at: float,
+    stop_at: float,
+    stats: Stats,
+    seed: int,
+) -> None:
     rng = random.Random(seed)
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.perf_counter() < stop_at:
             kind = rng.choices(kinds, weights)[0]
             method, path, body = traffic.request(kind, rng)
-            head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                    f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+            head = (
+                f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            )
             sent = time.perf_counter()
             writer.write(head.encode("latin-1") + body)
             try:
@@ -156,14 +170,16 @@ async def _connection(port: int, traffic: Traffic, kinds: list[str], weights: li
         writer.close()
 
 
-async def drive(port: int, traffic: Traffic, mix: dict[str, float], connections: int,
-                warmup_s: float, duration_s: float) -> tuple[Stats, float]:
+async def drive(
+    port: int, traffic: Traffic, mix: dict[str, float], connections: int, warmup_s: float, duration_s: float
+) -> tuple[Stats, float]:
     stats = Stats()
     now = time.perf_counter()
     start_at, stop_at = now + warmup_s, now + warmup_s + duration_s
     kinds, weights = list(mix), list(mix.values())
-    await asyncio.gather(*(_connection(port, traffic, kinds, weights, start_at, stop_at, stats, i)
-                           for i in range(connections)))
+    await asyncio.gather(
+        *(_connection(port, traffic, kinds, weights, start_at, stop_at, stats, i) for i in range(connections))
+    )
     return stats, duration_s
 
 
@@ -177,10 +193,15 @@ def summarize(stats: Stats, seconds: float) -> dict[str, Any]:
     every = [v for vs in stats.latencies.values() for v in vs]
     for kind, values in [*sorted(stats.latencies.items()), ("all", every)]:
         errors = stats.errors.get(kind, 0) if kind != "all" else sum(stats.errors.values())
-        out[kind] = {"requests": len(values), "rps": round(len(values) / seconds, 1),
-                     "p50_ms": round(_pct(values, 0.50), 2), "p90_ms": round(_pct(values, 0.90), 2),
-                     "p99_ms": round(_pct(values, 0.99), 2), "errors": errors,
-                     "statuses": stats.statuses.get(kind, {})}
+        out[kind] = {
+            "requests": len(values),
+            "rps": round(len(values) / seconds, 1),
+            "p50_ms": round(_pct(values, 0.50), 2),
+            "p90_ms": round(_pct(values, 0.90), 2),
+            "p99_ms": round(_pct(values, 0.99), 2),
+            "errors": errors,
+            "statuses": stats.statuses.get(kind, {}),
+        }
     return out
 
 
@@ -207,14 +228,17 @@ def main() -> None:
         t0 = time.perf_counter()
         load_demo(db_url, *([args.seeds] if args.seeds.is_dir() else []))
         traffic = build_traffic(db_url, seed=1)
-        print(f"corpus: demo + {args.seeds if args.seeds.is_dir() else 'no seeds'} in schema {schema} "
-              f"({len(traffic.claim_ids)} claims, {time.perf_counter() - t0:.1f} s)", file=sys.stderr)
-        env = {"CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "0",
-               **dict(kv.split("=", 1) for kv in args.env)}
+        print(
+            f"corpus: demo + {args.seeds if args.seeds.is_dir() else 'no seeds'} in schema {schema} "
+            f"({len(traffic.claim_ids)} claims, {time.perf_counter() - t0:.1f} s)",
+            file=sys.stderr,
+        )
+        env = {"CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "0", **dict(kv.split("=", 1) for kv in args.env)}
         with LiveServer(db_url, env=env, workers=args.workers) as server:
             print(f"server: {server.url}, {args.workers} workers, log {server.log_path}", file=sys.stderr)
-            stats, seconds = asyncio.run(drive(server.port, traffic, mix, args.connections,
-                                               args.warmup, args.duration))
+            stats, seconds = asyncio.run(
+                drive(server.port, traffic, mix, args.connections, args.warmup, args.duration)
+            )
     finally:
         from db.engine import get_engine
 
@@ -226,11 +250,14 @@ def main() -> None:
     summary = summarize(stats, seconds)
     print(f"{'kind':6} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for kind, row in summary.items():
-        print(f"{kind:6} {row['requests']:>9} {row['rps']:>8} {row['p50_ms']:>8} {row['p90_ms']:>8} "
-              f"{row['p99_ms']:>8} {row['errors']:>7}")
+        print(
+            f"{kind:6} {row['requests']:>9} {row['rps']:>8} {row['p50_ms']:>8} {row['p90_ms']:>8} "
+            f"{row['p99_ms']:>8} {row['errors']:>7}"
+        )
     if args.json:
-        args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()},
-                                         "summary": summary}, indent=2))
+        args.json.write_text(
+            json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "summary": summary}, indent=2)
+        )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,14 @@ def load_demo(db_url: str, *extra: Path) -> None:
 class LiveServer:
     """``uvicorn api.app:create_app --factory`` on 127.0.0.1 (see module docstring)."""
 
-    def __init__(self, database_url: str, *, env: dict[str, str] | None = None, workers: int = 1,
-                 log_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        env: dict[str, str] | None = None,
+        workers: int = 1,
+        log_dir: Path | None = None,
+    ) -> None:
         self.database_url = database_url
         self.env = env or {}
         self.workers = workers
@@ -64,12 +70,26 @@ class LiveServer:
         env.update({"CLAIMSCOPE_DATABASE_URL": self.database_url, **self.env})
         for _ in range(3):  # the free port may be taken between the check and the bind
             self.port = free_port()
-            cmd = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-                   "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
-                   "--no-access-log", "--log-level", "warning"]
+            cmd = [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(self.workers),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ]
             with self.log_path.open("ab") as log:
-                self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log,
-                                                stderr=subprocess.STDOUT, start_new_session=True)
+                self.process = subprocess.Popen(
+                    cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                )
             if self._wait_ready(timeout_s):
                 return self
             self.stop()
@@ -107,6 +127,7 @@ class LiveServer:
     def __enter__(self) -> LiveServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

@@ -33,9 +33,11 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 def test_429_waits_retry_after_then_503_backs_off(sleeps: list[float]) -> None:
-    seen, transport = scripted(httpx.Response(429, json=LIMITED, headers={"Retry-After": "7"}),
-                               httpx.Response(503, json={"error": {"code": "x", "message": "busy"}}),
-                               httpx.Response(200, json=OK))
+    seen, transport = scripted(
+        httpx.Response(429, json=LIMITED, headers={"Retry-After": "7"}),
+        httpx.Response(503, json={"error": {"code": "x", "message": "busy"}}),
+        httpx.Response(200, json=OK),
+    )
     with ClaimScopeClient("http://cs.test", api_key="cs_k_secret", transport=transport, backoff=0.5) as cs:
         assert cs.match("a highlight", limit=2) == OK
     assert len(seen) == 3 and sleeps[0] == 7 and 0.25 <= sleeps[1] <= 1.0
@@ -81,8 +83,10 @@ def test_async_client_retries(monkeypatch: pytest.MonkeyPatch) -> None:
         waited.append(seconds)
 
     monkeypatch.setattr(client_mod.asyncio, "sleep", fake_sleep)
-    _, transport = scripted(httpx.Response(429, json=LIMITED, headers={"Retry-After": "2"}),
-                            httpx.Response(200, json={"results": [], "took_ms": 1}))
+    _, transport = scripted(
+        httpx.Response(429, json=LIMITED, headers={"Retry-After": "2"}),
+        httpx.Response(200, json={"results": [], "took_ms": 1}),
+    )
 
     async def run() -> dict:  # type: ignore[type-arg]
         async with AsyncClaimScopeClient("http://cs.test", transport=transport) as cs:

@@ -45,8 +45,11 @@ def test_access_log_line_is_json_without_the_highlight(demo_url: str, access_lin
     key = make_key(demo_url, name="logger")
     with client_for(demo_url) as client:
         access_lines.clear()
-        resp = client.post("/v1/match", json={"text": SECRET_HIGHLIGHT, "prefix": "ctx-prefix"},
-                           headers={"X-Request-ID": "req-123", **auth(key)})
+        resp = client.post(
+            "/v1/match",
+            json={"text": SECRET_HIGHLIGHT, "prefix": "ctx-prefix"},
+            headers={"X-Request-ID": "req-123", **auth(key)},
+        )
         assert resp.status_code == 200 and resp.json()["matches"]
         assert resp.headers["X-Request-ID"] == "req-123"
     assert len(access_lines) == 1

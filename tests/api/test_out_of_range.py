@@ -7,8 +7,9 @@ import pytest
 from tests.factories import auth, client_for, make_key
 
 
-@pytest.mark.parametrize("path", ["/v1/claims/3000000000", "/v1/claims/9223372036854775808",
-                                  "/v1/documents/9223372036854775808"])
+@pytest.mark.parametrize(
+    "path", ["/v1/claims/3000000000", "/v1/claims/9223372036854775808", "/v1/documents/9223372036854775808"]
+)
 def test_huge_ids_are_not_server_errors(db_url: str, path: str) -> None:
     with client_for(db_url) as client:
         resp = client.get(path)

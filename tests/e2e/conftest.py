@@ -33,8 +33,9 @@ def ingest_key(demo_db_url: str) -> str:
 
 @pytest.fixture(scope="session")
 def live_server(demo_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = LiveServer(demo_db_url, env={"CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "0"},
-                        log_dir=tmp_path_factory.mktemp("live"))
+    server = LiveServer(
+        demo_db_url, env={"CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "0"}, log_dir=tmp_path_factory.mktemp("live")
+    )
     with server:
         yield server
 

@@ -30,13 +30,20 @@ def test_sync_client_round_trip(live_server: LiveServer, ingest_key: str) -> Non
         assert cs.document(docs["items"][0]["id"])["passages"]
 
         marker = uuid.uuid4().hex[:8]
-        text = (f"Harbor City opened a new desalination pier, code {marker}, on Tuesday morning. "
-                "The pier will supply the Marlow district from next spring, officials said.")
-        stored = cs.ingest(text, title=f"Pier {marker}", outlet="Client Test Gazette",
-                           published_at="2024-05-02")
+        text = (
+            f"Harbor City opened a new desalination pier, code {marker}, on Tuesday morning. "
+            "The pier will supply the Marlow district from next spring, officials said."
+        )
+        stored = cs.ingest(
+            text, title=f"Pier {marker}", outlet="Client Test Gazette", published_at="2024-05-02"
+        )
         assert stored["documents"][0]["status"] == "added"
-        assert cs.ingest(text, title=f"Pier {marker}", outlet="Client Test Gazette",
-                         published_at="2024-05-02")["documents"][0]["status"] == "unchanged"
+        assert (
+            cs.ingest(text, title=f"Pier {marker}", outlet="Client Test Gazette", published_at="2024-05-02")[
+                "documents"
+            ][0]["status"]
+            == "unchanged"
+        )
 
         report = cs.check(f"Someone wrote: {LEAD} in the Eastside reservoir last autumn.")
         assert report["claims"] and report["claims"][0]["claim"]["id"] == best["claim"]["id"]

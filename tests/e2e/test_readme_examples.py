@@ -30,7 +30,7 @@ def section_blocks() -> list[tuple[str, str]]:
     text = README.read_text(encoding="utf-8")
     start = text.index("\n## Use the API\n")
     end = text.find("\n## ", start + 1)
-    return FENCE.findall(text[start:end if end != -1 else None])
+    return FENCE.findall(text[start : end if end != -1 else None])
 
 
 def test_section_has_the_examples() -> None:
@@ -41,9 +41,14 @@ def test_section_has_the_examples() -> None:
 
 
 def run_curl(code: str, server: LiveServer, key: str) -> Any:
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", code.replace(BASE, server.url)],
-                          env={"PATH": "/usr/bin:/bin", "CLAIMSCOPE_KEY": key},
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", code.replace(BASE, server.url)],
+        env={"PATH": "/usr/bin:/bin", "CLAIMSCOPE_KEY": key},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -61,7 +66,8 @@ def test_curl_examples(live_server: LiveServer, ingest_key: str) -> None:
     assert best["provenance"]["first_publication"]["outlet"]["name"] == "Coastal Ledger"
     assert best["provenance"]["first_publication"]["published_at"] == "2024-03-04"
     assert {"Daily Relay", "Harbor Tribune", "Civic Watch"} <= {
-        p["outlet"]["name"] for p in best["provenance"]["republishers"]}
+        p["outlet"]["name"] for p in best["provenance"]["republishers"]
+    }
     assert isinstance(best["provenance"]["official_responses"], list)
 
     claim = out["/v1/claims/1"]

@@ -12,9 +12,11 @@ from tests.factories import auth, make_key
 
 pytestmark = pytest.mark.slow
 REDIS_URL = "redis://127.0.0.1:6379/0"
-ARTICLE = ("Port officials in Saltmere confirmed that the old lighthouse crane, code {marker}, will be "
-           "dismantled in June after an inspection found cracks in all four of its legs.\n\n"
-           "The harbour master said the work would close the north quay for two weeks.")
+ARTICLE = (
+    "Port officials in Saltmere confirmed that the old lighthouse crane, code {marker}, will be "
+    "dismantled in June after an inspection found cracks in all four of its legs.\n\n"
+    "The harbour master said the work would close the north quay for two weeks."
+)
 
 
 def test_ingest_through_one_process_match_through_the_other(pg_url: str, start_server: StartServer) -> None:
@@ -27,9 +29,17 @@ def test_ingest_through_one_process_match_through_the_other(pg_url: str, start_s
         before = http.post(f"{reader.url}/v1/match", json={"text": highlight})
         assert before.status_code == 200 and before.json()["matches"] == []
 
-        stored = http.post(f"{writer.url}/v1/documents", headers=auth(key), json={
-            "text": ARTICLE.format(marker=marker), "title": "Crane to go", "outlet": "Saltmere Post",
-            "published_at": "2024-04-02", "url": f"https://saltmere.example/crane-{marker}"})
+        stored = http.post(
+            f"{writer.url}/v1/documents",
+            headers=auth(key),
+            json={
+                "text": ARTICLE.format(marker=marker),
+                "title": "Crane to go",
+                "outlet": "Saltmere Post",
+                "published_at": "2024-04-02",
+                "url": f"https://saltmere.example/crane-{marker}",
+            },
+        )
         assert stored.status_code == 201, stored.text
         document_id = stored.json()["documents"][0]["document_id"]
 
@@ -51,8 +61,11 @@ def test_two_processes_share_one_redis_budget(demo_db_url: str, start_server: St
     except redis.RedisError as exc:  # pragma: no cover - CI starts Redis
         pytest.skip(f"Redis not reachable: {exc}")
     prefix = f"cstest-{uuid.uuid4().hex[:10]}"
-    env = {"CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "4", "CLAIMSCOPE_REDIS_URL": REDIS_URL,
-           "CLAIMSCOPE_REDIS_PREFIX": prefix}
+    env = {
+        "CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "4",
+        "CLAIMSCOPE_REDIS_URL": REDIS_URL,
+        "CLAIMSCOPE_REDIS_PREFIX": prefix,
+    }
     one, two = start_server(demo_db_url, **env), start_server(demo_db_url, **env)
     try:
         with httpx.Client(timeout=10) as http:

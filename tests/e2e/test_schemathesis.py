@@ -28,8 +28,7 @@ from tests.factories import make_key, make_settings
 from tests.live_server import load_demo
 
 pytestmark = pytest.mark.slow
-CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance,
-          content_type_conformance]
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 KEY: dict[str, str] = {}
 
 
@@ -61,7 +60,6 @@ def demo_database() -> Iterator[None]:
 
 
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     case.call_and_validate(headers=KEY, checks=CHECKS)
