@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api import __version__
 from api.errors import ClaimScopeError, RateLimited, TooLarge
 from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
+from api.provenance.cache import ProvenanceCache
 from api.provenance.watch import start_app_worker
 from api.ratelimit import RateLimitMiddleware, make_limiter
 from api.responses import ERROR_RESPONSES
@@ -77,6 +78,7 @@ def _load_index(app: FastAPI, settings: Settings) -> None:
     index = LiveIndex(engine, sync_interval_ms=settings.index_sync_interval_ms)
     index.load()
     app.state.index = index
+    app.state.provenance_cache = ProvenanceCache()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -66,16 +66,13 @@ def match_text(
     matches: list[dict[str, Any]] = []
     seen_claims: set[int] = set()
     claim_of = _claims_of_hits(session, hits)
+    rows = _hit_rows(session, hits)
     for hit in hits:
-        passage = session.get(Passage, hit.passage_id)
-        if passage is None or passage.claim_id is None or passage.claim_id in seen_claims:
+        row = rows.get(hit.passage_id)
+        if row is None or row[0].claim_id in seen_claims:
             continue
-        claim = session.get(Claim, passage.claim_id)
-        doc = session.get(Document, passage.document_id)
-        if claim is None or doc is None:
-            continue
+        passage, claim, doc, outlet = row
         seen_claims.add(claim.id)  # type: ignore[arg-type]
-        outlet = session.get(Outlet, doc.outlet_id) if doc.outlet_id else None
         matches.append({
             "score": round(hit.score, 4),
             "confidence": _confidence(hit, hits, claim_of),
@@ -98,6 +95,21 @@ def match_text(
         "page": page_json(session, page_doc),
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
     }
+
+
+def _hit_rows(session: Session, hits: list[Any]) -> dict[int, tuple[Passage, Claim, Document, Outlet | None]]:
+    """Passage, claim, document and outlet of every hit that belongs to a claim: one query."""
+    ids = [h.passage_id for h in hits]
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Passage, Claim, Document, Outlet)
+        .join(Claim, col(Claim.id) == Passage.claim_id)
+        .join(Document, col(Document.id) == Passage.document_id)
+        .join(Outlet, col(Outlet.id) == Document.outlet_id, isouter=True)
+        .where(col(Passage.id).in_(ids))
+    ).all()
+    return {p.id: (p, c, d, o) for p, c, d, o in rows}  # type: ignore[misc]
 
 
 # Hits this close to the best one match "about equally" (the engine's own tie margin).

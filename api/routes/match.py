@@ -38,6 +38,7 @@ def match(
         session=session, index=index, text=body.text, prefix=body.prefix, suffix=body.suffix,
         page_url=body.page_url, limit=body.limit, threshold=settings.match_threshold,
         base_url=str(request.base_url).rstrip("/"),
+        provenance_cache=request.app.state.provenance_cache.for_session(session),
     )
 
 
@@ -60,7 +61,8 @@ def match_batch(
     if settings.log_highlights:
         log.info("match batch texts=%r", [item.text for item in body.items])
     base_url = str(request.base_url).rstrip("/")
-    provenance: dict[int, dict[str, Any]] = {}  # claim id -> provenance, shared by the batch
+    # claim id -> provenance, shared by the batch (and the process, while the database is unchanged)
+    provenance = request.app.state.provenance_cache.for_session(session)
     answered: dict[tuple[Any, ...], dict[str, Any]] = {}  # identical items are matched once
     results = []
     for item in body.items:
