@@ -165,7 +165,9 @@ def serve(
         report = Ingestor(engine, settings=get_settings()).ingest_paths([DEMO_DIR])
         s = report.summary()
         err.print(f"demo corpus: {s['added']} added, {s['unchanged']} unchanged", highlight=False)
+    # access_log off: the app writes its own JSON line per request (without highlighted text)
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                access_log=False,
                 log_level="info")
 
 

@@ -260,6 +260,8 @@ def deliver_pending(
         due = session.exec(select(WebhookDelivery).where(
             WebhookDelivery.status == "pending", col(WebhookDelivery.next_attempt_at) <= now)
             .order_by(col(WebhookDelivery.id)).limit(limit)).all()
+        if not due:  # the common case: no client (and no TLS context) built for nothing
+            return counts
         with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False, transport=transport) as client:
             for d in due:
                 claimed = session.execute(update(WebhookDelivery).where(
