@@ -102,7 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.dependency_overrides[get_settings] = lambda: settings
+    # Settings come from app.state (api.deps.app_settings), not dependency_overrides: FastAPI
+    # re-inspects an overridden dependency's signature on every request.
     limiter = app.state.limiter = make_limiter(settings)
     if limiter is not None:  # innermost of the middlewares: a 429 still gets CORS headers and a log line
         app.add_middleware(RateLimitMiddleware, limiter=limiter)

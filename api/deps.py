@@ -11,8 +11,13 @@ from sqlmodel import Session
 
 from api import keys
 from api.errors import Unauthorized
-from api.settings import Settings, get_settings
+from api.settings import Settings
 from db.models import ApiKey
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings the app was made with (tests make apps with their own)."""
+    return request.app.state.settings
 
 
 def get_engine(request: Request) -> Engine:
@@ -41,7 +46,7 @@ def current_key(
 
 def reader(
     key: Annotated[ApiKey | None, Depends(current_key)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    settings: Annotated[Settings, Depends(app_settings)],
 ) -> ApiKey | None:
     if settings.require_key_for_read and key is None:
         raise Unauthorized("this server requires an API key for reading (Authorization: Bearer)")
@@ -61,7 +66,7 @@ def admin(key: Annotated[ApiKey | None, Depends(current_key)]) -> ApiKey:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
 IndexDep = Annotated[Any, Depends(get_index)]
 ReaderDep = Annotated[ApiKey | None, Depends(reader)]
 IngestKey = Annotated[ApiKey, Depends(ingester)]

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from api.deps import IndexDep, ReaderDep, SessionDep, SettingsDep
 from api.errors import TooLarge
@@ -34,12 +35,14 @@ def match(
                        f"{settings.max_match_chars}", field="text")
     if settings.log_highlights:
         log.info("match text=%r", body.text)
-    return match_text(
+    answer = match_text(
         session=session, index=index, text=body.text, prefix=body.prefix, suffix=body.suffix,
         page_url=body.page_url, limit=body.limit, threshold=settings.match_threshold,
         base_url=str(request.base_url).rstrip("/"),
         provenance_cache=request.app.state.provenance_cache.for_session(session),
     )
+    # Already plain JSON types: skip FastAPI's recursive encoder, which cost more than the match.
+    return JSONResponse(answer)  # type: ignore[return-value]
 
 
 @router.post("/match/batch", summary="Match up to 100 highlights at once, answered in order",
