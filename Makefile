@@ -30,6 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check api db tests bench
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/match.py
 
