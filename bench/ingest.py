@@ -4,9 +4,10 @@
     .venv/bin/python bench/ingest.py --passages 10000 100000 1000000   # bench/provenance.py
 
 Each size starts from an empty database (a SQLite file under bench/.cache/, or a fresh
-PostgreSQL schema), ingests articles (bench/corpus.py: real news sentences padded with trigram-model ones;
-20 % republications, half of them edited) through the same Ingestor the CLI and the API use, and reports throughput and
-the growth exponent of total time between consecutive sizes (1.0 = linear).
+PostgreSQL schema), ingests articles (bench/corpus.py: real news sentences padded with
+trigram-model ones; 20 % republications, half of them edited) through the same Ingestor the
+CLI and the API use, and reports throughput and the growth exponent of total time between
+consecutive sizes (1.0 = linear).
 """
 
 from __future__ import annotations
@@ -79,24 +80,50 @@ def exponent(a: dict[str, float], b: dict[str, float]) -> float:
     return math.log(b["seconds"] / a["seconds"]) / math.log(b["passages"] / a["passages"])
 
 
-def main() -> None:
+def table(rows: list[tuple[str, dict[str, float], str]]) -> str:
+    lines = ["| backend | documents | passages | seconds | documents/s | passages/s | growth exponent |",
+             "|---|---|---|---|---|---|---|"]
+    for backend, r, growth in rows:
+        lines.append(f"| {backend} | {r['docs']:.0f} | {r['passages']:.0f} | {r['seconds']:.1f} | "
+                     f"{r['docs_per_s']:.0f} | {r['passages_per_s']:.0f} | {growth} |")
+    return "\n".join(lines)
+
+
+def main(heading: str = "## Ingestion (bench/ingest.py)", default_docs: bool = True) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--docs", type=int, nargs="+", help="corpus sizes in documents")
     size.add_argument("--passages", type=int, nargs="+", help="corpus sizes in passages")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     args = parser.parse_args()
-    print("| backend | documents | passages | seconds | documents/s | passages/s | growth exponent |")
-    print("|---|---|---|---|---|---|---|")
+    parser.add_argument("--write", action="store_true", help="write the table to bench/RESULTS.md")
+    args = parser.parse_args()
+    rows = []
     for backend in args.backends:
         previous = None
-        sizes = args.passages or args.docs or [1000, 10000, 100000]
+        sizes = args.passages or args.docs or ([1000, 10000, 100000] if default_docs else None)
+        if sizes is None:
+            sizes, args.passages = [10000, 100000, 1000000], True
         for n in sizes:
             r = run_one(backend, n_passages=n) if args.passages else run_one(backend, n_docs=n)
             growth = f"{exponent(previous, r):.2f}" if previous else "—"
-            print(f"| {backend} | {r['docs']:.0f} | {r['passages']:.0f} | {r['seconds']:.1f} | "
-                  f"{r['docs_per_s']:.0f} | {r['passages_per_s']:.0f} | {growth} |", flush=True)
+            rows.append((backend, r, growth))
+            print(table(rows[-1:]).splitlines()[-1], flush=True)
             previous = r
+    body = table(rows)
+    print(body)
+    if args.write:
+        from bench.results import write_section
+
+        command = "python " + " ".join(["bench/" + Path(sys.argv[0]).name, *sys.argv[1:]])
+        write_section(heading, f"Command: `{command}`\n\n{body}\n\n{NOTES}")
+
+
+NOTES = """Throughput of the whole ingestion (read, extract, split, store, reuse linking against the
+live index, official-response extraction, review suggestions, webhook events) through the
+`Ingestor` the CLI and the API use, one document per transaction, from an empty database.
+Growth exponent: log(time ratio) / log(passage ratio) between consecutive sizes (1.0 = linear).
+The machine is a shared 2-core VM; other processes were running."""
 
 
 if __name__ == "__main__":
