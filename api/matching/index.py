@@ -237,7 +237,7 @@ def _expand_ranges(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.
 
 def batch_top_candidates(
     index: ShingleIndex, norms: Sequence[str], alive: np.ndarray, *,
-    features: int = 6, max_df: int = 2_000, per_text: int = 2,
+    features: int = 4, max_df: int = 100, per_text: int = 2,
 ) -> list[list[int]]:
     """Vectorized candidate search for many texts at once (near-duplicate detection):
     per text, the ``per_text`` live slots sharing the most of its ``features`` rarest
@@ -251,6 +251,8 @@ def batch_top_candidates(
     hashes = np.fromiter(map(hash, chain.from_iterable(toks)), np.int64, count=total)
     owners = np.repeat(np.arange(len(norms), dtype=np.int32), lens)
     keys, owners = feature_keys(hashes.view(np.uint64), owners)
+    by_key = np.argsort(keys)  # sorted needles make searchsorted cache-friendly (~10x)
+    keys, owners = keys[by_key], owners[by_key]
     df, bounds = index.document_frequency(keys)
     usable = (df > 0) & (df <= max_df)
     keys, owners, df = keys[usable], owners[usable], df[usable]

@@ -33,11 +33,11 @@ DEFAULT_THRESHOLD = 0.80
 # Below this many aligned characters, edits weigh more (a 20-char highlight with one
 # changed word is far weaker evidence than a 200-char one). Higher = fewer false matches
 # on short out-of-index text, lower recall for short noisy highlights.
-SHORT_REF_CHARS = 40
+SHORT_REF_CHARS = 60
 # A passage explaining at least this share of a range counts as covering it fully; less
 # is penalized linearly (a short passage found inside a long unrelated sentence is not a
 # match). Lower tolerates sentence-splitting differences, higher rejects more fragments.
-COVERAGE_FULL = 0.6
+COVERAGE_FULL = 0.8
 # Sentence pieces shorter than this join the next one (abbreviations like "U.S." split).
 MIN_RANGE_CHARS = 24
 # Alignments scoring below this similarity are not worth keeping (speeds rapidfuzz up).
