@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from api.provenance.bodies import body_after_role, body_before_role, generic_bodies, unknown_qualifier
 
@@ -144,6 +145,36 @@ ORG_RE = re.compile(rf"\b(?:(?:the|The)\s+)?{_CTRY}?{_ORG}\b")
 ANAPHOR_RE = re.compile(r"\b[Tt]he\s+(?P<noun>ministry|department|embassy|statement|government)\b")
 COUNTRY_RE = re.compile(rf"\b(?P<c>{_alt(list(_NAMES) + list(_METS))})(?![\w.])")
 
+# Prefilter: lowercase pieces one of which every match of ROLE_RE, ORG_RE or a body of
+# ``bodies.BODY_RE`` contains (a role, a lexicon body, an institution head). A text holding
+# none of them has no mention; texts with characters that case-insensitive matching folds
+# onto ASCII letters ("İ", "ſ", Kelvin sign) always take the full scan.
+MENTION_KEYS = (
+    "spokes", "secreta", "offic", "minist", "ambassador", "envoy", "presiden", "chancellor",
+    "department", "dept", "pentagon", "white", "kremlin", "embassy", "government", "cabinet",
+    "authorit", "agency", "council", "commission", "committee", "bureau", "service", "police",
+    "army", "navy", "consulate", "municipality", "hall", "directorate", "inspectorate", "prefecture",
+)  # fmt: skip
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+# every country name or metonym COUNTRY_RE can match contains one of these
+COUNTRY_KEYS = tuple(
+    w for w in sorted({*_NAMES, *_METS}) if not any(o != w and o in w for o in {*_NAMES, *_METS})
+)
+
+
+def may_mention(text: str) -> bool:
+    """False only when ``find_official_mentions(text)`` is certainly empty."""
+    low = text.lower()
+    for key in MENTION_KEYS:
+        if key in low:
+            return True
+    return _FOLDS_TO_ASCII.search(text) is not None
+
+
+def may_name_country(text: str) -> bool:
+    """False only when ``country_mentions(text)`` is certainly empty."""
+    return any(key in text for key in COUNTRY_KEYS)
+
 
 @dataclass(slots=True)
 class OfficialMention:
@@ -156,6 +187,19 @@ class OfficialMention:
     former: bool = False
     generic: bool = False  # a body read from its shape, to be resolved against the document
     outsider: bool = False  # a role at a body outside officialdom ("Acme spokesman")
+
+    def copy(self) -> OfficialMention:
+        return OfficialMention(
+            self.start,
+            self.end,
+            self.role,
+            self.organization,
+            self.country,
+            self.name,
+            self.former,
+            self.generic,
+            self.outsider,
+        )
 
 
 def canonical_org(
@@ -214,6 +258,17 @@ def role_of(raw: str) -> str:
 
 def find_official_mentions(text: str) -> list[OfficialMention]:
     """Role phrases (with or without a person's name) and bare organization phrases."""
+    return [m.copy() for m in _mentions(text)] if may_mention(text) else []
+
+
+@lru_cache(maxsize=8192)
+def _mentions(text: str) -> tuple[OfficialMention, ...]:
+    """The mentions in ``text`` (cached: each sentence is read several times; callers get
+    copies, see ``find_official_mentions``)."""
+    return tuple(_scan(text))
+
+
+def _scan(text: str) -> list[OfficialMention]:
     out: list[OfficialMention] = []
     for m in ROLE_RE.finditer(text):
         role = " ".join(m.group("role").lower().split())
@@ -288,7 +343,9 @@ def _body_country(label: str) -> str | None:
 
 def country_mentions(text: str) -> list[tuple[int, int, str]]:
     """(start, end, country) for country names and capitals standing for governments."""
-    out = []
+    out: list[tuple[int, int, str]] = []
+    if not may_name_country(text):
+        return out
     for m in COUNTRY_RE.finditer(text):
         word = m.group("c")
         out.append((m.start(), m.end(), _NAMES.get(word) or _METS[word]))

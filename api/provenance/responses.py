@@ -66,6 +66,8 @@ def extract_responses(
     attribute(doc, registry)  # first pass registers the speakers named anywhere
     att = attribute(doc, registry)
     statements = _merge_runs(doc, att, _statements(doc, att), published_at)
+    if not statements:
+        return []
     _dates(doc, statements, published_at)
     _link(doc, att, statements)
     return [_response(doc, st, passages) for st in _fold(statements)]
