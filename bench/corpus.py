@@ -37,8 +37,8 @@ def sentence_docs() -> list[list[str]]:
     return corpus()["indexed"]
 
 
-def articles(n_passages: int | None = None, *, copy_share: float = 0.2, seed: int = 7
-             ) -> Iterator[str]:
+def articles(n_passages: int | None = None, *, copy_share: float = 0.2, seed: int = 7,
+             max_sentences: int = 40) -> Iterator[str]:
     """Yield article texts until about ``n_passages`` sentences have been written (or the
     corpus runs out, when None)."""
     rng = random.Random(seed)
@@ -60,7 +60,7 @@ def articles(n_passages: int | None = None, *, copy_share: float = 0.2, seed: in
             if n_passages is None:
                 return
             raise ValueError(f"the corpus holds fewer than {n_passages} passages")
-        sentences = docs[used][:40]
+        sentences = docs[used][:max_sentences]
         used += 1
         written += len(sentences)
         if len(originals) < 20_000:

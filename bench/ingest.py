@@ -52,8 +52,8 @@ def fresh_url(backend: str) -> tuple[str, object]:
     return f"{PG_URL}?options=-csearch_path%3D{schema}", drop
 
 
-def run_one(backend: str, n_docs: int | None = None, n_passages: int | None = None
-            ) -> dict[str, float]:
+def run_one(backend: str, n_docs: int | None = None, n_passages: int | None = None,
+            max_sentences: int = 40) -> dict[str, float]:
     url, cleanup = fresh_url(backend)
     try:
         engine = get_engine(url)
@@ -61,7 +61,7 @@ def run_one(backend: str, n_docs: int | None = None, n_passages: int | None = No
         ingestor.live_index()  # index load time is not ingestion time
         started = time.perf_counter()
         passages = docs = 0
-        for i, body in enumerate(articles(n_passages)):
+        for i, body in enumerate(articles(n_passages, max_sentences=max_sentences)):
             if n_docs is not None and i >= n_docs:
                 break
             for outcome in ingestor.ingest_raw(RawDocument(content=body, source_format="md",
@@ -95,7 +95,8 @@ def main(heading: str = "## Ingestion (bench/ingest.py)", default_docs: bool = T
     size.add_argument("--docs", type=int, nargs="+", help="corpus sizes in documents")
     size.add_argument("--passages", type=int, nargs="+", help="corpus sizes in passages")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
-    args = parser.parse_args()
+    parser.add_argument("--max-sentences", type=int, default=40,
+                        help="longest generated article, in sentences")
     parser.add_argument("--write", action="store_true", help="write the table to bench/RESULTS.md")
     args = parser.parse_args()
     rows = []
@@ -105,7 +106,8 @@ def main(heading: str = "## Ingestion (bench/ingest.py)", default_docs: bool = T
         if sizes is None:
             sizes, args.passages = [10000, 100000, 1000000], True
         for n in sizes:
-            r = run_one(backend, n_passages=n) if args.passages else run_one(backend, n_docs=n)
+            r = run_one(backend, n_passages=n, max_sentences=args.max_sentences) if args.passages \
+                else run_one(backend, n_docs=n, max_sentences=args.max_sentences)
             growth = f"{exponent(previous, r):.2f}" if previous else "—"
             rows.append((backend, r, growth))
             print(table(rows[-1:]).splitlines()[-1], flush=True)
