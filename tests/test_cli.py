@@ -35,7 +35,7 @@ def test_bad_files_are_reported_and_skipped(runner: CliRunner, tmp_path: Path) -
     (folder / "empty.txt").write_text("", encoding="utf-8")
     (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR" * 10)
     (folder / "latin1.txt").write_bytes("Caf\xe9 cr\xe8me br\xfbl\xe9e est tr\xe8s bon.".encode("latin-1"))
-    (folder / "huge.txt").write_bytes(b"word " * (11 * 1024 * 1024 // 5))
+    (folder / "huge.txt").write_bytes(b"word " * (50 * 1024 * 1024 // 5))  # a 50 MB file
     (folder / "nothing.html").write_text("<html><head><script>x()</script></head><body></body></html>")
     (folder / "records.jsonl").write_text(
         '{"text": "The ferry service to Ostby island resumes on Monday after a three-week strike.", '
