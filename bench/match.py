@@ -421,16 +421,9 @@ def table(rows: list[dict]) -> str:
 
 
 def write_results(body: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    section = f"{HEADING}\n\n{body.strip()}\n"
-    if HEADING in old:
-        before, rest = old.split(HEADING, 1)
-        nxt = re.search(r"^## ", rest, flags=re.M)
-        after = rest[nxt.start() :] if nxt else ""
-        new = before + section + ("\n" + after if after else "")
-    else:
-        new = old.rstrip() + "\n\n" + section
-    RESULTS.write_text(new, encoding="utf-8")
+    from bench.results import write_section
+
+    write_section(HEADING, body)
 
 
 NOTES = """
