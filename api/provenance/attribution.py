@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from api.provenance.entities import NAME_RE, Entity, Registry, role_anaphor, strip_stop
-from api.provenance.officials import country_mentions, find_official_mentions
+from api.provenance.officials import OfficialMention, country_mentions, official_mentions
 from api.provenance.textview import DocView, Sentence
 
 VERBS = (
@@ -62,24 +63,10 @@ _PRONOUN = re.compile(r"\b(?:he|she|He|She)\s*$")
 _DESCR = re.compile(r"\b[Tt]he\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z-]+)\s*$")
 _NOT_PERSON = frozenset(
     [
-        "following",
-        "report",
-        "reports",
-        "document",
-        "documents",
-        "article",
-        "study",
-        "paper",
-        "data",
-        "information",
-        "evidence",
-        "video",
-        "footage",
-        "material",
-        "materials",
-        "poll",
+        "following", "report", "reports", "document", "documents", "article", "study", "paper",
+        "data", "information", "evidence", "video", "footage", "material", "materials", "poll",
     ]
-)
+)  # fmt: skip
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+(?:\w+ly\s+)?$")
 # "was denied by the ministry": the agent of a passive reporting verb is its speaker
 _BY_AGENT = re.compile(r"\s+(?:\w+ly\s+)?by\s+")
@@ -91,6 +78,9 @@ TRANSCRIPT_RE = re.compile(
 _ANAPHOR_AFTER = re.compile(r"\s*the\s+(?P<noun>ministry|department|embassy|government)\b")
 _MR = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+(?P<sur>[A-Z][\w’'\-]+)\s*$")
 CONTINUATION = re.compile(r"\b(?:again|also|later|further)\b", re.I)
+_INDEFINITE = re.compile(r"(?i)an?\s")
+_PREP_END = re.compile(r"\b(?:the|of|in|to|from|by|with)\s*$")
+_QUOTE_END = re.compile(r"[”\"]\s*,?\s*$|,\s*[”\"]\s*$")
 
 
 @dataclass(slots=True)
@@ -113,15 +103,20 @@ class Attribution:
     blocks: dict[int, list[int]] = field(default_factory=dict)  # intro -> sentences
 
 
+@lru_cache(maxsize=8192)
+def _names(text: str) -> tuple[tuple[int, str], ...]:
+    """(end, name) of the capitalized names in ``text`` (sentence words stripped)."""
+    return tuple((m.end(), name) for m in NAME_RE.finditer(text) if (name := strip_stop(m.group(0))))
+
+
 def _person_mentions(reg: Registry, s: Sentence) -> list[tuple[int, Entity]]:
     out: list[tuple[int, Entity]] = []
-    for m in find_official_mentions(s.qview):
+    for m in official_mentions(s.qview):
         if m.name and (ent := reg.person(m.name)):
             out.append((m.end, ent))
-    for m in NAME_RE.finditer(s.qview):
-        name = strip_stop(m.group(0))
-        if name and (ent := reg.person(name)) and all(e is not ent or abs(p - m.end()) > 40 for p, e in out):
-            out.append((m.end(), ent))
+    for end, name in _names(s.qview):
+        if (ent := reg.person(name)) and all(e is not ent or abs(p - end) > 40 for p, e in out):
+            out.append((end, ent))
     return sorted(out, key=lambda t: t[0])
 
 
@@ -140,51 +135,74 @@ def _canon(role: str) -> str:
     return role_anaphor(role) or role
 
 
-def _subject_before(att: Attribution, sid: int, prefix: str) -> Entity | None:
-    ends = [prefix[: glue_start(prefix)]]
-    appos = _APPOS.search(prefix)
-    if appos:
-        ends.append(prefix[: appos.start()])
-    for head in ends:
-        head = head.rstrip()
-        if not head or head.endswith(("”", '"')):
-            continue
+def _subject_before(att: Attribution, sid: int, heads: tuple[str, ...]) -> Entity | None:
+    for head in heads:
         ent = _resolve_tail(att, sid, head)
         if ent is not None:
             return ent
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Tail:
+    """What the end of a subject text names, read once per text (registry-free)."""
+
+    mention: OfficialMention | None  # the first official mention ending the text
+    mr: str | None  # "Mr Toner" → "Toner"
+    pronoun: bool
+    country: str | None  # a country or capital ending the text, not after "the/of/..."
+    noun: str | None  # "the engineer" → "engineer"
+    name: str | None  # a capitalized name ending the text
+
+
+@lru_cache(maxsize=8192)
+def _tail(head: str) -> _Tail:
+    n = len(head)
+    mention = next((m for m in official_mentions(head) if m.end == n), None)
+    mr = _MR.search(head)
+    country = next(
+        (c for start, end, c in country_mentions(head) if end == n and not _PREP_END.search(head[:start])),
+        None,
+    )
+    d = _DESCR.search(head)
+    names = list(NAME_RE.finditer(head))
+    name = strip_stop(names[-1].group(0)) if names and names[-1].end() == n else None
+    return _Tail(
+        mention,
+        mr.group("sur") if mr else None,
+        _PRONOUN.search(head) is not None,
+        country,
+        d.group("noun") if d else None,
+        name or None,
+    )
+
+
 def _resolve_tail(att: Attribution, sid: int, head: str) -> Entity | None:
     reg = att.registry
-    for m in reg.mentions(head, sid):
-        if m.end != len(head):
-            continue
+    tail = _tail(head)
+    if (m := tail.mention) is not None:
+        org, country = reg.expand(m.organization, m.country, sid, m.generic)
         if m.name:
             return reg.person(m.name)
-        if m.role is None and m.organization:
-            return reg.org(m.organization, m.country)
+        if m.role is None and org:
+            return reg.org(org, country)
         if m.former or m.outsider:
             return None  # a former official, a company's spokesman: not officialdom
-        indefinite = re.match(r"(?i)an?\s", head[m.start :]) is not None
+        indefinite = _INDEFINITE.match(head[m.start :]) is not None
         found = None if indefinite else _last_person(att, sid, len(head), _canon(m.role or ""))
-        return found or reg.anonymous(m.role or "official", m.organization, m.country)
-    if (mr := _MR.search(head)) is not None:
-        return reg.person(mr.group("sur"))
-    if _PRONOUN.search(head):
+        return found or reg.anonymous(m.role or "official", org, country)
+    if tail.mr is not None:
+        return reg.person(tail.mr)
+    if tail.pronoun:
         return _last_person(att, sid, len(head))
-    for start, end, country in country_mentions(head):
-        if end == len(head) and not re.search(r"\b(?:the|of|in|to|from|by|with)\s*$", head[:start]):
-            return reg.org(f"Government of {country}", country, kind="government")
-    if (d := _DESCR.search(head)) is not None:
-        if d.group("noun") in _NOT_PERSON:
+    if tail.country is not None:
+        return reg.org(f"Government of {tail.country}", tail.country, kind="government")
+    if tail.noun is not None:
+        if tail.noun in _NOT_PERSON:
             return None
-        return _descriptive(att, sid, d.group("noun"), len(head))
-    names = list(NAME_RE.finditer(head))
-    if names and names[-1].end() == len(head):
-        name = strip_stop(names[-1].group(0))
-        if name:
-            return reg.person(name) or reg.add_person(name)
+        return _descriptive(att, sid, tail.noun, len(head))
+    if tail.name:
+        return reg.person(tail.name) or reg.add_person(tail.name)
     return None
 
 
@@ -203,23 +221,55 @@ def _descriptive(att: Attribution, sid: int, noun: str, pos: int) -> Entity | No
     return _last_person(att, sid, pos)
 
 
-def _by_verb(att: Attribution, s: Sentence) -> Said | None:
-    for m in VERB_RE.finditer(s.qview):
+@dataclass(frozen=True, slots=True)
+class _Verb:
+    """A reporting verb of a sentence and the registry-free facts about it."""
+
+    verb: str
+    start: int
+    end: int
+    passive: bool  # "was denied": its subject is what was said
+    agent: int | None  # passive: where the agent after "by" starts
+    heads: tuple[str, ...]  # active: texts whose end may name the speaker (glue cut off)
+    before: str  # active: the text before the verb with the glue cut off
+    quote_before: bool  # a quote ends right before the verb ("”, said the engineer")
+
+
+@lru_cache(maxsize=8192)
+def _verbs(qview: str, view: str) -> tuple[_Verb, ...]:
+    out = []
+    for m in VERB_RE.finditer(qview):
         verb = " ".join(m.group("verb").split())
-        if verb in WEAK_VERBS - {"continued"} and not s.ends_with_intro_colon():
+        prefix = qview[: m.start()]
+        quote_before = _QUOTE_END.search(view[: m.start()]) is not None
+        if not verb.endswith("ing") and _PASSIVE.search(prefix):
+            by = _BY_AGENT.match(qview[m.end() :])
+            agent = m.end() + by.end() if by else None
+            out.append(_Verb(verb, m.start(), m.end(), True, agent, (), "", quote_before))
             continue
-        if not verb.endswith("ing") and _PASSIVE.search(s.qview[: m.start()]):
-            by = _BY_AGENT.match(s.qview[m.end() :])
-            agent = _subject_after(att, s.idx, s.qview[m.end() + by.end() :]) if by else None
+        cut = prefix[: glue_start(prefix)]
+        ends = [cut]
+        if (appos := _APPOS.search(prefix)) is not None:
+            ends.append(prefix[: appos.start()])
+        heads = tuple(h for e in ends if (h := e.rstrip()) and not h.endswith(("”", '"')))
+        out.append(_Verb(verb, m.start(), m.end(), False, None, heads, cut.rstrip(), quote_before))
+    return tuple(out)
+
+
+def _by_verb(att: Attribution, s: Sentence) -> Said | None:
+    for v in _verbs(s.qview, s.view):
+        if v.verb in WEAK_VERBS - {"continued"} and not s.ends_with_intro_colon():
+            continue
+        if v.passive:
+            agent = _subject_after(att, s.idx, s.qview[v.agent :]) if v.agent is not None else None
             if agent is not None:
-                return Said(agent, verb, m.start(), None, "verb", passive=True)
+                return Said(agent, v.verb, v.start, None, "verb", passive=True)
             continue
-        ent = _subject_before(att, s.idx, s.qview[: m.start()])
-        if ent is None and re.search(r"[”\"]\s*,?\s*$|,\s*[”\"]\s*$", s.view[: m.start()]):
-            after = s.qview[m.end() :]
-            ent = _subject_after(att, s.idx, after)
+        ent = _subject_before(att, s.idx, v.heads)
+        if ent is None and v.quote_before:
+            ent = _subject_after(att, s.idx, s.qview[v.end :])
         if ent is not None:
-            return Said(ent, verb, m.start(), None, "verb")
+            return Said(ent, v.verb, v.start, None, "verb")
     return None
 
 
@@ -229,13 +279,12 @@ def subject_texts(s: Sentence) -> tuple[list[str], list[str]]:
     the text after the verb (``”, said the engineer``; the speaker starts it)."""
     before: list[str] = []
     after: list[str] = []
-    for m in VERB_RE.finditer(s.qview):
-        prefix = s.qview[: m.start()]
-        if _PASSIVE.search(prefix) and not m.group("verb").endswith("ing"):
+    for v in _verbs(s.qview, s.view):
+        if v.passive:
             continue
-        before.append(prefix[: glue_start(prefix)].rstrip())
-        if re.search(r"[”\"]\s*,?\s*$|,\s*[”\"]\s*$", s.view[: m.start()]):
-            after.append(s.qview[m.end() :])
+        before.append(v.before)
+        if v.quote_before:
+            after.append(s.qview[v.end :])
     return before, after
 
 
@@ -323,8 +372,7 @@ def _is_intro(doc: DocView, s: Sentence) -> bool:
 
 
 def _next_line(doc: DocView, line: int) -> list[Sentence]:
-    later = [x for x in doc.sentences if x.line > line]
-    return doc.line_sentences(later[0].line) if later else []
+    return doc.next_line_sentences(line)
 
 
 def _block_lines(doc: DocView, s: Sentence) -> list[Sentence]:

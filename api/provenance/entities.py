@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from api.provenance.bodies import INSTITUTION_HEADS, is_vague
 from api.provenance.officials import (
@@ -132,10 +133,16 @@ def name_tokens(text: str) -> list[str]:
     return text.lower().replace("-", " ").split()
 
 
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(name_tokens(text))
+
+
 _PARTICLES = frozenset({"abu", "al", "ibn", "bin", "el", "umm"})
 _PRONOUNS = frozenset(["i", "we", "you", "they", "he", "she", "it"])
 
 
+@lru_cache(maxsize=16384)
 def strip_stop(name: str) -> str:
     """Drop leading sentence words ("But Al Ezz" → "Al Ezz"); "" for non-names."""
     words = name.split()
@@ -157,6 +164,14 @@ class Registry:
     @classmethod
     def empty(cls) -> Registry:
         return cls([], {})
+
+    def state(self) -> list[tuple[object, ...]]:
+        """What lookups depend on: the persons, in order, with their fields (bodies and orgs
+        are read or created on demand, never decided on)."""
+        return [
+            (id(e), e.key, e.kind, e.name, e.role, e.organization, e.country, e.official)
+            for e in self.persons
+        ]
 
     def expand(
         self, org: str | None, country: str | None, sid: int, generic: bool = True
@@ -193,11 +208,11 @@ class Registry:
 
     def person(self, mention: str) -> Entity | None:
         """The registered person whose name ends with (or is ended by) ``mention``."""
-        toks = name_tokens(mention)
+        toks = _tokens(mention)
         if not toks:
             return None
         for ent in self.persons:
-            et = ent.tokens
+            et = _tokens(ent.name or "")
             if et[-len(toks) :] == toks or (len(et) >= 2 and toks[-len(et) :] == et):
                 if len(toks) == len(et) + 1 and toks[0] in _PARTICLES:
                     ent.name = " ".join(mention.split())

@@ -202,6 +202,7 @@ class OfficialMention:
         )
 
 
+@lru_cache(maxsize=1024)
 def canonical_org(
     org_text: str | None, country: str | None, role: str | None
 ) -> tuple[str | None, str | None]:
@@ -249,6 +250,7 @@ def is_spokes(role: str | None) -> bool:
     return role is not None and role_of(role) in SPOKES_ROLES
 
 
+@lru_cache(maxsize=1024)
 def role_of(raw: str) -> str:
     for pattern, canon in ROLES.items():
         if re.fullmatch(pattern, raw.strip(), re.I):
@@ -258,14 +260,19 @@ def role_of(raw: str) -> str:
 
 def find_official_mentions(text: str) -> list[OfficialMention]:
     """Role phrases (with or without a person's name) and bare organization phrases."""
-    return [m.copy() for m in _mentions(text)] if may_mention(text) else []
+    return [m.copy() for m in official_mentions(text)]
 
 
-@lru_cache(maxsize=8192)
+def official_mentions(text: str) -> tuple[OfficialMention, ...]:
+    """``find_official_mentions`` shared, not copied: for readers that change nothing."""
+    return _mentions(text)
+
+
+@lru_cache(maxsize=16384)
 def _mentions(text: str) -> tuple[OfficialMention, ...]:
     """The mentions in ``text`` (cached: each sentence is read several times; callers get
     copies, see ``find_official_mentions``)."""
-    return tuple(_scan(text))
+    return tuple(_scan(text)) if may_mention(text) else ()
 
 
 def _scan(text: str) -> list[OfficialMention]:
@@ -330,6 +337,7 @@ def _set_body(mention: OfficialMention, label: str) -> None:
     mention.country = _body_country(label)
 
 
+@lru_cache(maxsize=1024)
 def _body_country(label: str) -> str | None:
     """The country a body's name starts with ("Turkish Health Ministry" → Turkey)."""
     words = label.split()

@@ -63,8 +63,12 @@ def extract_responses(
     registry = Registry.empty()
     headings = frozenset(s.idx for s in doc.sentences if s.heading)
     register_roles(registry, [s.qview for s in doc.sentences], headings)
-    attribute(doc, registry)  # first pass registers the speakers named anywhere
+    # the first pass registers the speakers named anywhere; when it registers nobody new,
+    # the second would read the same registry the same way
+    state = registry.state()
     att = attribute(doc, registry)
+    if registry.state() != state:
+        att = attribute(doc, registry)
     statements = _merge_runs(doc, att, _statements(doc, att), published_at)
     if not statements:
         return []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from api.provenance.attribution import Attribution
 from api.provenance.entities import Entity, strip_stop
@@ -117,6 +118,11 @@ class Target:
 
 
 def content_words(text: str) -> set[str]:
+    return set(_content_words(text))
+
+
+@lru_cache(maxsize=16384)
+def _content_words(text: str) -> frozenset[str]:
     out = set()
     for tok in re.findall(r"[a-z][a-z0-9\-]+", text.lower().replace("’", "'")):
         tok = tok.strip("-")
@@ -127,7 +133,7 @@ def content_words(text: str) -> set[str]:
         elif tok.endswith("s") and not tok.endswith("ss") and len(tok) > 4:
             tok = tok[:-1]
         out.add(tok)
-    return out
+    return frozenset(out)
 
 
 def find_target(

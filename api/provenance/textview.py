@@ -9,6 +9,7 @@ ordinals by character overlap at the end (``passages_for``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import sentencex
@@ -33,12 +34,16 @@ def mask_markup(text: str) -> str:
     return _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
 
 
+_QUOTE_CHARS = re.compile(f"[{re.escape(OPEN_QUOTES + CLOSE_QUOTES)}\"]")
+
+
 def quote_regions(view: str) -> list[tuple[int, int]]:
     """Spans of quoted text (curly pairs, or straight quotes paired in order), inner offsets."""
     regions: list[tuple[int, int]] = []
     depth_start: int | None = None
     straight_open: int | None = None
-    for i, ch in enumerate(view):
+    for m in _QUOTE_CHARS.finditer(view):
+        i, ch = m.start(), m.group()
         if ch in OPEN_QUOTES:
             if depth_start is None:
                 depth_start = i + 1
@@ -85,9 +90,24 @@ class DocView:
     view: str
     sentences: list[Sentence] = field(default_factory=list)
     quotes: list[tuple[int, int]] = field(default_factory=list)
+    _lines: dict[int, list[Sentence]] = field(default_factory=dict)  # line -> its sentences
+    _line_nos: list[int] = field(default_factory=list)  # lines holding sentences, ascending
+
+    def _index(self) -> dict[int, list[Sentence]]:
+        if not self._lines and self.sentences:
+            for s in self.sentences:
+                self._lines.setdefault(s.line, []).append(s)
+            self._line_nos.extend(sorted(self._lines))
+        return self._lines
 
     def line_sentences(self, line: int) -> list[Sentence]:
-        return [s for s in self.sentences if s.line == line]
+        return list(self._index().get(line, []))
+
+    def next_line_sentences(self, line: int) -> list[Sentence]:
+        """The sentences of the first line after ``line`` that holds any."""
+        self._index()
+        i = bisect_right(self._line_nos, line)
+        return self.line_sentences(self._line_nos[i]) if i < len(self._line_nos) else []
 
     def quoted_parts(self, start: int, end: int) -> list[str]:
         """Quoted text inside [start, end) (clipped), in order."""
@@ -109,18 +129,26 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int, str]]) -> list[s
     return [kind for a, b, kind in spans if a < end and start < b]
 
 
-def _blank_quotes(view: str, start: int, end: int, quotes: list[tuple[int, int]]) -> str:
-    chars = list(view[start:end])
+def _blank_quotes(view: str, quotes: list[tuple[int, int]]) -> str:
+    """``view`` with the quoted regions blanked (same length, same offsets)."""
+    parts: list[str] = []
+    pos = 0
     for a, b in quotes:
-        for i in range(max(a, start), min(b, end)):
-            chars[i - start] = " "
-    return "".join(chars)
+        a = max(a, pos)
+        if b <= a:
+            continue
+        parts.append(view[pos:a])
+        parts.append(" " * (b - a))
+        pos = b
+    parts.append(view[pos:])
+    return "".join(parts)
 
 
 def build_view(text: str, passages: list[SplitPassage], language: str | None) -> DocView:
     """Cut the parts of ``text`` covered by kept passages into sentences with offsets."""
     view = mask_markup(text)
     doc = DocView(text=text, view=view, quotes=quote_regions(view))
+    blanked = _blank_quotes(view, doc.quotes)
     spans = _allowed(passages)
     lang = (language or "en").split("-")[0]
     line_no = -1
@@ -148,7 +176,7 @@ def build_view(text: str, passages: list[SplitPassage], language: str | None) ->
                     line=line_no,
                     text=text[s:e],
                     view=view[s:e],
-                    qview=_blank_quotes(view, s, e, doc.quotes),
+                    qview=blanked[s:e],
                     heading=heading,
                     in_quote=any(a < s < b for a, b in doc.quotes),
                 )
