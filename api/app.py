@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -38,6 +41,31 @@ def error_response(exc: ClaimScopeError) -> JSONResponse:
     return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
 
+class BodySizeLimitMiddleware:
+    """Plain ASGI middleware: 413 (JSON error body) when ``Content-Length`` is over ``max_bytes``.
+
+    Plain ASGI rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware`` costs a
+    task and a pair of memory streams per request, for a header check.
+    """
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            for name, value in scope.get("headers", ()):
+                if name == b"content-length":
+                    length = value.decode("latin-1")
+                    if length.isdigit() and int(length) > self.max_bytes:
+                        response = error_response(TooLarge(
+                            f"request body is {length} bytes; the limit is {self.max_bytes}"))
+                        await response(scope, receive, send)
+                        return
+                    break
+        await self.app(scope, receive, send)
+
+
 def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     first = errors[0] if errors else {}
@@ -70,6 +98,45 @@ def _unexpected(_: Request, exc: Exception) -> JSONResponse:
                                    "server log", "status": 500}}, status_code=500)
 
 
+def enable_tcp_nodelay() -> int:
+    """Set ``TCP_NODELAY`` on this process's server TCP sockets (listening, or bound and not yet
+    listening); returns how many.
+
+    ``uvicorn --workers N`` binds its socket itself (``socket.socket(family)``, protocol 0), and
+    asyncio only sets ``TCP_NODELAY`` on connections whose socket says ``IPPROTO_TCP``: so every
+    worker answered with Nagle's algorithm on. The h11 server writes a response's head and body
+    separately, and the body then waited for the client's delayed ACK: about 40 ms on every
+    request (2 workers answered slower than 1). Accepted sockets inherit the option from the
+    listening socket (Linux), so setting it there, before serving, covers every connection.
+    Connected sockets (database, Redis) are left alone.
+    """
+    try:
+        fds = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:  # not Linux: nothing to find this way
+        return 0
+    done = 0
+    for fd in fds:
+        try:
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                continue
+            with socket.socket(fileno=os.dup(fd)) as sock:
+                if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.type != socket.SOCK_STREAM:
+                    continue
+                if not sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
+                    if sock.getsockname()[1] == 0:
+                        continue  # not bound: nobody's server socket
+                    try:
+                        sock.getpeername()
+                        continue  # connected: a client connection, not ours to change
+                    except OSError:
+                        pass  # bound, not connected: a server socket before listen()
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                done += 1
+        except OSError:  # closed meanwhile, ...
+            continue
+    return done
+
+
 def _load_index(app: FastAPI, settings: Settings) -> None:
     from api.matching.live import LiveIndex
 
@@ -86,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        enable_tcp_nodelay()  # before uvicorn serves: see its docstring
         _load_index(app, settings)
         stop_webhooks = start_app_worker(app)
         yield
@@ -116,13 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
 
-    @app.middleware("http")
-    async def limit_body_size(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_request_bytes:
-            return error_response(TooLarge(
-                f"request body is {length} bytes; the limit is {settings.max_request_bytes}"))
-        return await call_next(request)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
 
     app.add_exception_handler(ClaimScopeError, lambda r, e: error_response(e))  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

@@ -11,6 +11,11 @@ Ids of concurrent transactions may commit out of order (an event with a lower id
 appear after a higher one was read), so the cheap change check looks at
 ``max(id), count(*)`` over the last ``REPLAY_WINDOW`` ids — one primary-key range scan —
 and events already applied in that window are remembered and skipped.
+
+A caller that queries the database anyway (the API, once per match) can fold that check into
+its own query: ``change_probe()`` gives the two columns, ``is_current(floor, state)`` says
+whether what they read is what has been applied, and ``search(..., refresh=False)`` then skips
+the index's own check (and its connection checkout).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, ScalarSelect, func, select
 
 from api.matching.engine import MatchEngine, Row
 from api.matching.types import PassageHit
@@ -96,7 +101,7 @@ class LiveIndex:
             return 0  # another thread is refreshing; searching the current state is fine
         try:
             self._last_sync = time.monotonic()
-            floor = max(self._last_id - REPLAY_WINDOW, 0)
+            floor = self._floor()
             with self.db.connect() as conn:
                 state = tuple(conn.execute(
                     select(func.max(_E.c.id), func.count()).where(_E.c.id > floor)
@@ -116,6 +121,24 @@ class LiveIndex:
             return len(docs)
         finally:
             self._refresh_lock.release()
+
+    def _floor(self) -> int:
+        return max(self._last_id - REPLAY_WINDOW, 0)
+
+    def change_probe(self) -> tuple[int, ScalarSelect, ScalarSelect]:  # type: ignore[type-arg]
+        """``(floor, max id, count)``: the change check of ``refresh()`` as two scalar subqueries
+        for the caller to put in a query of its own; hand the floor and the two values read to
+        ``is_current``."""
+        floor = self._floor()
+        newer = _E.c.id > floor
+        return (floor, select(func.max(_E.c.id)).where(newer).scalar_subquery(),
+                select(func.count()).select_from(_E).where(newer).scalar_subquery())
+
+    def is_current(self, floor: int, state: tuple[int | None, int]) -> bool:
+        """True when a ``change_probe`` read at ``floor`` saw exactly the events already applied,
+        i.e. ``refresh()`` would find nothing to do (a probe taken before a concurrent refresh moved
+        the floor is not current: the caller then refreshes, which is harmless)."""
+        return floor == self._floor() and tuple(state) == self._window_state
 
     def _remember(self, ids: list[int], state: tuple) -> None:
         if ids:
@@ -146,9 +169,12 @@ class LiveIndex:
     # -- search ----------------------------------------------------------------------
     def search(
         self, query: str, *, prefix: str | None = None, suffix: str | None = None,
-        limit: int = 5, threshold: float | None = None,
+        limit: int = 5, threshold: float | None = None, refresh: bool = True,
     ) -> list[PassageHit]:
-        self.maybe_refresh()
+        """The engine's search, after ``maybe_refresh()`` unless ``refresh`` is False (the caller
+        has just seen ``is_current``)."""
+        if refresh:
+            self.maybe_refresh()
         return self.engine.search(
             query, prefix=prefix, suffix=suffix, limit=limit, threshold=threshold
         )

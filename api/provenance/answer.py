@@ -55,18 +55,23 @@ def match_text(
     threshold: float | None = None,
     base_url: str = "",
     provenance_cache: dict[int, dict[str, Any]] | None = None,
+    refresh_index: bool = True,
 ) -> dict[str, Any]:
     """``provenance_cache`` (claim id -> provenance), when given, is read and filled, so a batch
-    of highlights computes each claim's provenance once."""
+    of highlights computes each claim's provenance once. ``refresh_index=False`` tells a
+    ``LiveIndex`` it need not check the database for changes (the caller just did:
+    ``ProvenanceCache.sync``)."""
     started = time.perf_counter()
+    extra = {} if refresh_index else {"refresh": False}
     hits = index.search(text, prefix=prefix, suffix=suffix, limit=max(limit * 3, 10),
-                        threshold=threshold)
+                        threshold=threshold, **extra)
     page_doc = _page_document(session, page_url)
     page_claims = _claims_of_document(session, page_doc.id) if page_doc and page_doc.id else set()
     matches: list[dict[str, Any]] = []
     seen_claims: set[int] = set()
-    claim_of = _claims_of_hits(session, hits)
     rows = _hit_rows(session, hits)
+    # a hit's claim (None for headings and boilerplate: _hit_rows keeps only passages of claims)
+    claim_of: dict[int, int | None] = {pid: row[0].claim_id for pid, row in rows.items()}
     for hit in hits:
         row = rows.get(hit.passage_id)
         if row is None or row[0].claim_id in seen_claims:
@@ -114,14 +119,6 @@ def _hit_rows(session: Session, hits: list[Any]) -> dict[int, tuple[Passage, Cla
 
 # Hits this close to the best one match "about equally" (the engine's own tie margin).
 NEAR_TIE = 0.03
-
-
-def _claims_of_hits(session: Session, hits: list[Any]) -> dict[int, int | None]:
-    ids = [h.passage_id for h in hits]
-    if not ids:
-        return {}
-    rows = session.exec(select(Passage.id, Passage.claim_id).where(col(Passage.id).in_(ids))).all()
-    return {pid: cid for pid, cid in rows}
 
 
 def _confidence(hit: Any, hits: list[Any], claim_of: dict[int, int | None]) -> str:

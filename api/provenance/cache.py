@@ -6,6 +6,10 @@ review decisions, outlet edits, fact-check imports, ingestion). The generation i
 their highest ids, read in one cheap query per request: when it moves, the cache empties. So
 several API processes over one database never serve stale provenance, and a reader's repeated
 highlights of a popular claim cost no provenance queries at all.
+
+``sync(session, index)`` reads the generation and, in the same query, a ``LiveIndex``'s change
+check, so a match costs one round trip to learn both "is the cache valid" and "is the index
+current".
 """
 
 from __future__ import annotations
@@ -41,11 +45,13 @@ class BoundedDict(OrderedDict):  # type: ignore[type-arg]
             self.popitem(last=False)
 
 
+def _generation_columns() -> tuple[Any, Any]:
+    return (select(func.max(IndexEvent.id)).scalar_subquery(),
+            select(func.max(AuditEntry.id)).scalar_subquery())
+
+
 def generation(session: Session) -> tuple[int | None, int | None]:
-    row = session.execute(
-        select(select(func.max(IndexEvent.id)).scalar_subquery(),
-               select(func.max(AuditEntry.id)).scalar_subquery())
-    ).one()
+    row = session.execute(select(*_generation_columns())).one()
     return row[0], row[1]
 
 
@@ -57,7 +63,22 @@ class ProvenanceCache:
 
     def for_session(self, session: Session) -> dict[int, dict[str, Any]]:
         """The claim -> provenance mapping valid for the database as this session sees it."""
-        current = generation(session)
+        return self._valid_for(generation(session))
+
+    def sync(self, session: Session, index: Any = None) -> tuple[dict[int, dict[str, Any]], bool]:
+        """``for_session`` plus, in the same query, ``index``'s change check when it has one
+        (``LiveIndex.change_probe``): ``(claims, index_is_current)``. When the index is current
+        its search may skip its own check (``search(..., refresh=False)``); otherwise (or for an
+        index without the check) the flag is False and the search checks as usual."""
+        probe = getattr(index, "change_probe", None)
+        if probe is None:
+            return self.for_session(session), False
+        floor, newest, count = probe()
+        row = session.execute(select(*_generation_columns(), newest, count)).one()
+        current = index.is_current(floor, (row[2], row[3]))
+        return self._valid_for((row[0], row[1])), current
+
+    def _valid_for(self, current: tuple[int | None, int | None]) -> dict[int, dict[str, Any]]:
         with self._lock:
             if current != self._generation:
                 self._claims = BoundedDict(self._claims.limit)

@@ -2,47 +2,81 @@
 
 POST /v1/match/batch: up to 100 highlights in one request, answered in order; identical items
 are matched once and each claim's provenance is computed once for the whole batch.
+
+Both endpoints are ``async`` and do all their database work in *one* thread-pool call: FastAPI
+runs every plain ``def`` dependency in the thread pool, and the eight hand-offs of the
+``SessionDep``/``ReaderDep`` chain cost more than the match itself. The API-key check keeps its
+place before body validation (``_reader``, which only leaves the loop when there is a key to
+look up) and reuses ``api.deps``.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import IndexDep, ReaderDep, SessionDep, SettingsDep
+from api.deps import app_settings, current_key, get_engine, get_index, reader
 from api.errors import TooLarge
 from api.provenance.answer import match_text
 from api.responses import ErrorBody
 from api.schemas import MAX_BATCH_ITEMS, MatchBatchRequest, MatchRequest
+from db.models import ApiKey
 
 router = APIRouter(prefix="/v1", tags=["match"])
 log = logging.getLogger("claimscope.match")
 
 
+async def _reader(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> ApiKey | None:
+    """``api.deps.reader`` without a thread-pool hop when there is no key to look up."""
+    settings = app_settings(request)
+    if not authorization:  # keys.authenticate answers None without touching the database
+        return reader(None, settings)
+
+    def check() -> ApiKey | None:
+        with Session(get_engine(request), expire_on_commit=False) as session:
+            return reader(current_key(request, session, authorization), settings)
+
+    return await run_in_threadpool(check)
+
+
+AsyncReaderDep = Annotated[ApiKey | None, Depends(_reader)]
+
+
 @router.post("/match", summary="Find the claims a highlight comes from, with provenance",
              responses={413: {"model": ErrorBody, "description": "Highlight over the size limit"},
                         422: {"model": ErrorBody, "description": "Empty or invalid input"}})
-def match(
-    body: MatchRequest, request: Request, session: SessionDep, index: IndexDep,
-    settings: SettingsDep, _: ReaderDep,
-) -> dict[str, Any]:
+async def match(body: MatchRequest, request: Request, _: AsyncReaderDep) -> dict[str, Any]:
+    settings = app_settings(request)
     if len(body.text) > settings.max_match_chars:
         raise TooLarge(f"text is {len(body.text)} characters; the limit is "
                        f"{settings.max_match_chars}", field="text")
     if settings.log_highlights:
         log.info("match text=%r", body.text)
-    answer = match_text(
-        session=session, index=index, text=body.text, prefix=body.prefix, suffix=body.suffix,
-        page_url=body.page_url, limit=body.limit, threshold=settings.match_threshold,
-        base_url=str(request.base_url).rstrip("/"),
-        provenance_cache=request.app.state.provenance_cache.for_session(session),
-    )
-    # Already plain JSON types: skip FastAPI's recursive encoder, which cost more than the match.
-    return JSONResponse(answer)  # type: ignore[return-value]
+    engine, index = get_engine(request), get_index(request)
+    cache = request.app.state.provenance_cache
+    base_url = str(request.base_url).rstrip("/")
+
+    def answer() -> JSONResponse:
+        with Session(engine, expire_on_commit=False) as session:
+            provenance, index_current = cache.sync(session, index)
+            result = match_text(
+                session=session, index=index, text=body.text, prefix=body.prefix,
+                suffix=body.suffix, page_url=body.page_url, limit=body.limit,
+                threshold=settings.match_threshold, base_url=base_url,
+                provenance_cache=provenance, refresh_index=not index_current,
+            )
+        # Already plain JSON types: skip FastAPI's recursive encoder, which cost more than the match.
+        return JSONResponse(result)
+
+    return await run_in_threadpool(answer)  # type: ignore[return-value]
 
 
 @router.post("/match/batch", summary="Match up to 100 highlights at once, answered in order",
@@ -50,11 +84,9 @@ def match(
                               "description": "Over 100 items, or one highlight over the size limit"},
                         422: {"model": ErrorBody,
                               "description": "Empty or invalid input; `field` names the item"}})
-def match_batch(
-    body: MatchBatchRequest, request: Request, session: SessionDep, index: IndexDep,
-    settings: SettingsDep, _: ReaderDep,
-) -> dict[str, Any]:
+async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderDep) -> dict[str, Any]:
     started = time.perf_counter()
+    settings = app_settings(request)
     if len(body.items) > MAX_BATCH_ITEMS:
         raise TooLarge(f"{len(body.items)} items; the limit is {MAX_BATCH_ITEMS}", field="items")
     for i, item in enumerate(body.items):
@@ -63,19 +95,29 @@ def match_batch(
                            f"{settings.max_match_chars}", field=f"items.{i}.text")
     if settings.log_highlights:
         log.info("match batch texts=%r", [item.text for item in body.items])
+    engine, index = get_engine(request), get_index(request)
+    cache = request.app.state.provenance_cache
     base_url = str(request.base_url).rstrip("/")
-    # claim id -> provenance, shared by the batch (and the process, while the database is unchanged)
-    provenance = request.app.state.provenance_cache.for_session(session)
-    answered: dict[tuple[Any, ...], dict[str, Any]] = {}  # identical items are matched once
-    results = []
-    for item in body.items:
-        key = (item.text, item.prefix, item.suffix, item.page_url, item.limit)
-        if key not in answered:
-            answer = match_text(
-                session=session, index=index, text=item.text, prefix=item.prefix,
-                suffix=item.suffix, page_url=item.page_url, limit=item.limit,
-                threshold=settings.match_threshold, base_url=base_url, provenance_cache=provenance,
-            )
-            answered[key] = {"matches": answer["matches"], "page": answer["page"]}
-        results.append(answered[key])
+
+    def answer() -> list[dict[str, Any]]:
+        with Session(engine, expire_on_commit=False) as session:
+            # claim id -> provenance, shared by the batch (and the process, while the database
+            # is unchanged)
+            provenance, index_current = cache.sync(session, index)
+            answered: dict[tuple[Any, ...], dict[str, Any]] = {}  # identical items are matched once
+            results = []
+            for item in body.items:
+                key = (item.text, item.prefix, item.suffix, item.page_url, item.limit)
+                if key not in answered:
+                    found = match_text(
+                        session=session, index=index, text=item.text, prefix=item.prefix,
+                        suffix=item.suffix, page_url=item.page_url, limit=item.limit,
+                        threshold=settings.match_threshold, base_url=base_url,
+                        provenance_cache=provenance, refresh_index=not index_current,
+                    )
+                    answered[key] = {"matches": found["matches"], "page": found["page"]}
+                results.append(answered[key])
+            return results
+
+    results = await run_in_threadpool(answer)
     return {"results": results, "took_ms": round((time.perf_counter() - started) * 1000, 2)}
