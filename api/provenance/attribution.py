@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from api.provenance.entities import NAME_RE, Entity, Registry, role_anaphor, strip_stop
 from api.provenance.officials import OfficialMention, country_mentions, official_mentions
-from api.provenance.textview import DocView, Sentence
+from api.provenance.textview import DocView, Sentence, glue_start
 
 VERBS = (
     r"said|says|say|told|tells|stated|states|added|adds|explained|noted|stressed|"
@@ -26,38 +26,6 @@ VERBS = (
 )
 WEAK_VERBS = frozenset({"talking", "speaking", "continued"})
 VERB_RE = re.compile(rf"\b(?P<verb>{VERBS})\b")
-# glue between a speaker and its reporting verb ("Toner has also", "the ministry on Monday")
-_GLUE_WORDS = frozenset(
-    (
-        "has", "have", "had", "also", "then", "later", "quickly", "swiftly", "again", "further",
-        "repeatedly", "previously", "recently", "publicly", "officially", "moved", "went", "on",
-        "to", "was", "is", "were", "are", "still", "kept", "keeps", "been", "Monday", "Tuesday",
-        "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "today", "yesterday",
-    )
-)  # fmt: skip
-# the regex ``glue_start`` reads without backtracking (kept as the reference definition)
-_GLUE = re.compile(rf"(?:\s|,|\b(?:{'|'.join(sorted(_GLUE_WORDS))})\b)*$")
-
-
-def glue_start(prefix: str) -> int:
-    """``_GLUE.search(prefix).start()`` without the regex's quadratic backtracking over long
-    runs of blanks: where the trailing run of spaces, commas and glue words begins (the
-    tokens are forced, so the run is read backwards)."""
-    i = len(prefix)
-    while i > 0:
-        ch = prefix[i - 1]
-        if ch == "," or ch.isspace():
-            i -= 1
-            continue
-        j = i
-        while j > 0 and (prefix[j - 1].isalnum() or prefix[j - 1] == "_"):
-            j -= 1
-        if j == i or prefix[j:i] not in _GLUE_WORDS:
-            break
-        i = j
-    return i
-
-
 _APPOS = re.compile(r",\s+(?:who|which|a|an|the)\b[^,;]{0,120}(?:,[^,;]{0,80})?,\s*$")
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\s*$")
 _DESCR = re.compile(r"\b[Tt]he\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z-]+)\s*$")

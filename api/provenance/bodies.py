@@ -126,10 +126,31 @@ def is_vague(label: str | None) -> bool:
     return re.fullmatch(LOWER_HEADS, label.lower()) is not None
 
 
+# Every BODY_RE match holds an institution head (case-sensitive) and starts on a capital.
+_HEAD_KEYS = tuple(
+    sorted({"Authorit" if h.startswith("Authorit") else h.split()[-1] for h in INSTITUTION_HEADS})
+)
+_CAPITAL = re.compile(r"[A-ZÀ-Ý]")
+
+
+def matches_from(rx: re.Pattern[str], starts: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``list(rx.finditer(text))`` for a pattern whose matches can only start where
+    ``starts`` matches: ``rx`` is tried at those positions only."""
+    out: list[re.Match[str]] = []
+    end = 0
+    for s in starts.finditer(text):
+        if s.start() >= end and (m := rx.match(text, s.start())) is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 def generic_bodies(text: str) -> list[Body]:
     """Capitalized bodies of two or more words in ``text``."""
-    out = []
-    for m in BODY_RE.finditer(text):
+    out: list[Body] = []
+    if not any(key in text for key in _HEAD_KEYS):
+        return out
+    for m in matches_from(BODY_RE, _CAPITAL, text):
         label = body_label(m.group(0))
         if label is None or len(label.split()) < 2:
             continue

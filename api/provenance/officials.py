@@ -18,7 +18,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from api.provenance.bodies import body_after_role, body_before_role, generic_bodies, unknown_qualifier
+from api.provenance.bodies import (
+    body_after_role,
+    body_before_role,
+    generic_bodies,
+    matches_from,
+    unknown_qualifier,
+)
 
 # canonical country -> (names, adjectives, metonyms: capitals and seats of government)
 COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -162,6 +168,19 @@ COUNTRY_KEYS = tuple(
 )
 
 
+# lowercase pieces every ROLE_RE match (a role) and every ORG_RE match (a body) contains
+_ROLE_KEYS = (
+    "spokes", "secretary", "officer", "minister", "ambassador", "envoy", "president", "chancellor",
+    "official",
+)  # fmt: skip
+_ORG_KEYS = (
+    "department", "dept", "pentagon", "white", "kremlin", "office", "ministry", "embassy", "government",
+    "administration", "cabinet", "presidency", "presidential",
+)  # fmt: skip
+# ROLE_RE matches start on a word (all its parts begin with a letter after ``\b``)
+_WORD_START = re.compile(r"\b\w")
+
+
 def may_mention(text: str) -> bool:
     """False only when ``find_official_mentions(text)`` is certainly empty."""
     low = text.lower()
@@ -277,7 +296,10 @@ def _mentions(text: str) -> tuple[OfficialMention, ...]:
 
 def _scan(text: str) -> list[OfficialMention]:
     out: list[OfficialMention] = []
-    for m in ROLE_RE.finditer(text):
+    low = text.lower()
+    folds = _FOLDS_TO_ASCII.search(text) is not None
+    roles = matches_from(ROLE_RE, _WORD_START, text) if folds or any(k in low for k in _ROLE_KEYS) else []
+    for m in roles:
         role = " ".join(m.group("role").lower().split())
         country = _country(m)
         org, country = canonical_org(m.group("org"), country, role_of(role))
@@ -288,7 +310,7 @@ def _scan(text: str) -> list[OfficialMention]:
             _attach_body(text, m, mention)
         out.append(mention)
     taken = [(o.start, o.end) for o in out]
-    for m in ORG_RE.finditer(text):
+    for m in ORG_RE.finditer(text) if folds or any(k in low for k in _ORG_KEYS) else ():
         if any(a <= m.start() < b for a, b in taken):
             continue
         org, country = canonical_org(m.group("org"), _country(m), None)

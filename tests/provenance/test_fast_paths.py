@@ -4,19 +4,25 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
-from api.provenance.attribution import _GLUE, glue_start
-from api.provenance.bodies import INSTITUTION_HEADS
+from api.provenance.bodies import _CAPITAL, _HEAD_KEYS, BODY_RE, INSTITUTION_HEADS, matches_from
 from api.provenance.officials import (
+    _ORG_KEYS,
+    _ROLE_KEYS,
+    _WORD_START,
     COUNTRY_RE,
+    ORG_RE,
+    ROLE_RE,
     OfficialMention,
     _scan,
     country_mentions,
     find_official_mentions,
     may_mention,
 )
+from api.provenance.textview import _GLUE, glue_start
 
 _GLUE_TOKENS = ["has", "had", " ", ",", "x", "on", "Monday", "once", "_", "1", "é", "\u00a0", "to", "."]
 
@@ -102,3 +108,21 @@ def test_mentions_are_copies() -> None:
     text = "the Russian Foreign Ministry said"
     find_official_mentions(text)[0].organization = "changed"
     assert find_official_mentions(text)[0].organization == "Russian Foreign Ministry"
+
+
+def _spans(ms: list[re.Match[str]]) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in ms]
+
+
+def test_scans_from_word_starts_and_gates_agree_with_finditer() -> None:
+    rng = random.Random(13)
+    texts = PHRASES + [" ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 9))) for _ in range(3000)]
+    for text in texts:
+        roles = list(ROLE_RE.finditer(text))
+        assert _spans(matches_from(ROLE_RE, _WORD_START, text)) == _spans(roles), text
+        bodies = list(BODY_RE.finditer(text))
+        assert _spans(matches_from(BODY_RE, _CAPITAL, text)) == _spans(bodies), text
+        low = text.lower()
+        assert not roles or any(k in low for k in _ROLE_KEYS) or "ſ" in text, text
+        assert not list(ORG_RE.finditer(text)) or any(k in low for k in _ORG_KEYS), text
+        assert not bodies or any(k in text for k in _HEAD_KEYS), text
