@@ -183,6 +183,9 @@ def build_view(text: str, passages: list[SplitPassage], language: str | None) ->
     spans = _allowed(passages)
     lang = (language or "en").split("-")[0]
     line_no = -1
+    # sentences come in text order: a quote opened before a sentence's start and still open
+    # there is one whose end is past it (the furthest end of the quotes opened before it)
+    opened, reach = 0, -1
     for m in re.finditer(r"[^\n]+", view):
         if not m.group(0).strip():
             continue
@@ -195,6 +198,9 @@ def build_view(text: str, passages: list[SplitPassage], language: str | None) ->
             s = view.index(stripped, cursor)
             e = s + len(stripped)
             cursor = e
+            while opened < len(doc.quotes) and doc.quotes[opened][0] < s:
+                reach = max(reach, doc.quotes[opened][1])
+                opened += 1
             kinds = _overlaps(s, e, spans)
             if not kinds:
                 continue
@@ -209,7 +215,7 @@ def build_view(text: str, passages: list[SplitPassage], language: str | None) ->
                     view=view[s:e],
                     qview=blanked[s:e],
                     heading=heading,
-                    in_quote=any(a < s < b for a, b in doc.quotes),
+                    in_quote=reach > s,
                 )
             )
     return doc
