@@ -10,6 +10,7 @@ passage, so it must cost a few microseconds of Python per passage.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -21,6 +22,7 @@ from api.matching.normalize import normalize, tokens
 # Candidates checked per passage: the copy itself, plus the intro and the quote a passage
 # can hold when another site printed them as separate paragraphs.
 CANDIDATES_PER_TEXT = 4
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
 @dataclass(slots=True)
@@ -43,22 +45,38 @@ def reuse_candidates(
         store = engine._store
         source = engine._source
         pids = store.passage_ids.view()
-        todo = []
+        owners: list[int] = []  # the passage each searched text belongs to
+        searched: list[str] = []
         for i, norm in enumerate(norms):
             same = store.slots_of_norm.get(norm) if norm else None
             if same:
                 out[i].best = (int(pids[same[0]]), 1.0)
                 out[i].contained.extend(int(pids[s]) for s in same[1:])
-            if norm:
-                todo.append(i)
-        if not todo or not isinstance(source, ShingleIndex):
+            for piece in _search_texts(norm, min_excerpt_tokens):
+                owners.append(i)
+                searched.append(piece)
+        if not searched or not isinstance(source, ShingleIndex):
             return out
-        found = batch_top_candidates(source, [norms[i] for i in todo], store.alive.full(),
+        found = batch_top_candidates(source, searched, store.alive.full(),
                                      per_text=CANDIDATES_PER_TEXT)
-        for i, slots in zip(todo, found, strict=True):
+        slots_of: dict[int, list[int]] = {}
+        for i, slots in zip(owners, found, strict=True):
+            merged = slots_of.setdefault(i, [])
+            merged.extend(s for s in slots if s not in merged)
+        for i, slots in slots_of.items():
             _score(out[i], norms[i], slots, store, pids, min_similarity, excerpt_similarity,
                    min_excerpt_tokens)
     return out
+
+
+def _search_texts(norm: str, min_tokens: int) -> list[str]:
+    """The passage, and each of its sentences when it holds several: a passage that contains
+    two stored ones (an intro and its quote, two sentences another site printed apart) must
+    find both, and the rarest words of the whole passage may all sit in one of them."""
+    if not norm:
+        return []
+    pieces = [p for p in _SENTENCE_END.split(norm) if len(p.split()) >= min_tokens]
+    return [norm, *pieces] if len(pieces) > 1 else [norm]
 
 
 def _score(
