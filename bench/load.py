@@ -11,9 +11,12 @@ What it does, all on loopback and bounded in time:
    texts for ``/v1/check``, and claim ids;
 3. starts ``uvicorn api.app:create_app --factory --workers N`` (``tests/live_server.py``) with
    rate limits off (the whole load comes from one IP) and the JSON access log on;
-4. drives it with ``--connections`` keep-alive HTTP/1.1 connections, each sending its next request
-   as soon as the last one is answered (closed loop), picking match / check / claim with the
-   ``--mix`` weights, for ``--warmup`` seconds (not counted) and then ``--duration`` seconds;
+4. opens ``--connections`` keep-alive HTTP/1.1 connections (TCP_NODELAY) spread evenly over the
+   workers (``uvicorn --workers`` shares one listening socket and the accept race otherwise
+   often puts most connections on one worker; ``--no-balance`` keeps that race), then drives
+   them, each sending its next request as soon as the last one is answered (closed loop),
+   picking match / check / claim with the ``--mix`` weights, for ``--warmup`` seconds (not
+   counted) and then ``--duration`` seconds;
 5. prints requests/s, p50 / p90 / p99 latency (client side) and errors per kind, as a table and
    as JSON (``--json PATH``).
 
@@ -29,6 +32,7 @@ import json
 import os
 import random
 import re
+import socket
 import sys
 import time
 import uuid
@@ -135,6 +139,15 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
+async def _open(port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A keep-alive connection with Nagle off (asyncio sets it for TCP already; explicit here)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    sock = writer.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return reader, writer
+
+
 async def _connection(
     port: int,
     traffic: Traffic,
@@ -144,9 +157,10 @@ async def _connection(
     stop_at: float,
     stats: Stats,
     seed: int,
+    opened: tuple[asyncio.StreamReader, asyncio.StreamWriter],
 ) -> None:
     rng = random.Random(seed)
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    reader, writer = opened
     try:
         while time.perf_counter() < stop_at:
             kind = rng.choices(kinds, weights)[0]
@@ -162,7 +176,7 @@ async def _connection(
             except (asyncio.IncompleteReadError, ConnectionError):
                 status = 0
                 writer.close()
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                reader, writer = await _open(port)
             done = time.perf_counter()
             if sent >= start_at and done <= stop_at:
                 stats.add(kind, done - sent, status)
@@ -170,15 +184,104 @@ async def _connection(
         writer.close()
 
 
+def _server_side_owner(server_port: int, client_port: int, group: int) -> int | None:
+    """The pid in process group ``group`` holding the server end of the loopback connection from
+    ``client_port`` (Linux ``/proc``); None when it is not accepted yet or cannot be seen."""
+    inode = None
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, remote = (int(f.rsplit(":", 1)[1], 16) for f in fields[1:3])
+            if (local, remote) == (server_port, client_port):
+                inode = fields[9]
+    if inode in (None, "0"):
+        return None
+    target = f"socket:[{inode}]"
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[2]) != group:
+                continue
+            if any(os.readlink(fd) == target for fd in (proc / "fd").iterdir()):
+                return int(proc.name)
+        except OSError:
+            continue
+    return None
+
+
+async def _open_balanced(
+    port: int, connections: int, workers: int, group: int | None, stagger_s: float
+) -> list[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
+    """``connections`` connections, spread evenly over the ``workers`` server processes.
+
+    ``uvicorn --workers`` shares one listening socket and whichever worker wakes first accepts:
+    with a few long-lived connections the split is luck (7:1 and 3:1 were seen with 8 and 4).
+    So connections are opened one by one and those landing on a worker that already has its
+    share are closed again (the owner is read from ``/proc``; without it, or with ``group``
+    None, connections are kept as they come).
+    """
+    quotas = [connections // workers + (1 if i < connections % workers else 0) for i in range(workers)]
+    quota_of: dict[int, int] = {}  # owner pid -> its share, handed out as owners show up
+    held: dict[int, int] = {}
+    kept: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    spare: list[asyncio.StreamWriter] = []
+    for _ in range(connections * 20):
+        if len(kept) == connections:
+            break
+        reader, writer = await _open(port)
+        await asyncio.sleep(stagger_s)
+        owner = None
+        if group is not None:
+            client_port = writer.get_extra_info("sockname")[1]
+            for _ in range(50):  # accepted when that worker's loop gets to it
+                owner = _server_side_owner(port, client_port, group)
+                if owner is not None:
+                    break
+                await asyncio.sleep(0.01)
+        if owner is not None and owner not in quota_of:
+            quota_of[owner] = quotas[len(quota_of)] if len(quota_of) < workers else connections
+        if owner is None or held.get(owner, 0) < quota_of[owner]:
+            if owner is not None:
+                held[owner] = held.get(owner, 0) + 1
+            kept.append((reader, writer))
+        else:
+            spare.append(writer)
+    for writer in spare:
+        writer.close()
+    while len(kept) < connections:  # gave up balancing: fill up as they come
+        kept.append(await _open(port))
+    print(f"connections per worker: {sorted(held.values(), reverse=True) or 'unknown'}", file=sys.stderr)
+    return kept
+
+
 async def drive(
-    port: int, traffic: Traffic, mix: dict[str, float], connections: int, warmup_s: float, duration_s: float
+    port: int,
+    traffic: Traffic,
+    mix: dict[str, float],
+    connections: int,
+    warmup_s: float,
+    duration_s: float,
+    stagger_s: float = 0.01,
+    workers: int = 1,
+    group: int | None = None,
 ) -> tuple[Stats, float]:
+    """Open the connections before any traffic, spread over the workers (``_open_balanced``),
+    then run them all."""
     stats = Stats()
+    opened = await _open_balanced(port, connections, workers, group, stagger_s)
     now = time.perf_counter()
     start_at, stop_at = now + warmup_s, now + warmup_s + duration_s
     kinds, weights = list(mix), list(mix.values())
     await asyncio.gather(
-        *(_connection(port, traffic, kinds, weights, start_at, stop_at, stats, i) for i in range(connections))
+        *(
+            _connection(port, traffic, kinds, weights, start_at, stop_at, stats, i, opened[i])
+            for i in range(connections)
+        )
     )
     return stats, duration_s
 
@@ -211,6 +314,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds before measuring")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
+    parser.add_argument("--stagger", type=float, default=0.01, help="seconds between opening connections")
+    parser.add_argument(
+        "--no-balance",
+        action="store_true",
+        help="keep connections on whichever worker accepts them (uvicorn's accept race: often "
+        "most of them on one worker) instead of spreading them evenly",
+    )
     parser.add_argument("--mix", default="match=8,check=1,claim=1", help="kind=weight,...")
     parser.add_argument("--seeds", type=Path, default=SEEDS, help="seed articles to ingest")
     parser.add_argument("--pg-url", default=PG_URL, help="PostgreSQL server (a schema is made)")
@@ -237,7 +347,17 @@ def main() -> None:
         with LiveServer(db_url, env=env, workers=args.workers) as server:
             print(f"server: {server.url}, {args.workers} workers, log {server.log_path}", file=sys.stderr)
             stats, seconds = asyncio.run(
-                drive(server.port, traffic, mix, args.connections, args.warmup, args.duration)
+                drive(
+                    server.port,
+                    traffic,
+                    mix,
+                    args.connections,
+                    args.warmup,
+                    args.duration,
+                    args.stagger,
+                    args.workers,
+                    None if args.no_balance or server.process is None else server.process.pid,
+                )
             )
     finally:
         from db.engine import get_engine

@@ -89,6 +89,17 @@ def get_engine(url: str) -> Engine:
     return engine
 
 
+@lru_cache(maxsize=8)
+def read_engine(engine: Engine) -> Engine:
+    """``engine`` for read-only request paths (``/v1/match``): on PostgreSQL each statement runs
+    in autocommit, which saves a ``BEGIN`` and a ``ROLLBACK`` round trip per request; under READ
+    COMMITTED (the default) a transaction gave each statement its own snapshot anyway. Same pool.
+    Other databases (SQLite: one snapshot per transaction) get ``engine`` itself."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:

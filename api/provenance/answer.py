@@ -6,7 +6,7 @@ Shared by ``POST /v1/match``, ``claimscope match`` and the benchmarks. Plain Pyt
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -56,11 +56,13 @@ def match_text(
     base_url: str = "",
     provenance_cache: dict[int, dict[str, Any]] | None = None,
     refresh_index: bool = True,
+    hit_cache: dict[int, HitRow | None] | None = None,
 ) -> dict[str, Any]:
     """``provenance_cache`` (claim id -> provenance), when given, is read and filled, so a batch
-    of highlights computes each claim's provenance once. ``refresh_index=False`` tells a
-    ``LiveIndex`` it need not check the database for changes (the caller just did:
-    ``ProvenanceCache.sync``)."""
+    of highlights computes each claim's provenance once; ``hit_cache`` (passage id -> what a
+    match shows of it) likewise saves the hits' query. Both must belong to one generation of the
+    database (``ProvenanceCache.sync``). ``refresh_index=False`` tells a ``LiveIndex`` it need
+    not check the database for changes (the caller just did)."""
     started = time.perf_counter()
     extra = {} if refresh_index else {"refresh": False}
     hits = index.search(text, prefix=prefix, suffix=suffix, limit=max(limit * 3, 10),
@@ -69,29 +71,28 @@ def match_text(
     page_claims = _claims_of_document(session, page_doc.id) if page_doc and page_doc.id else set()
     matches: list[dict[str, Any]] = []
     seen_claims: set[int] = set()
-    rows = _hit_rows(session, hits)
+    rows = _hit_rows(session, hits, hit_cache)
     # a hit's claim (None for headings and boilerplate: _hit_rows keeps only passages of claims)
-    claim_of: dict[int, int | None] = {pid: row[0].claim_id for pid, row in rows.items()}
+    claim_of: dict[int, int | None] = {pid: row.claim_id for pid, row in rows.items()}
     for hit in hits:
         row = rows.get(hit.passage_id)
-        if row is None or row[0].claim_id in seen_claims:
+        if row is None or row.claim_id in seen_claims:
             continue
-        passage, claim, doc, outlet = row
-        seen_claims.add(claim.id)  # type: ignore[arg-type]
+        seen_claims.add(row.claim_id)
         matches.append({
             "score": round(hit.score, 4),
             "confidence": _confidence(hit, hits, claim_of),
             "components": {k: round(v, 4) for k, v in hit.components.items()},
-            "is_current_page": claim.id in page_claims,
-            "claim": claim_json(claim, base_url),
+            "is_current_page": row.claim_id in page_claims,
+            "claim": {"id": row.claim_id, "text": row.claim_text,
+                      "url": f"{base_url}/claims/{row.claim_id}"},  # claim_json
             "passage": {
-                "id": passage.id, "document_id": passage.document_id, "text": passage.text,
-                "start": passage.start, "end": passage.end,
+                **row.passage,
                 "match_start": hit.passage_start, "match_end": hit.passage_end,
                 "query_start": hit.query_start, "query_end": hit.query_end,
             },
-            "document": document_json(doc, outlet),
-            "provenance": _provenance(session, claim.id, provenance_cache),  # type: ignore[arg-type]
+            "document": row.document,
+            "provenance": _provenance(session, row.claim_id, provenance_cache),
         })
         if len(matches) >= limit:
             break
@@ -102,19 +103,49 @@ def match_text(
     }
 
 
-def _hit_rows(session: Session, hits: list[Any]) -> dict[int, tuple[Passage, Claim, Document, Outlet | None]]:
-    """Passage, claim, document and outlet of every hit that belongs to a claim: one query."""
-    ids = [h.passage_id for h in hits]
-    if not ids:
-        return {}
+class HitRow(NamedTuple):
+    """What a match shows of a passage that belongs to a claim (plain JSON parts, cacheable)."""
+
+    claim_id: int
+    claim_text: str
+    passage: dict[str, Any]  # id, document_id, text, start, end
+    document: dict[str, Any]  # document_json
+
+
+def _hit_rows(
+    session: Session, hits: list[Any], cache: dict[int, HitRow | None] | None = None
+) -> dict[int, HitRow]:
+    """Passage, claim, document and outlet of every hit that belongs to a claim: one query for
+    those not in ``cache`` (which remembers passages without a claim as None)."""
+    out: dict[int, HitRow] = {}
+    missing: list[int] = []
+    for hit in hits:
+        pid = hit.passage_id
+        if cache is not None and pid in cache:
+            cached = cache[pid]
+            if cached is not None:
+                out[pid] = cached
+        else:
+            missing.append(pid)
+    if not missing:
+        return out
     rows = session.exec(
         select(Passage, Claim, Document, Outlet)
         .join(Claim, col(Claim.id) == Passage.claim_id)
         .join(Document, col(Document.id) == Passage.document_id)
         .join(Outlet, col(Outlet.id) == Document.outlet_id, isouter=True)
-        .where(col(Passage.id).in_(ids))
+        .where(col(Passage.id).in_(missing))
     ).all()
-    return {p.id: (p, c, d, o) for p, c, d, o in rows}  # type: ignore[misc]
+    for p, c, d, o in rows:
+        out[p.id] = HitRow(  # type: ignore[index]
+            c.id, c.text,  # type: ignore[arg-type]
+            {"id": p.id, "document_id": p.document_id, "text": p.text, "start": p.start, "end": p.end},
+            document_json(d, o),
+        )
+    if cache is not None:
+        for pid in missing:
+            cache[pid] = out.get(pid)
+    return out
 
 
 # Hits this close to the best one match "about equally" (the engine's own tie margin).

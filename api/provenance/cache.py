@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -55,32 +55,44 @@ def generation(session: Session) -> tuple[int | None, int | None]:
     return row[0], row[1]
 
 
+class Synced(NamedTuple):
+    """What ``ProvenanceCache.sync`` read: the generation's caches and the index's state."""
+
+    claims: dict[int, dict[str, Any]]  # claim id -> provenance
+    hits: dict[int, Any]  # passage id -> what a match shows of it (api.provenance.answer)
+    index_current: bool  # the LiveIndex has applied every index event: no need to check again
+
+
 class ProvenanceCache:
+    """Claim provenance, and the passage/claim/document data matches show, for one generation."""
+
     def __init__(self, limit: int = MAX_CLAIMS) -> None:
         self._lock = threading.Lock()
         self._generation: tuple[int | None, int | None] | None = None
         self._claims: BoundedDict = BoundedDict(limit)
+        self._hits: BoundedDict = BoundedDict(limit)
 
     def for_session(self, session: Session) -> dict[int, dict[str, Any]]:
         """The claim -> provenance mapping valid for the database as this session sees it."""
-        return self._valid_for(generation(session))
+        return self._valid_for(generation(session)).claims
 
-    def sync(self, session: Session, index: Any = None) -> tuple[dict[int, dict[str, Any]], bool]:
-        """``for_session`` plus, in the same query, ``index``'s change check when it has one
-        (``LiveIndex.change_probe``): ``(claims, index_is_current)``. When the index is current
-        its search may skip its own check (``search(..., refresh=False)``); otherwise (or for an
-        index without the check) the flag is False and the search checks as usual."""
+    def sync(self, session: Session, index: Any = None) -> Synced:
+        """``for_session`` plus the passage cache and, in the same query, ``index``'s change check
+        when it has one (``LiveIndex.change_probe``). When the index is current its search may
+        skip its own check (``search(..., refresh=False)``); otherwise (or for an index without
+        the check) ``index_current`` is False and the search checks as usual."""
         probe = getattr(index, "change_probe", None)
         if probe is None:
-            return self.for_session(session), False
+            return self._valid_for(generation(session))
         floor, newest, count = probe()
         row = session.execute(select(*_generation_columns(), newest, count)).one()
-        current = index.is_current(floor, (row[2], row[3]))
-        return self._valid_for((row[0], row[1])), current
+        return self._valid_for((row[0], row[1]))._replace(
+            index_current=index.is_current(floor, (row[2], row[3])))
 
-    def _valid_for(self, current: tuple[int | None, int | None]) -> dict[int, dict[str, Any]]:
+    def _valid_for(self, current: tuple[int | None, int | None]) -> Synced:
         with self._lock:
             if current != self._generation:
                 self._claims = BoundedDict(self._claims.limit)
+                self._hits = BoundedDict(self._hits.limit)
                 self._generation = current
-            return self._claims
+            return Synced(self._claims, self._hits, False)

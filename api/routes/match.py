@@ -7,7 +7,8 @@ Both endpoints are ``async`` and do all their database work in *one* thread-pool
 runs every plain ``def`` dependency in the thread pool, and the eight hand-offs of the
 ``SessionDep``/``ReaderDep`` chain cost more than the match itself. The API-key check keeps its
 place before body validation (``_reader``, which only leaves the loop when there is a key to
-look up) and reuses ``api.deps``.
+look up) and reuses ``api.deps``. Matching only reads: its sessions use ``db.engine.read_engine``
+(no BEGIN/ROLLBACK round trips on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from api.errors import TooLarge
 from api.provenance.answer import match_text
 from api.responses import ErrorBody
 from api.schemas import MAX_BATCH_ITEMS, MatchBatchRequest, MatchRequest
+from db.engine import read_engine
 from db.models import ApiKey
 
 router = APIRouter(prefix="/v1", tags=["match"])
@@ -60,18 +62,19 @@ async def match(body: MatchRequest, request: Request, _: AsyncReaderDep) -> dict
                        f"{settings.max_match_chars}", field="text")
     if settings.log_highlights:
         log.info("match text=%r", body.text)
-    engine, index = get_engine(request), get_index(request)
+    engine, index = read_engine(get_engine(request)), get_index(request)
     cache = request.app.state.provenance_cache
     base_url = str(request.base_url).rstrip("/")
 
     def answer() -> JSONResponse:
         with Session(engine, expire_on_commit=False) as session:
-            provenance, index_current = cache.sync(session, index)
+            synced = cache.sync(session, index)
             result = match_text(
                 session=session, index=index, text=body.text, prefix=body.prefix,
                 suffix=body.suffix, page_url=body.page_url, limit=body.limit,
                 threshold=settings.match_threshold, base_url=base_url,
-                provenance_cache=provenance, refresh_index=not index_current,
+                provenance_cache=synced.claims, hit_cache=synced.hits,
+                refresh_index=not synced.index_current,
             )
         # Already plain JSON types: skip FastAPI's recursive encoder, which cost more than the match.
         return JSONResponse(result)
@@ -95,7 +98,7 @@ async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderD
                            f"{settings.max_match_chars}", field=f"items.{i}.text")
     if settings.log_highlights:
         log.info("match batch texts=%r", [item.text for item in body.items])
-    engine, index = get_engine(request), get_index(request)
+    engine, index = read_engine(get_engine(request)), get_index(request)
     cache = request.app.state.provenance_cache
     base_url = str(request.base_url).rstrip("/")
 
@@ -103,7 +106,7 @@ async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderD
         with Session(engine, expire_on_commit=False) as session:
             # claim id -> provenance, shared by the batch (and the process, while the database
             # is unchanged)
-            provenance, index_current = cache.sync(session, index)
+            synced = cache.sync(session, index)
             answered: dict[tuple[Any, ...], dict[str, Any]] = {}  # identical items are matched once
             results = []
             for item in body.items:
@@ -113,7 +116,8 @@ async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderD
                         session=session, index=index, text=item.text, prefix=item.prefix,
                         suffix=item.suffix, page_url=item.page_url, limit=item.limit,
                         threshold=settings.match_threshold, base_url=base_url,
-                        provenance_cache=provenance, refresh_index=not index_current,
+                        provenance_cache=synced.claims, hit_cache=synced.hits,
+                        refresh_index=not synced.index_current,
                     )
                     answered[key] = {"matches": found["matches"], "page": found["page"]}
                 results.append(answered[key])
