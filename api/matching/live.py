@@ -29,6 +29,7 @@ from sqlalchemy import Engine, ScalarSelect, func, select
 
 from api.matching.engine import MatchEngine, Row
 from api.matching.types import PassageHit
+from db.engine import read_engine
 from db.models import IndexEvent, Passage
 
 INDEXED_KINDS = ("body", "quote", "heading")
@@ -102,7 +103,8 @@ class LiveIndex:
         try:
             self._last_sync = time.monotonic()
             floor = self._floor()
-            with self.db.connect() as conn:
+            # autocommit on PostgreSQL: the check is one round trip, not BEGIN + query + ROLLBACK
+            with read_engine(self.db).connect() as conn:
                 state = tuple(conn.execute(
                     select(func.max(_E.c.id), func.count()).where(_E.c.id > floor)
                 ).one())
