@@ -28,8 +28,11 @@ MIN_CHECK_WORDS = 4
 
 
 def check_text(
-    *, session: Session, index: Any, raw: RawDocument, threshold: float, base_url: str = ""
+    *, session: Session, index: Any, raw: RawDocument, threshold: float, base_url: str = "",
+    provenance_cache: dict[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """``provenance_cache`` (claim id -> provenance, see api.provenance.cache) is read and filled."""
+    cache = provenance_cache if provenance_cache is not None else {}
     docs = extract(raw)
     text_hashes = {content_hash(d.text) for d in docs}
     already = session.exec(select(Document).where(Document.content_hash.in_(text_hashes))).all()  # type: ignore[attr-defined]
@@ -57,10 +60,11 @@ def check_text(
     return {
         "already_indexed": [_doc(session, d, 1.0) for d in already],
         "republishes": _copied_documents(
-            session, {d: m for d, m in per_doc.items() if d not in {a.id for a in already}}, total),
+            session, {d: m for d, m in per_doc.items() if d not in {a.id for a in already}}, total,
+            cache),
         "claims": [
             {"claim": claim_json(session.get(Claim, cid), base_url), "score": round(e["score"], 4),  # type: ignore[arg-type]
-             "spans": e["spans"], "provenance": claim_provenance(session=session, claim_id=cid)}
+             "spans": e["spans"], "provenance": _provenance(session, cid, cache)}
             for cid, e in per_claim.items() if session.get(Claim, cid) is not None
         ],
         "new_parts": new_parts,
@@ -86,7 +90,8 @@ def _doc(session: Session, doc: Document, coverage: float) -> dict[str, Any]:
     return {**document_json(doc, outlet), "coverage": round(coverage, 4)}
 
 
-def _copied_documents(session: Session, per_doc: dict[int, set[int]], total: int) -> list[dict[str, Any]]:
+def _copied_documents(session: Session, per_doc: dict[int, set[int]], total: int,
+                      cache: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for doc_id, matched in per_doc.items():
         doc = session.get(Document, doc_id)
@@ -95,13 +100,14 @@ def _copied_documents(session: Session, per_doc: dict[int, set[int]], total: int
         coverage = len(matched) / max(total, 1)
         entry = _doc(session, doc, coverage)
         entry["relation"] = "republishes" if coverage >= REPUBLICATION_COVERAGE else "excerpts"
-        entry["first_publication"] = _first_publication_of_document(session, doc_id)
+        entry["first_publication"] = _first_publication_of_document(session, doc_id, cache)
         out.append(entry)
     out.sort(key=lambda d: -d["coverage"])
     return out
 
 
-def _first_publication_of_document(session: Session, doc_id: int) -> dict[str, Any] | None:
+def _first_publication_of_document(session: Session, doc_id: int,
+                                   cache: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
     """The first publication of the document's most widely carried claim."""
     claim_ids = session.exec(
         select(Passage.claim_id).where(Passage.document_id == doc_id, Passage.claim_id != None)  # noqa: E711
@@ -109,4 +115,10 @@ def _first_publication_of_document(session: Session, doc_id: int) -> dict[str, A
     ).all()
     if not claim_ids:
         return None
-    return claim_provenance(session=session, claim_id=claim_ids[0])["first_publication"]  # type: ignore[arg-type]
+    return _provenance(session, claim_ids[0], cache)["first_publication"]  # type: ignore[arg-type]
+
+
+def _provenance(session: Session, claim_id: int, cache: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    if claim_id not in cache:
+        cache[claim_id] = claim_provenance(session=session, claim_id=claim_id)
+    return cache[claim_id]

@@ -12,7 +12,10 @@ from api.provenance.timeline import claim_provenance, earliest_passage, relation
 from db.models import Claim, Document, Outlet, Passage
 
 
-def claim_detail(*, session: Session, claim_id: int, base_url: str = "") -> dict[str, Any]:
+def claim_detail(
+    *, session: Session, claim_id: int, base_url: str = "",
+    provenance_cache: dict[int, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     claim = session.get(Claim, claim_id)
     if claim is None:
         raise NotFound(f"no claim {claim_id}")
@@ -34,5 +37,15 @@ def claim_detail(*, session: Session, claim_id: int, base_url: str = "") -> dict
     return {
         "claim": claim_json(claim, base_url),
         "appearances": appearances,
-        "provenance": claim_provenance(session=session, claim_id=claim_id),
+        "provenance": _provenance(session, claim_id, provenance_cache),
     }
+
+
+def _provenance(
+    session: Session, claim_id: int, cache: dict[int, dict[str, Any]] | None
+) -> dict[str, Any]:
+    if cache is None:
+        return claim_provenance(session=session, claim_id=claim_id)
+    if claim_id not in cache:
+        cache[claim_id] = claim_provenance(session=session, claim_id=claim_id)
+    return cache[claim_id]

@@ -49,7 +49,8 @@ def check(
     try:
         report = check_text(session=session, index=index, raw=raw,
                             threshold=settings.match_threshold,
-                            base_url=str(request.base_url).rstrip("/"))
+                            base_url=str(request.base_url).rstrip("/"),
+                            provenance_cache=request.app.state.provenance_cache.for_session(session))
     except ExtractRejected as exc:
         raise RejectedInput(str(getattr(exc, "reason", exc)), field="text") from exc
     if body.ingest:

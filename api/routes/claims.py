@@ -41,8 +41,10 @@ def list_claims(
 
 @router.get("/{claim_id}", summary="A claim, its appearances and full provenance")
 def get_claim(claim_id: int, request: Request, session: SessionDep, _: ReaderDep) -> dict[str, Any]:
-    return claim_detail(session=session, claim_id=claim_id,
-                        base_url=str(request.base_url).rstrip("/"))
+    detail = claim_detail(
+        session=session, claim_id=claim_id, base_url=str(request.base_url).rstrip("/"),
+        provenance_cache=request.app.state.provenance_cache.for_session(session))
+    return JSONResponse(detail)  # type: ignore[return-value]  # plain JSON: skip the encoder
 
 
 def _claim_or_404(session: Session, claim_id: int) -> Claim:
