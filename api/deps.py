@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from api import keys
 from api.errors import Unauthorized
@@ -72,3 +73,21 @@ ReaderDep = Annotated[ApiKey | None, Depends(reader)]
 IngestKey = Annotated[ApiKey, Depends(ingester)]
 CurateKey = Annotated[ApiKey, Depends(curator)]
 AdminKey = Annotated[ApiKey, Depends(admin)]
+
+
+async def async_reader(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> ApiKey | None:
+    """``api.deps.reader`` without a thread-pool hop when there is no key to look up."""
+    settings = app_settings(request)
+    if not authorization:  # keys.authenticate answers None without touching the database
+        return reader(None, settings)
+
+    def check() -> ApiKey | None:
+        with Session(get_engine(request), expire_on_commit=False) as session:
+            return reader(current_key(request, session, authorization), settings)
+
+    return await run_in_threadpool(check)
+
+
+AsyncReaderDep = Annotated[ApiKey | None, Depends(async_reader)]

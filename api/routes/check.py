@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from api import keys
-from api.deps import IndexDep, ReaderDep, SessionDep, SettingsDep, current_key
+from api.deps import AsyncReaderDep, app_settings, get_engine, get_index
 from api.errors import BadInput, RejectedInput, TooLarge
 from api.ingest import fetch as fetcher
 from api.ingest.errors import RejectedInput as ExtractRejected
@@ -15,7 +18,6 @@ from api.ingest.pipeline import Ingestor
 from api.ingest.types import RawDocument
 from api.provenance.check import check_text
 from api.schemas import CheckIn
-from db.models import ApiKey
 
 router = APIRouter(prefix="/v1", tags=["moderation"])
 
@@ -39,22 +41,32 @@ def _raw_from(body: CheckIn, settings: Any) -> RawDocument:
 
 @router.post("/check", summary="Check a text or URL against the index (repost check)",
              responses={401: {}, 403: {}, 413: {}, 422: {}})
-def check(
-    body: CheckIn, request: Request, session: SessionDep, index: IndexDep, settings: SettingsDep,
-    _: ReaderDep, key: Annotated[ApiKey | None, Depends(current_key)],
+async def check(
+    body: CheckIn, request: Request, _: AsyncReaderDep,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
-    if body.ingest:
-        keys.require_scope(key, "ingest")
-    raw = _raw_from(body, settings)
-    try:
-        report = check_text(session=session, index=index, raw=raw,
-                            threshold=settings.match_threshold,
-                            base_url=str(request.base_url).rstrip("/"),
-                            provenance_cache=request.app.state.provenance_cache.for_session(session))
-    except ExtractRejected as exc:
-        raise RejectedInput(str(getattr(exc, "reason", exc)), field="text") from exc
-    if body.ingest:
-        ingestor = Ingestor(request.app.state.engine, settings=settings, index=index,
-                            key_id=key.id if key else None, actor=key.name if key else "api")
-        report["ingested"] = [o.as_dict() for o in ingestor.ingest_raw(raw)]
-    return report
+    """Async with one thread-pool call for all its work (see api/routes/match.py)."""
+    settings, index = app_settings(request), get_index(request)
+    engine, cache = get_engine(request), request.app.state.provenance_cache
+    base_url = str(request.base_url).rstrip("/")
+
+    def run() -> JSONResponse:
+        with Session(engine, expire_on_commit=False) as session:
+            key = None
+            if body.ingest:
+                key = keys.require_scope(
+                    keys.authenticate(session=session, authorization=authorization), "ingest")
+            raw = _raw_from(body, settings)
+            try:
+                report = check_text(session=session, index=index, raw=raw,
+                                    threshold=settings.match_threshold, base_url=base_url,
+                                    provenance_cache=cache.for_session(session))
+            except ExtractRejected as exc:
+                raise RejectedInput(str(getattr(exc, "reason", exc)), field="text") from exc
+        if key is not None:
+            ingestor = Ingestor(engine, settings=settings, index=index, key_id=key.id,
+                                actor=key.name)
+            report["ingested"] = [o.as_dict() for o in ingestor.ingest_raw(raw)]
+        return JSONResponse(report)
+
+    return await run_in_threadpool(run)  # type: ignore[return-value]

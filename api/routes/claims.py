@@ -8,13 +8,15 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import CurateKey, ReaderDep, SessionDep
+from api.deps import AsyncReaderDep, CurateKey, ReaderDep, SessionDep, get_engine
 from api.errors import BadInput, NotFound
 from api.provenance.claims_view import claim_detail
 from api.provenance.timeline import response_json
 from api.schemas import ResponseIn, ResponsePatch
 from db import crud
+from db.engine import read_engine
 from db.models import Claim, Document, Response
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
@@ -40,11 +42,18 @@ def list_claims(
 
 
 @router.get("/{claim_id}", summary="A claim, its appearances and full provenance")
-def get_claim(claim_id: int, request: Request, session: SessionDep, _: ReaderDep) -> dict[str, Any]:
-    detail = claim_detail(
-        session=session, claim_id=claim_id, base_url=str(request.base_url).rstrip("/"),
-        provenance_cache=request.app.state.provenance_cache.for_session(session))
-    return JSONResponse(detail)  # type: ignore[return-value]  # plain JSON: skip the encoder
+async def get_claim(claim_id: int, request: Request, _: AsyncReaderDep) -> dict[str, Any]:
+    """Async with one thread-pool call for all its database work (see api/routes/match.py)."""
+    engine, cache = read_engine(get_engine(request)), request.app.state.provenance_cache
+    base_url = str(request.base_url).rstrip("/")
+
+    def read() -> JSONResponse:
+        with Session(engine, expire_on_commit=False) as session:
+            detail = claim_detail(session=session, claim_id=claim_id, base_url=base_url,
+                                  provenance_cache=cache.for_session(session))
+        return JSONResponse(detail)  # plain JSON: skip the recursive encoder
+
+    return await run_in_threadpool(read)  # type: ignore[return-value]
 
 
 def _claim_or_404(session: Session, claim_id: int) -> Claim:

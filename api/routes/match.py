@@ -15,41 +15,24 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import app_settings, current_key, get_engine, get_index, reader
+from api.deps import AsyncReaderDep, app_settings, get_engine, get_index
 from api.errors import TooLarge
 from api.provenance.answer import match_text
 from api.responses import ErrorBody
 from api.schemas import MAX_BATCH_ITEMS, MatchBatchRequest, MatchRequest
 from db.engine import read_engine
-from db.models import ApiKey
 
 router = APIRouter(prefix="/v1", tags=["match"])
 log = logging.getLogger("claimscope.match")
 
 
-async def _reader(
-    request: Request, authorization: Annotated[str | None, Header()] = None
-) -> ApiKey | None:
-    """``api.deps.reader`` without a thread-pool hop when there is no key to look up."""
-    settings = app_settings(request)
-    if not authorization:  # keys.authenticate answers None without touching the database
-        return reader(None, settings)
-
-    def check() -> ApiKey | None:
-        with Session(get_engine(request), expire_on_commit=False) as session:
-            return reader(current_key(request, session, authorization), settings)
-
-    return await run_in_threadpool(check)
-
-
-AsyncReaderDep = Annotated[ApiKey | None, Depends(_reader)]
 
 
 @router.post("/match", summary="Find the claims a highlight comes from, with provenance",
