@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.ingest.extract import extract
 from api.ingest.pipeline import content_hash
@@ -39,24 +39,30 @@ def check_text(
     new_parts: list[dict[str, Any]] = []
     per_doc: dict[int, set[int]] = defaultdict(set)
     per_claim: dict[Any, dict[str, Any]] = {}
-    total = 0
+    checked: list[tuple[dict[str, Any], list[Any]]] = []
     offset = 0
     for doc in docs:
         for p in split_passages(doc):
             if p.kind not in CHECKED_KINDS or len(p.text.split()) < MIN_CHECK_WORDS:
                 continue
-            total += 1
-            hit, passage = _best_hit(session, index, p.text, threshold)
             span = {"start": offset + p.start, "end": offset + p.end, "text": p.text}
-            if hit is None or passage is None:
-                new_parts.append(span)
-                continue
-            for doc_id in _documents_carrying(session, passage.claim_id):  # type: ignore[arg-type]
-                per_doc[doc_id].add(total)
-            claim_entry = per_claim.setdefault(passage.claim_id, {"spans": [], "score": 0.0})
-            claim_entry["spans"].append({**span, "score": round(hit.score, 4)})
-            claim_entry["score"] = max(claim_entry["score"], hit.score)
+            checked.append((span, index.search(p.text, limit=5, threshold=threshold)))
         offset += len(doc.text) + 2
+    # Two queries for the whole text: the claims of every hit, the documents of every claim.
+    claim_of = _claims_of_passages(session, {h.passage_id for _, hits in checked for h in hits})
+    carriers = _documents_carrying(session, set(claim_of.values()))
+    total = len(checked)
+    for number, (span, hits) in enumerate(checked, start=1):
+        hit = next((h for h in hits if h.passage_id in claim_of), None)
+        if hit is None:
+            new_parts.append(span)
+            continue
+        claim_id = claim_of[hit.passage_id]
+        for doc_id in carriers.get(claim_id, ()):
+            per_doc[doc_id].add(number)
+        claim_entry = per_claim.setdefault(claim_id, {"spans": [], "score": 0.0})
+        claim_entry["spans"].append({**span, "score": round(hit.score, 4)})
+        claim_entry["score"] = max(claim_entry["score"], hit.score)
     return {
         "already_indexed": [_doc(session, d, 1.0) for d in already],
         "republishes": _copied_documents(
@@ -73,16 +79,22 @@ def check_text(
     }
 
 
-def _documents_carrying(session: Session, claim_id: int) -> set[int]:
-    return set(session.exec(select(Passage.document_id).where(Passage.claim_id == claim_id)).all())
+def _claims_of_passages(session: Session, ids: set[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Passage.id, Passage.claim_id).where(
+        col(Passage.id).in_(ids), col(Passage.claim_id).is_not(None))).all()
+    return {pid: cid for pid, cid in rows if cid is not None}  # type: ignore[misc]
 
 
-def _best_hit(session: Session, index: Any, text: str, threshold: float) -> tuple[Any, Passage | None]:
-    for hit in index.search(text, limit=5, threshold=threshold):
-        passage = session.get(Passage, hit.passage_id)
-        if passage is not None and passage.claim_id is not None:
-            return hit, passage
-    return None, None
+def _documents_carrying(session: Session, claim_ids: set[int]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = defaultdict(set)
+    if claim_ids:
+        rows = session.exec(select(Passage.claim_id, Passage.document_id)
+                            .where(col(Passage.claim_id).in_(claim_ids))).all()
+        for claim_id, doc_id in rows:
+            out[claim_id].add(doc_id)  # type: ignore[index]
+    return out
 
 
 def _doc(session: Session, doc: Document, coverage: float) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from api.ingest.pipeline import Ingestor
 from api.ingest.types import RawDocument
 from api.provenance.check import check_text
 from api.schemas import CheckIn
+from db.engine import read_engine
 
 router = APIRouter(prefix="/v1", tags=["moderation"])
 
@@ -51,7 +52,8 @@ async def check(
     base_url = str(request.base_url).rstrip("/")
 
     def run() -> JSONResponse:
-        with Session(engine, expire_on_commit=False) as session:
+        # Checking only reads: autocommit reads on PostgreSQL (see db.engine.read_engine).
+        with Session(read_engine(engine), expire_on_commit=False) as session:
             key = None
             if body.ingest:
                 key = keys.require_scope(
