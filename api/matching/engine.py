@@ -174,9 +174,14 @@ class MatchEngine:
         pre = normalize(prefix) if prefix else None
         suf = normalize(suffix) if suffix else None
         ctx = {m.slot: self._context(m, pre, suf) for m in merged} if (pre or suf) else {}
-        ranked = sorted(
-            merged, key=lambda m: -(m.scored.score + CONTEXT_WEIGHT * (ctx.get(m.slot) or 0))
-        )
+        # Equal scores: the passage the highlight explains most fully first (a quote's own
+        # sentence before a headline that repeats it), then the earliest indexed: a stable order
+        # that does not depend on how candidates were gathered.
+        ranked = sorted(merged, key=lambda m: (
+            -(m.scored.score + CONTEXT_WEIGHT * (ctx.get(m.slot) or 0)),
+            -(m.al.p_end - m.al.p_start) / max(len(store.norms[m.slot]), 1),
+            m.slot,
+        ))
         hits = []
         for m in ranked[:limit]:
             p_text = normalize_spans(store.texts[m.slot])
