@@ -35,11 +35,13 @@ def reuse_candidates(
     engine: MatchEngine,
     texts: list[str],
     *,
+    norms: list[str] | None = None,
     min_similarity: float,
     excerpt_similarity: float,
     min_excerpt_tokens: int,
 ) -> list[ReuseCandidates]:
-    norms = [normalize(t) for t in texts]
+    if norms is None:  # callers that stored the normalized texts pass them
+        norms = [normalize(t) for t in texts]
     out = [ReuseCandidates() for _ in texts]
     with engine._lock:
         store = engine._store

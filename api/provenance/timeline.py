@@ -67,7 +67,12 @@ class Publication:
 
 
 def date_key(doc: Document) -> tuple[str, str]:
-    return ((doc.published_at or doc.published_not_after or UNDATED)[:16], doc.content_hash)
+    return date_key_of(doc.published_at, doc.published_not_after, doc.content_hash)
+
+
+def date_key_of(published_at: str | None, not_after: str | None, content_hash: str) -> tuple[str, str]:
+    """Order of appearances: the date (or its upper bound) to the minute, then the content."""
+    return ((published_at or not_after or UNDATED)[:16], content_hash)
 
 
 _doc_date_key = date_key  # older name, still used by the export module

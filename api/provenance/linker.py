@@ -1,0 +1,287 @@
+"""Reuse linking for a batch of freshly stored documents (the rules are in ``reuse``).
+
+Ingesting one document at a time costs a dozen statements per document; a folder of ten
+thousand articles needs the same rules applied with a fixed number of statements per batch.
+So the batch is linked in three steps:
+
+1. candidates, document by document: each document is searched against the index, then added
+   to it, so that a copy later in the same batch finds its original (and the claims come out
+   as if the documents had been ingested one by one);
+2. one lookup of the claims already stored that those candidates and exact copies point at;
+3. claim assignment in memory, with *provisional* ids for claims born in this batch, then one
+   insert of the new claims and one executemany of every passage's claim.
+
+Merging two stored claims (a passage that repeats both) still writes at once: it is rare, and
+the database must agree before the next document is linked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlmodel import Session
+
+from api.matching.engine import MatchEngine
+from api.matching.reuse import ReuseCandidates, reuse_candidates
+from db.models import Claim, Passage, Response
+
+CLAIM_KINDS = ("body", "quote")
+INDEXED_KINDS = ("body", "quote", "heading")
+# Fewer words than this and a sentence ("He said so.") says too little to be a claim on its own.
+MIN_CLAIM_TOKENS = 4
+# Edited copies ("The money came from ..." vs "The funds came from ...") stay above this;
+# different sentences on the same topic stay well below it.
+NEAR_DUPLICATE_SIMILARITY = 0.80
+# The "maybe" band: a best candidate at or above this but below NEAR_DUPLICATE_SIMILARITY is
+# not linked; it becomes a review suggestion for a moderator (api/provenance/review.py).
+MAYBE_DUPLICATE_SIMILARITY = 0.65
+# Excerpts must be nearly verbatim and long enough not to be a stock phrase.
+EXCERPT_SIMILARITY = 95.0
+MIN_EXCERPT_TOKENS = 5
+# Provisional ids sort after every stored id, in creation order, so "keep the oldest claim"
+# means the same thing for stored and provisional claims.
+_PROVISIONAL = 1 << 60
+_IN_CHUNK = 2_000  # ids per IN (...) list
+
+_P = Passage.__table__  # type: ignore[attr-defined]
+_C = Claim.__table__  # type: ignore[attr-defined]
+_R = Response.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(slots=True)
+class LinkPassage:
+    id: int
+    ordinal: int
+    kind: str
+    text: str
+    norm: str
+    norm_hash: str
+    claim_id: int | None = None
+
+
+@dataclass(slots=True)
+class LinkDocument:
+    """A stored document as linking needs it; ``responses`` are the extracted official
+    statements (``api.provenance.responses.ExtractedResponse``), ``previous`` maps the
+    norm_hashes of an earlier version of the document to their claims."""
+
+    id: int
+    outlet_id: int | None
+    url: str | None
+    passages: list[LinkPassage]
+    responses: list[Any] = field(default_factory=list)
+    previous: dict[str, int] = field(default_factory=dict)
+    # filled by linking: per claimable passage, its best near-duplicate candidate
+    claimable: list[LinkPassage] = field(default_factory=list)
+    candidates: list[tuple[int, float] | None] = field(default_factory=list)
+    responses_stored: int = 0
+
+
+def is_claimable(passage: LinkPassage) -> bool:
+    return passage.kind in CLAIM_KINDS and len(passage.norm.split()) >= MIN_CLAIM_TOKENS
+
+
+def link_batch(
+    *, session: Session, docs: list[LinkDocument], engine: MatchEngine, add_to_index: bool,
+) -> set[int]:
+    """Link every claimable passage of ``docs`` (in this order) to the claims it repeats, or to
+    a new claim; store the documents' official responses on the claims they answer. Returns
+    the claims that gained appearances (their canonical text may have to change).
+
+    ``add_to_index`` adds each document to ``engine`` once searched (the caller must remove them
+    again if the transaction fails); without it, documents of one batch do not see each other."""
+    found: list[list[ReuseCandidates]] = []
+    for doc in docs:
+        doc.claimable = [p for p in doc.passages if is_claimable(p)]
+        found.append(_search(engine, doc.claimable))
+        if add_to_index:
+            engine.add_many([(p.id, p.text, doc.id, p.ordinal) for p in doc.passages
+                             if p.kind in INDEXED_KINDS])
+    stored = _StoredClaims.load(session, docs, found)
+    assigner = _Assigner(session, stored)
+    for doc, cands in zip(docs, found, strict=True):
+        assigner.assign(doc, cands)
+        doc.candidates = [r.best for r in cands]
+    final = assigner.write()
+    for doc in docs:
+        for p in doc.passages:
+            if p.claim_id is not None:
+                p.claim_id = final(p.claim_id)
+        doc.responses_stored = _store_responses(session, doc)
+    return {final(c) for c in assigner.grown}
+
+
+def _search(engine: MatchEngine, claimable: list[LinkPassage]) -> list[ReuseCandidates]:
+    if not claimable:
+        return []
+    return reuse_candidates(
+        engine, [p.text for p in claimable], norms=[p.norm for p in claimable],
+        min_similarity=MAYBE_DUPLICATE_SIMILARITY, excerpt_similarity=EXCERPT_SIMILARITY,
+        min_excerpt_tokens=MIN_EXCERPT_TOKENS,
+    )
+
+
+def chunks(ids: Iterable[Any], size: int = _IN_CHUNK) -> Iterable[list[Any]]:
+    items = list(ids)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@dataclass(slots=True)
+class _StoredClaims:
+    """What is already stored that the batch's passages point at (one lookup per batch)."""
+
+    by_hash: dict[str, set[int]]  # norm_hash -> claims of stored passages with that text
+    claim_of: dict[int, int]  # stored passage id -> its claim
+    existing: set[int]  # claims that exist
+
+    @staticmethod
+    def load(
+        session: Session, docs: list[LinkDocument], found: list[list[ReuseCandidates]]
+    ) -> _StoredClaims:
+        batch_pids = {p.id for d in docs for p in d.passages}
+        hashes = {p.norm_hash for d in docs for p in d.claimable}
+        linked = {pid for cands in found for r in cands
+                  for pid in ([r.best[0]] if r.best else []) + r.contained} - batch_pids
+        by_hash: dict[str, set[int]] = {}
+        for part in chunks(hashes):
+            # the batch's own passages have no claim yet, so they never come back here
+            for h, c in session.execute(select(_P.c.norm_hash, _P.c.claim_id).where(
+                    _P.c.norm_hash.in_(part), _P.c.claim_id.is_not(None))):
+                by_hash.setdefault(h, set()).add(c)
+        claim_of: dict[int, int] = {}
+        for part in chunks(linked):
+            claim_of.update(session.execute(select(_P.c.id, _P.c.claim_id).where(
+                _P.c.id.in_(part), _P.c.claim_id.is_not(None))).all())
+        wanted = {c for cs in by_hash.values() for c in cs} | set(claim_of.values())
+        wanted |= {c for d in docs for c in d.previous.values()}
+        existing: set[int] = set()
+        for part in chunks(wanted):
+            existing.update(session.execute(select(_C.c.id).where(_C.c.id.in_(part))).scalars())
+        return _StoredClaims(by_hash, claim_of, existing)
+
+
+class _Assigner:
+    """Claim assignment for a batch, in memory (see module docstring)."""
+
+    def __init__(self, session: Session, stored: _StoredClaims) -> None:
+        self.session = session
+        self.stored = stored
+        self.redirect: dict[int, int] = {}  # merged claim -> the claim it was merged into
+        self.firsts: dict[int, LinkPassage] = {}  # provisional claim -> its first passage
+        self.by_hash: dict[str, set[int]] = {}  # claims given to this batch's texts so far
+        self.claim_of: dict[int, int] = {}  # this batch's passage id -> claim
+        self.grown: set[int] = set()  # claims that gained an appearance in this batch
+
+    def resolve(self, claim_id: int) -> int:
+        while claim_id in self.redirect:
+            claim_id = self.redirect[claim_id]
+        return claim_id
+
+    def _claim_of(self, pid: int) -> int | None:
+        return self.claim_of.get(pid, self.stored.claim_of.get(pid))
+
+    def _linked_claims(self, doc: LinkDocument, p: LinkPassage, cand: ReuseCandidates) -> set[int]:
+        ids = set(self.stored.by_hash.get(p.norm_hash, ())) | self.by_hash.get(p.norm_hash, set())
+        if cand.best and cand.best[1] >= NEAR_DUPLICATE_SIMILARITY:
+            ids.add(self._claim_of(cand.best[0]))  # type: ignore[arg-type]
+        # Excerpts count even when a near-duplicate was found: a passage can hold two stored
+        # ones (an intro and its quote printed as one paragraph elsewhere), and joining only the
+        # first would make the clusters depend on the order documents arrive in.
+        ids.update(self._claim_of(pid) for pid in cand.contained)  # type: ignore[misc]
+        carried = doc.previous.get(p.norm_hash)
+        if carried is not None:
+            ids.add(carried)
+        resolved = {self.resolve(c) for c in ids if c is not None}
+        return {c for c in resolved if c >= _PROVISIONAL or c in self.stored.existing}
+
+    def assign(self, doc: LinkDocument, found: list[ReuseCandidates]) -> None:
+        fresh: dict[str, int] = {}  # a repeated sentence within this document joins its twin
+        for p, cand in zip(doc.claimable, found, strict=True):
+            ids = self._linked_claims(doc, p, cand)
+            if not ids:
+                if p.norm_hash not in fresh:
+                    fresh[p.norm_hash] = claim = _PROVISIONAL + len(self.firsts)
+                    self.firsts[claim] = p
+                p.claim_id = fresh[p.norm_hash]
+                continue
+            keep, *others = sorted(ids)
+            for other in others:
+                self._merge(keep, other)
+            p.claim_id = keep
+            self.grown.add(keep)
+        for p in doc.claimable:
+            assert p.claim_id is not None
+            self.by_hash.setdefault(p.norm_hash, set()).add(p.claim_id)
+            self.claim_of[p.id] = p.claim_id
+
+    def _merge(self, keep: int, drop: int) -> None:
+        if drop < _PROVISIONAL:  # a stored claim: its stored passages move now
+            merge_claims(session=self.session, keep=keep, drop=drop)
+            self.stored.existing.discard(drop)
+        self.redirect[drop] = keep
+        self.grown.add(keep)
+
+    def write(self):  # type: ignore[no-untyped-def]
+        """Insert the surviving new claims and every passage's claim; returns the function
+        that maps a (provisional or merged) claim id to the stored one."""
+        alive = [c for c in self.firsts if c not in self.redirect]
+        now = datetime.now(UTC)
+        stored_id: dict[int, int] = {}
+        if alive:
+            rows = self.session.execute(
+                insert(_C).returning(_C.c.id, sort_by_parameter_order=True),
+                [{"text": self.firsts[c].text, "canonical_passage_id": self.firsts[c].id,
+                  "created_at": now} for c in alive],
+            ).all()
+            stored_id = {c: r[0] for c, r in zip(alive, rows, strict=True)}
+
+        def final(claim_id: int) -> int:
+            claim_id = self.resolve(claim_id)
+            return stored_id.get(claim_id, claim_id)
+
+        updates = [{"pid": pid, "cid": final(c)} for pid, c in self.claim_of.items()]
+        if updates:
+            self.session.execute(update(_P).where(_P.c.id == bindparam("pid"))
+                                 .values(claim_id=bindparam("cid")), updates)
+        # a new claim that later passages of the batch joined may need another canonical text
+        sizes = Counter(self.resolve(c) for c in self.claim_of.values())
+        self.grown |= {c for c in alive if sizes[c] > 1}
+        return final
+
+
+def _store_responses(session: Session, doc: LinkDocument) -> int:
+    """One response row per claim a statement answers. A statement that answers nothing in
+    this document is kept out: linking it to every claim would be worse than nothing."""
+    rows = []
+    now = datetime.now(UTC)
+    for resp in doc.responses:
+        claim_ids = {doc.passages[i].claim_id for i in resp.answers
+                     if 0 <= i < len(doc.passages) and doc.passages[i].claim_id is not None}
+        statement = doc.passages[resp.passage_ordinals[0]] if resp.passage_ordinals else None
+        for claim_id in sorted(c for c in claim_ids if c is not None):
+            rows.append({
+                "claim_id": claim_id, "speaker": resp.speaker, "role": resp.role,
+                "organization": resp.organization, "stance": resp.stance, "date": resp.date,
+                "quote": resp.quote, "document_id": doc.id,
+                "passage_id": statement.id if statement else None, "source_url": doc.url,
+                "how": "extracted", "evidence": resp.evidence, "deleted": False,
+                "created_at": now, "updated_at": now,
+            })
+    if rows:
+        session.execute(insert(_R), rows)
+    return len(rows)
+
+
+def merge_claims(*, session: Session, keep: int, drop: int) -> None:
+    session.execute(update(_P).where(_P.c.claim_id == drop).values(claim_id=keep))
+    session.execute(update(_R).where(_R.c.claim_id == drop).values(claim_id=keep))
+    claim = session.get(Claim, drop)
+    if claim is not None:
+        session.delete(claim)
+    session.flush()
