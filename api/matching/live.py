@@ -124,6 +124,24 @@ class LiveIndex:
         finally:
             self._refresh_lock.release()
 
+    def applied(self, event_ids: list[int]) -> None:
+        """Bulk ingestion added its documents to the engine itself, before committing: mark
+        its events as applied so that ``refresh()`` does not read those documents again."""
+        with self._refresh_lock:
+            self._remember(list(event_ids), (None, 0))
+
+    def resync(self, document_ids: Iterable[int]) -> None:
+        """Make the engine agree with the database on these documents again (after a failed
+        bulk transaction had added or removed them)."""
+        docs = sorted(set(document_ids))
+        if not docs:
+            return
+        with self._refresh_lock:
+            rows = self._document_rows(docs)
+            for doc in docs:
+                self.engine.remove_document(doc)
+            self.engine.add_many(rows)
+
     def _floor(self) -> int:
         return max(self._last_id - REPLAY_WINDOW, 0)
 

@@ -93,8 +93,19 @@ def _score(
         if sim and (result.best is None or sim / 100 > result.best[1]):
             result.best = (pid, sim / 100)
         shorter, longer = (norm, other) if len(norm) <= len(other) else (other, norm)
-        if len(tokens(shorter)) < min_excerpt_tokens:
+        if not _may_contain(longer, shorter) or len(tokens(shorter)) < min_excerpt_tokens:
             continue
         if fuzz.partial_ratio(shorter, longer, score_cutoff=excerpt_similarity) and \
                 pid not in result.contained:
             result.contained.append(pid)
+
+
+def _may_contain(longer: str, shorter: str) -> bool:
+    """Cheap necessary condition for a near-verbatim excerpt: nearly every word of the shorter
+    text is a word of the longer (two words cut at the window's edges, and one in five edited,
+    may differ). Most candidates share only a rare word or two, and fail here at a fraction
+    of ``partial_ratio``'s cost."""
+    words = shorter.split()
+    have = set(longer.split())
+    missing = sum(1 for w in words if w not in have)
+    return missing <= 2 + len(words) // 5

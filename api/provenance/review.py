@@ -98,7 +98,20 @@ def _reuse_candidate(
     ))
 
 
+def _any_decided(session: Session, kind: str) -> bool:
+    """Whether a moderator ever decided a suggestion of this kind (asked once per session: a
+    bulk ingestion session never sees one decided meanwhile, and most databases have none)."""
+    cache: dict[str, bool] = session.info.setdefault("review_decided", {})
+    if kind not in cache:
+        cache[kind] = session.exec(select(ReviewSuggestion.id).where(
+            ReviewSuggestion.kind == kind, ReviewSuggestion.status != "pending").limit(1)
+        ).first() is not None
+    return cache[kind]
+
+
 def _reuse_decision(session: Session, subject_hash: str, claim_id: int) -> str | None:
+    if not _any_decided(session, "reuse"):
+        return None
     hashes = set(session.exec(select(Passage.norm_hash).where(Passage.claim_id == claim_id)).all())
     if not hashes:
         return None

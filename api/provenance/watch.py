@@ -191,9 +191,14 @@ def response_event_json(r: Response) -> dict[str, Any]:
             "source_url": r.source_url}
 
 
+def watching(session: Session) -> bool:
+    """Whether any watch is active (ingestion skips the event work when none is)."""
+    return session.exec(select(Watch.id).where(Watch.active == True).limit(1)).first() is not None  # noqa: E712
+
+
 def enqueue_document_events(*, session: Session, document_id: int) -> None:
     """Called at ingestion, after linking, in the same transaction: queue events only."""
-    if session.exec(select(Watch.id).where(Watch.active == True).limit(1)).first() is None:  # noqa: E712
+    if not watching(session):
         return
     _follow_merges(session)
     doc = session.get(Document, document_id)

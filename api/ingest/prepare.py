@@ -1,0 +1,111 @@
+"""Everything ingestion does to a document before it touches the database.
+
+``prepare(raw)`` extracts the document(s) of one input, splits and normalizes their passages
+and reads their official statements. It is a pure function of the input (no database, no
+index), so a batch can be prepared while the previous one is being stored, in another process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from api.errors import ClaimScopeError
+from api.ingest.errors import RejectedInput
+from api.ingest.extract import extract
+from api.ingest.split import split_passages
+from api.ingest.types import ExtractedDocument, RawDocument, SplitPassage
+from api.matching.normalize import normalize
+
+
+@dataclass(slots=True)
+class Rejected:
+    name: str
+    reason: str
+    part: int | None = None
+
+
+@dataclass(slots=True)
+class PreparedPassage:
+    ordinal: int
+    start: int
+    end: int
+    text: str
+    kind: str
+    norm: str
+    norm_hash: str
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One document ready to store (one post, for a page of several)."""
+
+    name: str  # where it came from, for the report
+    doc: ExtractedDocument
+    source_format: str
+    source_name: str | None
+    page_url: str | None  # the page a post was cut from
+    identity: str
+    text_hash: str
+    part: int | None  # position on a multi-post page, else None
+    passages: list[PreparedPassage] = field(default_factory=list)
+    responses: list = field(default_factory=list)  # api.provenance.responses.ExtractedResponse
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()
+
+
+def norm_hash(norm: str) -> str:
+    return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def identity_of(doc: ExtractedDocument, text_hash: str, *, multipart: bool) -> str:
+    """Documents are identified by URL (a post of a page by its position too), else by the
+    hash of their clean text: the same input twice is the same document."""
+    if doc.url:
+        suffix = f"#post-{doc.part_index}" if multipart and doc.part_index is not None else ""
+        return doc.url.strip()[:560] + suffix
+    return f"sha256:{text_hash}"
+
+
+def prepare(raw: RawDocument, *, max_bytes: int) -> list[Prepared | Rejected]:
+    """The documents of one input, or why it cannot be ingested."""
+    name = raw.source_name or raw.url or "(input)"
+    if len(raw.content.encode("utf-8", errors="ignore")) > max_bytes:
+        return [Rejected(name, f"document over the {max_bytes} byte limit")]
+    try:
+        docs = extract(raw)
+    except (RejectedInput, ClaimScopeError) as exc:
+        return [Rejected(name, _reason(exc))]
+    if not docs:
+        return [Rejected(name, "no article text found")]
+    multipart = len(docs) > 1
+    return [_prepare_one(raw, doc, name, multipart) for doc in docs]
+
+
+def _prepare_one(raw: RawDocument, doc: ExtractedDocument, name: str, multipart: bool) -> Prepared:
+    from api.provenance.responses import extract_responses
+
+    text_hash = content_hash(doc.text)
+    split = split_passages(doc)
+    passages = [
+        PreparedPassage(i, p.start, p.end, p.text, p.kind, n := normalize(p.text), norm_hash(n))
+        for i, p in enumerate(split)
+    ]
+    responses = extract_responses(doc.text, split, published_at=doc.published_at,
+                                  language=doc.language)
+    return Prepared(
+        name=name, doc=doc, source_format=raw.source_format, source_name=raw.source_name,
+        page_url=raw.url or raw.source_name, identity=identity_of(doc, text_hash, multipart=multipart),
+        text_hash=text_hash, part=doc.part_index if multipart else None, passages=passages,
+        responses=responses,
+    )
+
+
+def as_split(passages: list[PreparedPassage]) -> list[SplitPassage]:
+    return [SplitPassage(p.start, p.end, p.text, p.kind) for p in passages]
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "reason", None) or getattr(exc, "message", None) or str(exc)
