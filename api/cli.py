@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -53,7 +54,7 @@ def ingest(
 ) -> None:
     """Ingest documents; report what was added, unchanged, split and rejected."""
     from api.ingest.pipeline import Ingestor, Report
-    from api.ingest.sources import iter_paths
+    from api.ingest.sources import SourceItem, iter_paths, read_path
 
     ingestor = Ingestor(_engine(), settings=get_settings())
     report = Report()
@@ -63,9 +64,14 @@ def ingest(
                   TextColumn("{task.description}"), console=err, transient=True,
                   disable=as_json or not err.is_terminal) as progress:
         task = progress.add_task("", total=len(files) + len(urls))
-        for path in files:
-            report.outcomes += ingestor.ingest_paths([path]).outcomes
-            progress.update(task, advance=1, description=path.name)
+
+        def items() -> Iterator[SourceItem]:
+            # files are read as the batches need them: the bar moves as they are stored
+            for path in files:
+                yield from read_path(path, max_bytes=ingestor.settings.max_document_bytes)
+                progress.update(task, advance=1, description=path.name)
+
+        report.outcomes += ingestor.ingest_items(items()).outcomes
         for url in urls:
             report.outcomes += ingestor.ingest_url(url)
             progress.update(task, advance=1, description=url)

@@ -44,7 +44,8 @@ def articles(n_passages: int | None = None, *, copy_share: float = 0.2, seed: in
     rng = random.Random(seed)
     docs = sentence_docs()
     originals: list[tuple[str, str, list[str]]] = []
-    written = used = 0
+    pending: list[list[str]] = []
+    written = used = next_doc = 0
     while n_passages is None or written < n_passages:
         outlet, date = rng.choice(OUTLETS), _date(rng)
         if originals and rng.random() < copy_share:
@@ -56,11 +57,17 @@ def articles(n_passages: int | None = None, *, copy_share: float = 0.2, seed: in
                    f"{src_outlet} {src_date}\n\n" + "\n\n".join(body)
                    + f"\n\nThe original source of this article is {src_outlet}\n")
             continue
-        if used >= len(docs):
-            if n_passages is None:
-                return
-            raise ValueError(f"the corpus holds fewer than {n_passages} passages")
-        sentences = docs[used][:max_sentences]
+        if not pending:
+            if next_doc >= len(docs):
+                if n_passages is None:
+                    return
+                raise ValueError(f"the corpus holds fewer than {n_passages} passages")
+            # a long source article gives several short ones, so short articles do not use
+            # the corpus up faster than long ones
+            doc = docs[next_doc]
+            pending.extend(doc[i : i + max_sentences] for i in range(0, len(doc), max_sentences))
+            next_doc += 1
+        sentences = pending.pop(0)
         used += 1
         written += len(sentences)
         if len(originals) < 20_000:

@@ -177,6 +177,11 @@ class Ingestor:
                 session.commit()
         except ClaimScopeError as exc:
             return Outcome(prepared.name, "rejected", reason=exc.message, part=prepared.part)
+        except SQLAlchemyError as exc:
+            # the database refused this document (a constraint, a value it cannot hold): report
+            # it like any other bad input; what is already stored is untouched
+            reason = f"the database refused the document: {type(exc.orig or exc).__name__}"
+            return Outcome(prepared.name, "rejected", reason=reason, part=prepared.part)
         index.refresh()
         return _outcome(result.stored[0])
 

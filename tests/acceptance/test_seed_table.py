@@ -67,7 +67,9 @@ def test_americans_on_our_side(seeded: TestClient) -> None:
 
 def test_edited_copy_joins_the_same_claim(seeded: TestClient) -> None:
     money = _match(seeded, "The money came from the governments of those states, not private individuals")
-    funds = _match(seeded, "The funds came from the “governments” of those states, not from private individuals")
+    funds = _match(
+        seeded, "The funds came from the “governments” of those states, not from private individuals"
+    )
     assert money and funds
     assert money[0]["claim"]["id"] == funds[0]["claim"]["id"]
     prov = money[0]["provenance"]
