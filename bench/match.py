@@ -117,8 +117,13 @@ def absent_only(held: list[list[str]], indexed: list[str]) -> list[list[str]]:
     norms = [normalize(s) for s in indexed]
     out = []
     for doc in held:
-        keep = [s for s in doc if not (_six_grams(s) & seen) and process.extractOne(
-            normalize(s), norms, scorer=fuzz.ratio, processor=None, score_cutoff=70) is None]
+        keep = [
+            s
+            for s in doc
+            if not (_six_grams(s) & seen)
+            and process.extractOne(normalize(s), norms, scorer=fuzz.ratio, processor=None, score_cutoff=70)
+            is None
+        ]
         if keep:
             out.append(keep)
     return out
@@ -201,8 +206,9 @@ def add_noise(s: str, rng: random.Random, vocab: list[str]) -> str:
     return s
 
 
-def make_queries(docs: list[list[str]], n_real: int, held: list[list[str]], n: int,
-                 n_out: int, seed: int) -> list[dict]:
+def make_queries(
+    docs: list[list[str]], n_real: int, held: list[list[str]], n: int, n_out: int, seed: int
+) -> list[dict]:
     """In-index highlights from the first ``n_real`` (real) documents, then out-of-index
     ones from held-out documents."""
     rng = random.Random(seed)
@@ -224,9 +230,16 @@ def make_queries(docs: list[list[str]], n_real: int, held: list[list[str]], n: i
             clean, src = " ".join(doc[i:j]), list(range(i, j))
         page = " ".join(doc)
         at = page.find(clean)
-        queries.append({"q": add_noise(clean, rng, vocab), "clean": normalize(clean),
-                        "doc": d, "src": src, "prefix": page[max(0, at - 64) : at],
-                        "suffix": page[at + len(clean) : at + len(clean) + 64]})
+        queries.append(
+            {
+                "q": add_noise(clean, rng, vocab),
+                "clean": normalize(clean),
+                "doc": d,
+                "src": src,
+                "prefix": page[max(0, at - 64) : at],
+                "suffix": page[at + len(clean) : at + len(clean) + 64],
+            }
+        )
     for _ in range(n_out):
         doc = rng.choice(held)
         s = rng.choice(doc)
@@ -261,20 +274,40 @@ def fill(db, docs: list[list[str]]) -> tuple[dict, float]:  # type: ignore[no-un
             conn.execute(Document.__table__.delete())
             for start in range(0, len(docs), 2000):
                 chunk = docs[start : start + 2000]
-                conn.execute(insert(Document.__table__), [
-                    {"id": start + k + 1, "identity": f"bench-{start + k}", "content_hash": "x",
-                     "text": "", "source_format": "txt", "ingested_at": now} for k in range(len(chunk))
-                ])
+                conn.execute(
+                    insert(Document.__table__),
+                    [
+                        {
+                            "id": start + k + 1,
+                            "identity": f"bench-{start + k}",
+                            "content_hash": "x",
+                            "text": "",
+                            "source_format": "txt",
+                            "ingested_at": now,
+                        }
+                        for k in range(len(chunk))
+                    ],
+                )
                 rows = []
                 for k, doc in enumerate(chunk):
                     for o, s in enumerate(doc):
                         n = normalize(s)
-                        rows.append({"document_id": start + k + 1, "ordinal": o, "start": 0,
-                                     "end": len(s), "text": s, "norm": n, "kind": "body",
-                                     "norm_hash": str(hash(n) & 0xFFFFFFFFFFFF)})
+                        rows.append(
+                            {
+                                "document_id": start + k + 1,
+                                "ordinal": o,
+                                "start": 0,
+                                "end": len(s),
+                                "text": s,
+                                "norm": n,
+                                "kind": "body",
+                                "norm_hash": str(hash(n) & 0xFFFFFFFFFFFF),
+                            }
+                        )
                 conn.execute(insert(Passage.__table__), rows)
-        ids = conn.execute(select(Passage.__table__.c.id, Passage.__table__.c.document_id,
-                                  Passage.__table__.c.ordinal)).all()
+        ids = conn.execute(
+            select(Passage.__table__.c.id, Passage.__table__.c.document_id, Passage.__table__.c.ordinal)
+        ).all()
     return {(d - 1, o): i for i, d, o in ids}, time.perf_counter() - started
 
 
@@ -294,18 +327,24 @@ def judge(ranked_ids: list[int], q: dict, ids: dict, norms: dict[int, str]) -> i
     return None
 
 
-def summarize(name: str, results: list[tuple[dict, list[int], float]], ids: dict,
-              norms: dict[int, str]) -> dict:
+def summarize(
+    name: str, results: list[tuple[dict, list[int], float]], ids: dict, norms: dict[int, str]
+) -> dict:
     ins = [(q, r) for q, r, _ in results if q["clean"] is not None]
     outs = [(q, r) for q, r, _ in results if q["clean"] is None]
     ranks = [judge(r, q, ids, norms) for q, r in ins]
     lat = sorted(t for _, _, t in results)
     pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] if lat else float("nan")  # noqa: E731
-    return {"method": name, "queries": len(results),
-            "recall@1": sum(r == 1 for r in ranks) / max(len(ranks), 1),
-            "mrr": sum(1 / r for r in ranks if r) / max(len(ranks), 1),
-            "fmr": sum(bool(r) for _, r in outs) / max(len(outs), 1),
-            "p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99)}
+    return {
+        "method": name,
+        "queries": len(results),
+        "recall@1": sum(r == 1 for r in ranks) / max(len(ranks), 1),
+        "mrr": sum(1 / r for r in ranks if r) / max(len(ranks), 1),
+        "fmr": sum(bool(r) for _, r in outs) / max(len(outs), 1),
+        "p50_ms": pct(0.5),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+    }
 
 
 def run_engine(live: LiveIndex, queries: list[dict]) -> list[tuple[dict, list[int], float]]:
@@ -321,8 +360,9 @@ def run_brute(queries: list[dict], pids: list[int], norm_list: list[str], n: int
     out = []
     for q in queries[:n]:
         t = time.perf_counter()
-        best = process.extractOne(normalize(q["q"]), norm_list, scorer=fuzz.partial_ratio,
-                                  processor=None, score_cutoff=80)
+        best = process.extractOne(
+            normalize(q["q"]), norm_list, scorer=fuzz.partial_ratio, processor=None, score_cutoff=80
+        )
         out.append((q, [pids[best[2]]] if best else [], (time.perf_counter() - t) * 1000))
     return out
 
@@ -339,14 +379,21 @@ def run_db_search(db, backend: str, queries: list[dict]) -> tuple[list, float]: 
         else:
             # the extension lives in public, whatever schema the bench tables are in
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
-            where = conn.execute(text("SELECT extnamespace::regnamespace::text FROM "
-                                      "pg_extension WHERE extname = 'pg_trgm'")).scalar()
+            where = conn.execute(
+                text("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'")
+            ).scalar()
             if where != "public":
                 conn.execute(text("ALTER EXTENSION pg_trgm SET SCHEMA public"))
-            conn.execute(text("CREATE INDEX IF NOT EXISTS passage_norm_trgm ON passage "
-                              "USING gin (norm public.gin_trgm_ops)"))
-            sql = text("SELECT id FROM passage WHERE :m OPERATOR(public.<%) norm "
-                       "ORDER BY public.word_similarity(:m, norm) DESC LIMIT 10")
+            conn.execute(
+                text(
+                    "CREATE INDEX IF NOT EXISTS passage_norm_trgm ON passage "
+                    "USING gin (norm public.gin_trgm_ops)"
+                )
+            )
+            sql = text(
+                "SELECT id FROM passage WHERE :m OPERATOR(public.<%) norm "
+                "ORDER BY public.word_similarity(:m, norm) DESC LIMIT 10"
+            )
         conn.commit()
         build = time.perf_counter() - t0
         for q in queries:
@@ -376,19 +423,26 @@ def http_latency(base_url: str, queries: list[dict], *, limit: int = 5) -> dict:
 def run_size(backend: str, size: int, data: dict, args: argparse.Namespace) -> list[dict]:
     docs = take(data["indexed"], size)
     n_real = min(len(docs), data["real_docs"])
-    queries = make_queries(docs, n_real, data["held_out"], args.queries, args.out_queries,
-                           seed=size)
+    queries = make_queries(docs, n_real, data["held_out"], args.queries, args.out_queries, seed=size)
     db = get_engine(db_url(backend, size))
     ids, fill_s = fill(db, docs)
     rss0 = rss_mb()
     live = LiveIndex(db, sync_interval_ms=10**9)
     stats = live.load()
     rss1 = rss_mb()
-    norms = {pid: live.engine._store.norms[slot]
-             for pid, slot in live.engine._store.slot_of_passage.items()}
-    base = {"size": size, "backend": backend, "load_s": stats.seconds, "fill_s": fill_s,
-            "rss_mb": rss1 - rss0, "est_mb": live.engine.memory_bytes() / 2**20}
-    rows = [{**base, **summarize("engine", run_engine(live, queries), ids, norms)}]
+    norms = {pid: live.engine._store.norms[slot] for pid, slot in live.engine._store.slot_of_passage.items()}
+    base = {
+        "size": size,
+        "backend": backend,
+        "load_s": stats.seconds,
+        "fill_s": fill_s,
+        "rss_mb": rss1 - rss0,
+        "est_mb": live.engine.memory_bytes() / 2**20,
+    }
+    engine_res = run_engine(live, queries)
+    rows = [{**base, **summarize("engine", engine_res, ids, norms)}]
+    if args.misses:
+        print_misses(f"{size:,} {backend} engine", engine_res, ids, norms)
     if args.http:
         rows[0]["http"] = http_latency(args.http, queries)
     n_db = args.db_queries or (len(queries) if size <= 100_000 else 100)
@@ -401,23 +455,74 @@ def run_size(backend: str, size: int, data: dict, args: argparse.Namespace) -> l
         sample = queries[::step][:n]
         pids = list(norms)
         brute = run_brute(sample, pids, [norms[p] for p in pids], len(sample))
-        rows.append({**base, "load_s": 0.0, **summarize(f"brute force (n={len(sample)})", brute,
-                                                         ids, norms)})
+        rows.append({**base, "load_s": 0.0, **summarize(f"brute force (n={len(sample)})", brute, ids, norms)})
+        rows[-1]["same_sample"] = same_sample(engine_res[::step][:n], brute, ids, norms, show=args.misses)
     db.dispose()
     return rows
 
 
+def print_misses(label: str, results: list, ids: dict, norms: dict[int, str]) -> None:
+    """In-index highlights whose first hit is wrong, with the source and the hits."""
+    for i, (q, ranked, _) in enumerate(results):
+        if q["clean"] is not None and judge(ranked[:1], q, ids, norms) is None:
+            want = [ids[(q["doc"], o)] for o in q["src"]]
+            print(
+                f"{label} miss #{i}: {q['q']!r}\n  source {want}: "
+                f"{[norms[w][:120] for w in want]}\n  hits {ranked}"
+            )
+
+
+def same_sample(engine_res: list, brute_res: list, ids: dict, norms: dict[int, str], *, show: bool) -> dict:
+    """Engine vs brute force on the brute-force subsample: in-index highlights right at
+    rank 1 (k of n) and out-of-index ones with any hit, for each."""
+    out = {"n_in": 0, "engine_in": 0, "brute_in": 0, "n_out": 0, "engine_out": 0, "brute_out": 0}
+    for (q, e_ranked, _), (q2, b_ranked, _) in zip(engine_res, brute_res, strict=True):
+        assert q is q2
+        if q["clean"] is None:
+            out["n_out"] += 1
+            out["engine_out"] += bool(e_ranked)
+            out["brute_out"] += bool(b_ranked)
+            continue
+        e_ok = judge(e_ranked[:1], q, ids, norms) == 1
+        b_ok = judge(b_ranked[:1], q, ids, norms) == 1
+        out["n_in"] += 1
+        out["engine_in"] += e_ok
+        out["brute_in"] += b_ok
+        if show and e_ok != b_ok:
+            print(
+                f"  {'brute force only' if b_ok else 'engine only'}: {q['q']!r} "
+                f"engine {e_ranked[:2]} brute {b_ranked}"
+            )
+    return out
+
+
+def same_sample_lines(rows: list[dict]) -> str:
+    return "".join(
+        f"- {r['size']:,} ({r['backend']}), same {s['n_in'] + s['n_out']} highlights: in-index "
+        f"right at rank 1 — engine {s['engine_in']}/{s['n_in']}, brute force "
+        f"{s['brute_in']}/{s['n_in']}; out-of-index with a hit — engine "
+        f"{s['engine_out']}/{s['n_out']}, brute force {s['brute_out']}/{s['n_out']}\n"
+        for r in rows
+        if (s := r.get("same_sample"))
+    )
+
+
 def table(rows: list[dict]) -> str:
-    head = ("| size | backend | method | recall@1 | MRR | FMR | p50 ms | p95 ms | p99 ms | "
-            "load s | RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+    head = (
+        "| size | backend | method | recall@1 | MRR | FMR | p50 ms | p95 ms | p99 ms | "
+        "load s | RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+    )
     return head + "".join(
         f"| {r['size']:,} | {r['backend']} | {r['method']} | {r['recall@1']:.3f} | "
         f"{r['mrr']:.3f} | {r['fmr']:.3f} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | "
         f"{r['p99_ms']:.2f} | {r['load_s']:.1f} | "
-        f"{r['rss_mb']:.0f} |\n" if r["method"] == "engine" else
-        f"| {r['size']:,} | {r['backend']} | {r['method']} | {r['recall@1']:.3f} | "
+        f"{r['rss_mb']:.0f} |\n"
+        if r["method"] == "engine"
+        else f"| {r['size']:,} | {r['backend']} | {r['method']} | {r['recall@1']:.3f} | "
         f"{r['mrr']:.3f} | {r['fmr']:.3f} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | "
-        f"{r['p99_ms']:.2f} | {r['load_s']:.1f} | – |\n" for r in rows)
+        f"{r['p99_ms']:.2f} | {r['load_s']:.1f} | – |\n"
+        for r in rows
+    )
 
 
 def write_results(body: str) -> None:
@@ -440,17 +545,27 @@ NOTES = """
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--queries", type=int, default=1000, help="in-index highlights")
     parser.add_argument("--out-queries", type=int, default=500, help="out-of-index highlights")
     parser.add_argument("--brute", type=int, default=0, help="queries for brute force (0=auto, -1=skip)")
-    parser.add_argument("--db-queries", type=int, default=0,
-                        help="queries for the database baseline (0=auto: all up to 100k, else 100)")
+    parser.add_argument(
+        "--db-queries",
+        type=int,
+        default=0,
+        help="queries for the database baseline (0=auto: all up to 100k, else 100)",
+    )
     parser.add_argument("--http", default=None, help="also time POST /v1/match at this URL")
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="print the engine's misses and where it and brute force disagree",
+    )
     args = parser.parse_args()
     data = corpus(max(GENERATE_UP_TO, *args.sizes))
     rows = []
@@ -458,7 +573,11 @@ def main() -> None:
         for backend in args.backends:
             rows += run_size(backend, size, data, args)
             print(table(rows[-3:] if backend == args.backends[0] else rows[-2:]), flush=True)
-    out = table(rows)
+    out = table(rows) + (
+        "\nEngine and brute force on the brute-force subsample:\n\n" + same_sample_lines(rows)
+        if same_sample_lines(rows)
+        else ""
+    )
     print(out)
     if args.write:
         cmd = "    .venv/bin/python " + " ".join(["bench/match.py", *sys.argv[1:]])

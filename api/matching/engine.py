@@ -7,8 +7,10 @@ Search, for a normalized highlight cut into sentence ranges (``rerank.sentence_r
    of the range, the rest of the range is searched again (a highlight may run over
    several passages even without a sentence end between them);
 2. alignments of one passage from several ranges merge into one hit (length-weighted);
-3. hits below the threshold go; with ``prefix``/``suffix``, the page text around the
-   highlight is compared with the passage and its neighbours and breaks near-ties;
+3. hits below the threshold go; the rest are ranked by how much of the highlight they
+   explain together with the hits from their own document (``ranking``); with
+   ``prefix``/``suffix``, the page text around the highlight is compared with the passage
+   and its neighbours and breaks near-ties;
 4. a short highlight that matches several different passages about equally well, with
    no decisive context, is a ``"suggestion"``; otherwise ``"high"``.
 
@@ -19,16 +21,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 
 from api.matching.index import CandidateSource, ShingleIndex, batch_top_candidates
 from api.matching.normalize import Normalized, normalize, normalize_spans, tokens
+from api.matching.ranking import Part, Ranked, merge_parts, rank
 from api.matching.rerank import (
     DEFAULT_THRESHOLD,
-    Alignment,
-    Scored,
     align,
     context_similarity,
     score_alignment,
@@ -41,9 +42,6 @@ CANDIDATES_K = 24  # passages re-ranked per range: recall vs rapidfuzz time
 VOTE_FLOOR = 0.2  # skip candidates with less than this share of the best vote count
 MERGE_SLACK = 0.15  # keep alignments this far below the threshold: merging may lift them
 NEAR_TIE = 0.03  # hits this close to the best one match "about equally"
-# Rank bonus for agreeing context; small, so context reorders near-ties only and never
-# lifts a weak match over a clearly better one. The reported score excludes it.
-CONTEXT_WEIGHT = 0.05
 CONTEXT_DECISIVE = 0.15  # a context lead this large resolves an ambiguous short highlight
 SHORT_TOKENS = 8  # highlights with fewer aligned words may be suggestions
 MIN_REMAINDER_CHARS = 24  # unexplained rest of a range worth searching on its own
@@ -52,15 +50,6 @@ MAX_RANGES = 60  # sentence ranges searched per highlight (~2,000 chars is ~15)
 COMPACT_DEAD_SHARE = 0.25  # rewrite the index once this share of slots is removed
 
 Row = tuple[int, str, int, int]  # passage_id, text, document_id, ordinal
-
-
-@dataclass(frozen=True, slots=True)
-class _Part:
-    slot: int
-    range_len: int
-    al: Alignment
-    scored: Scored
-    votes: float
 
 
 class MatchEngine:
@@ -92,8 +81,11 @@ class MatchEngine:
             stale = [store.slot_of_passage[r[0]] for r in rows if r[0] in store.slot_of_passage]
             store.remove_slots(stale)
             slots = store.append(
-                [r[0] for r in rows], [r[1] for r in rows], norms,
-                [r[2] for r in rows], [r[3] for r in rows],
+                [r[0] for r in rows],
+                [r[1] for r in rows],
+                norms,
+                [r[2] for r in rows],
+                [r[3] for r in rows],
             )
             self._source.add(slots, norms, store.alive.full())
         return len(rows)
@@ -114,24 +106,28 @@ class MatchEngine:
 
     # -- search ----------------------------------------------------------------------
     def search(
-        self, query: str, *, prefix: str | None = None, suffix: str | None = None,
-        limit: int = 5, threshold: float | None = None,
+        self,
+        query: str,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        limit: int = 5,
+        threshold: float | None = None,
     ) -> list[PassageHit]:
         """Passages the highlight ``query`` comes from, best first (see module docstring)."""
         threshold = self.threshold if threshold is None else threshold
         q = normalize_spans(query)
         if not tokens(q.text) or limit <= 0:
             return []
+        ranges = sentence_ranges(q.text)[:MAX_RANGES]
         with self._lock:
-            parts: list[_Part] = []
-            for start, end in sentence_ranges(q.text)[:MAX_RANGES]:
+            parts: list[Part] = []
+            for start, end in ranges:
                 self._cover(q.text, start, end, threshold, parts, 0)
-            merged = [m for m in _merge_parts(parts) if m.scored.score >= threshold]
-            return self._finish(q, merged, prefix, suffix, limit)
+            merged = [m for m in merge_parts(parts) if m.scored.score >= threshold]
+            return self._finish(q, merged, sum(b - a for a, b in ranges), prefix, suffix, limit)
 
-    def _cover(
-        self, q: str, start: int, end: int, threshold: float, out: list[_Part], depth: int
-    ) -> int:
+    def _cover(self, q: str, start: int, end: int, threshold: float, out: list[Part], depth: int) -> int:
         """Match ``q[start:end]``; append good alignments to ``out``; return how many
         characters of the range good matches explain."""
         store = self._store
@@ -146,7 +142,7 @@ class MatchEngine:
             al = align(q, start, end, store.norms[slot])
             if al is not None:
                 sc = score_alignment(al, end - start)
-                parts.append(_Part(slot, end - start, al, sc, votes / cands[0][1]))
+                parts.append(Part(slot, end - start, end - start, al, sc, votes / cands[0][1]))
         if not parts:
             return 0
         best = max(parts, key=lambda p: p.scored.score)
@@ -155,9 +151,18 @@ class MatchEngine:
             for a, b in ((start, best.al.q_start), (best.al.q_end, end)):
                 if b - a >= MIN_REMAINDER_CHARS and tokens(q[a:b]):
                     explained += self._cover(q, a, b, threshold, out, depth + 1)
-        if explained:  # coverage counts against what other passages left unexplained
+        if explained:  # coverage counts against what other passages left unexplained...
             rest = max(end - start - explained, 1)
-            parts = [replace(p, range_len=rest, scored=score_alignment(p.al, rest)) for p in parts]
+            # ...but a passage aligned over more than the rest still accounts for all of it
+            parts = [
+                replace(
+                    p,
+                    range_len=rest,
+                    scored=score_alignment(p.al, rest),
+                    covers=max(rest, p.al.q_end - p.al.q_start),
+                )
+                for p in parts
+            ]
         keep = [p for p in parts if p.scored.score >= threshold - MERGE_SLACK]
         out.extend(keep)
         best_score = max(p.scored.score for p in parts)
@@ -167,81 +172,96 @@ class MatchEngine:
         return explained + best.al.q_end - best.al.q_start
 
     def _finish(
-        self, q: Normalized, merged: list[_Part], prefix: str | None, suffix: str | None,
+        self,
+        q: Normalized,
+        merged: list[Part],
+        highlight_len: int,
+        prefix: str | None,
+        suffix: str | None,
         limit: int,
     ) -> list[PassageHit]:
         store = self._store
         pre = normalize(prefix) if prefix else None
         suf = normalize(suffix) if suffix else None
-        ctx = {m.slot: self._context(m, pre, suf) for m in merged} if (pre or suf) else {}
-        # Equal scores: the passage the highlight explains most fully first (a quote's own
-        # sentence before a headline that repeats it), then the earliest indexed: a stable order
-        # that does not depend on how candidates were gathered.
-        ranked = sorted(merged, key=lambda m: (
-            -(m.scored.score + CONTEXT_WEIGHT * (ctx.get(m.slot) or 0)),
-            -(m.al.p_end - m.al.p_start) / max(len(store.norms[m.slot]), 1),
-            m.slot,
-        ))
-        hits = []
-        for m in ranked[:limit]:
-            p_text = normalize_spans(store.texts[m.slot])
-            p_start, p_end = p_text.original_span(m.al.p_start, m.al.p_end)
-            q_start, q_end = q.original_span(m.al.q_start, m.al.q_end)
-            components = {
-                "similarity": round(m.scored.similarity, 4),
-                "coverage": round(m.scored.coverage, 4),
-                "length_factor": round(m.scored.length_factor, 4),
-                "votes": round(m.votes, 4),
-            }
-            if m.slot in ctx and ctx[m.slot] is not None:
-                components["context"] = round(float(ctx[m.slot] or 0.0), 4)
-            hits.append(PassageHit(
-                passage_id=int(store.passage_ids.view()[m.slot]),
-                document_id=int(store.document_ids.view()[m.slot]),
-                score=round(min(1.0, m.scored.score), 4),
-                confidence=self._confidence(q.text, m, ranked, ctx),
-                passage_start=p_start, passage_end=p_end,
-                query_start=q_start, query_end=q_end,
-                components=components,
-            ))
-        return hits
+        ctx = {m.slot: self._context(m, m, pre, suf) for m in merged} if (pre or suf) else {}
 
-    def _context(self, m: _Part, prefix: str | None, suffix: str | None) -> float | None:
+        def around(first: Part, last: Part) -> float | None:
+            """Context of an explanation: before its first member, after its last."""
+            if not ctx:  # no prefix/suffix given
+                return None
+            return ctx[first.slot] if first is last else self._context(first, last, pre, suf)
+
+        ranked = rank(
+            merged,
+            highlight_len=highlight_len,
+            document_of=lambda slot: int(store.document_ids.view()[slot]),
+            context=around,
+            fullness=lambda m: (m.al.p_end - m.al.p_start) / max(len(store.norms[m.slot]), 1),
+        )
+        parts = [r.part for r in ranked]
+        return [self._hit(q, r, parts, ctx) for r in ranked[:limit]]
+
+    def _hit(self, q: Normalized, r: Ranked, ranked: list[Part], ctx: dict[int, float | None]) -> PassageHit:
+        store, m = self._store, r.part
+        p_text = normalize_spans(store.texts[m.slot])
+        p_start, p_end = p_text.original_span(m.al.p_start, m.al.p_end)
+        q_start, q_end = q.original_span(m.al.q_start, m.al.q_end)
+        components = {
+            "similarity": round(m.scored.similarity, 4),
+            "coverage": round(m.scored.coverage, 4),
+            "length_factor": round(m.scored.length_factor, 4),
+            "votes": round(m.votes, 4),
+            "explains": round(r.explains, 4),
+        }
+        if ctx.get(m.slot) is not None:
+            components["context"] = round(float(ctx[m.slot] or 0.0), 4)
+        return PassageHit(
+            passage_id=int(store.passage_ids.view()[m.slot]),
+            document_id=int(store.document_ids.view()[m.slot]),
+            score=round(min(1.0, m.scored.score), 4),
+            confidence=self._confidence(q.text, m, ranked, ctx),
+            passage_start=p_start,
+            passage_end=p_end,
+            query_start=q_start,
+            query_end=q_end,
+            components=components,
+        )
+
+    def _context(self, first: Part, last: Part, prefix: str | None, suffix: str | None) -> float | None:
+        """Agreement of the page text before/after the highlight with the indexed text
+        before ``first``'s alignment and after ``last``'s (neighbour passages included)."""
         store = self._store
-        norm = store.norms[m.slot]
-        prev_slot, next_slot = store.neighbour(m.slot, -1), store.neighbour(m.slot, 1)
-        before = (store.norms[prev_slot] + " " if prev_slot is not None else "") + norm[
-            : m.al.p_start
-        ]
-        after = norm[m.al.p_end :] + (" " + store.norms[next_slot] if next_slot is not None
-                                      else "")
+        prev_slot, next_slot = store.neighbour(first.slot, -1), store.neighbour(last.slot, 1)
+        before = (store.norms[prev_slot] + " " if prev_slot is not None else "") + (
+            store.norms[first.slot][: first.al.p_start]
+        )
+        after = store.norms[last.slot][last.al.p_end :] + (
+            " " + store.norms[next_slot] if next_slot is not None else ""
+        )
         return context_similarity(prefix, before.rstrip(), suffix, after.lstrip())
 
-    def _confidence(
-        self, q: str, hit: _Part, ranked: list[_Part], ctx: dict[int, float | None]
-    ) -> str:
+    def _confidence(self, q: str, hit: Part, ranked: list[Part], ctx: dict[int, float | None]) -> str:
         if len(tokens(q[hit.al.q_start : hit.al.q_end])) >= SHORT_TOKENS:
             return "high"
         store = self._store
         rivals = {
-            store.norms[m.slot] for m in ranked
+            store.norms[m.slot]
+            for m in ranked
             if m.scored.score >= hit.scored.score - NEAR_TIE
-            and m.al.q_start < hit.al.q_end and hit.al.q_start < m.al.q_end
+            and m.al.q_start < hit.al.q_end
+            and hit.al.q_start < m.al.q_end
         }
         rivals.discard(store.norms[hit.slot])
         if not rivals:
             return "high"
         mine = ctx.get(hit.slot) or 0.0
-        others = [ctx.get(m.slot) or 0.0 for m in ranked
-                  if store.norms[m.slot] in rivals]
+        others = [ctx.get(m.slot) or 0.0 for m in ranked if store.norms[m.slot] in rivals]
         if ctx and mine - max(others) >= CONTEXT_DECISIVE:
             return "high"
         return "suggestion"
 
     # -- reuse linking ---------------------------------------------------------------
-    def near_duplicates(
-        self, texts: list[str], *, min_similarity: float
-    ) -> list[tuple[int, float] | None]:
+    def near_duplicates(self, texts: list[str], *, min_similarity: float) -> list[tuple[int, float] | None]:
         """For each text, ``(passage_id, similarity)`` of the most similar indexed passage
         with ``fuzz.ratio`` of normalized texts ≥ ``min_similarity`` (0–1), else None.
         Exact normalized matches are found by hash; the rest through one vectorized
@@ -260,9 +280,7 @@ class MatchEngine:
                     todo.append(i)
             if not todo or not isinstance(self._source, ShingleIndex):
                 return out
-            found = batch_top_candidates(
-                self._source, [norms[i] for i in todo], store.alive.full()
-            )
+            found = batch_top_candidates(self._source, [norms[i] for i in todo], store.alive.full())
             cutoff = min_similarity * 100
             for i, slots in zip(todo, found, strict=True):
                 best = None
@@ -274,40 +292,3 @@ class MatchEngine:
                 out[i] = best
                 cutoff = min_similarity * 100
         return out
-
-
-def _merge_parts(parts: list[_Part]) -> list[_Part]:
-    """One entry per passage: its non-overlapping alignments, length-weighted."""
-    by_slot: dict[int, list[_Part]] = {}
-    for p in sorted(parts, key=lambda p: -p.scored.score):
-        kept = by_slot.setdefault(p.slot, [])
-        if all(
-            (p.al.q_end <= k.al.q_start or k.al.q_end <= p.al.q_start)
-            and (p.al.p_end <= k.al.p_start or k.al.p_end <= p.al.p_start)
-            for k in kept
-        ):
-            kept.append(p)
-    merged = []
-    for group in by_slot.values():
-        if len(group) == 1:
-            merged.append(group[0])
-            continue
-        weights = [max(g.al.q_end - g.al.q_start, 1) for g in group]
-        total = sum(weights)
-
-        def avg(values: list[float], weights: list[int] = weights, total: int = total) -> float:
-            return sum(v * w for v, w in zip(values, weights, strict=True)) / total
-
-        al = Alignment(
-            avg([g.al.similarity for g in group]),
-            min(g.al.q_start for g in group), max(g.al.q_end for g in group),
-            min(g.al.p_start for g in group), max(g.al.p_end for g in group),
-        )
-        scored = Scored(
-            avg([g.scored.score for g in group]), al.similarity,
-            min(1.0, total / sum(g.range_len for g in group)),
-            avg([g.scored.length_factor for g in group]),
-        )
-        merged.append(_Part(group[0].slot, sum(g.range_len for g in group), al, scored,
-                            max(g.votes for g in group)))
-    return merged

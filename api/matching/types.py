@@ -16,7 +16,9 @@ class PassageHit:
     text; ``query_start:query_end`` the part of the highlight this passage covers, in
     original offsets of the query. ``score`` is in 0–1 (see ``api.matching.rerank``);
     ``components`` holds the parts it was made of (similarity, coverage, length_factor,
-    votes and, when prefix/suffix were given, context).
+    votes and, when prefix/suffix were given, context) and ``explains``, the share of the
+    highlight this hit and the hits from its document account for, which orders the hits
+    (see ``api.matching.ranking``).
     """
 
     passage_id: int

@@ -6,8 +6,9 @@ Python Playwright (``pip install playwright``; never ``playwright install``). Ex
 the new headless mode, so the browser starts "headed" with ``--headless=new`` in its args.
 
 The server: ``claimscope_server`` yields the base URL of a real uvicorn started over the
-seed articles (or ``CLAIMSCOPE_EXT_SERVER_URL``, or the stub with ``CLAIMSCOPE_EXT_USE_STUB=1``). Tests that must see what the server received (privacy, hostile
-answers, API key) always use the stub through ``stub_server``.
+seed articles (or ``CLAIMSCOPE_EXT_SERVER_URL``, or the stub with
+``CLAIMSCOPE_EXT_USE_STUB=1``). Tests that must see what the server received (privacy,
+hostile answers, API key) always use the stub through ``stub_server``.
 """
 
 from __future__ import annotations
