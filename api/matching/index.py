@@ -237,11 +237,15 @@ def _expand_ranges(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.
 
 def batch_top_candidates(
     index: ShingleIndex, norms: Sequence[str], alive: np.ndarray, *,
-    features: int = 4, max_df: int = 100, per_text: int = 2,
+    features: int = 4, max_df: int = 100, per_text: int = 2, indexed_too: bool = False,
 ) -> list[list[int]]:
     """Vectorized candidate search for many texts at once (near-duplicate detection):
     per text, the ``per_text`` live slots sharing the most of its ``features`` rarest
-    features (features more common than ``max_df`` never vote)."""
+    features (features more common than ``max_df`` never vote).
+
+    ``indexed_too``: every text is itself in the index (a batch searching itself); its own
+    posting is not counted when choosing the rarest features, or they would be the words only
+    it has, which find nothing else (the caller drops the text's own slot from the result)."""
     result: list[list[int]] = [[] for _ in norms]
     toks = [tokens(n) for n in norms]
     lens = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
@@ -254,7 +258,8 @@ def batch_top_candidates(
     by_key = np.argsort(keys)  # sorted needles make searchsorted cache-friendly (~10x)
     keys, owners = keys[by_key], owners[by_key]
     df, bounds = index.document_frequency(keys)
-    usable = (df > 0) & (df <= max_df)
+    others = df - 1 if indexed_too else df
+    usable = (others > 0) & (df <= max_df)
     keys, owners, df = keys[usable], owners[usable], df[usable]
     bounds = [(seg, left[usable], right[usable]) for seg, left, right in bounds]
     order = np.lexsort((df, owners))  # by text, then rarest first

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from api.matching.engine import MatchEngine
@@ -22,6 +23,9 @@ from api.matching.normalize import normalize, tokens
 # Candidates checked per passage: the copy itself, plus the intro and the quote a passage
 # can hold when another site printed them as separate paragraphs.
 CANDIDATES_PER_TEXT = 4
+# Rarest features that vote per text: few are enough in a large index, where a shared rare
+# bigram almost always means a shared sentence.
+FEATURES_PER_TEXT = 4
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
@@ -39,7 +43,16 @@ def reuse_candidates(
     min_similarity: float,
     excerpt_similarity: float,
     min_excerpt_tokens: int,
+    below: list[int] | None = None,
+    per_text: int = CANDIDATES_PER_TEXT,
+    features: int = FEATURES_PER_TEXT,
 ) -> list[ReuseCandidates]:
+    """Per text, its closest indexed passage and the passages it contains or is contained in.
+
+    ``below`` (one passage id per text) keeps only indexed passages with a smaller id: a batch
+    of documents indexed together searches itself, each document seeing only the earlier ones
+    (the texts are then in the index themselves, which the choice of features allows for).
+    """
     if norms is None:  # callers that stored the normalized texts pass them
         norms = [normalize(t) for t in texts]
     out = [ReuseCandidates() for _ in texts]
@@ -51,6 +64,8 @@ def reuse_candidates(
         searched: list[str] = []
         for i, norm in enumerate(norms):
             same = store.slots_of_norm.get(norm) if norm else None
+            if same and below is not None:
+                same = [s for s in same if pids[s] < below[i]]
             if same:
                 out[i].best = (int(pids[same[0]]), 1.0)
                 out[i].contained.extend(int(pids[s]) for s in same[1:])
@@ -59,8 +74,10 @@ def reuse_candidates(
                 searched.append(piece)
         if not searched or not isinstance(source, ShingleIndex):
             return out
-        found = batch_top_candidates(source, searched, store.alive.full(),
-                                     per_text=CANDIDATES_PER_TEXT)
+        found = batch_top_candidates(source, searched, store.alive.full(), per_text=per_text,
+                                     features=features, indexed_too=below is not None)
+        if below is not None:
+            found = _only_below(found, owners, below, pids)
         slots_of: dict[int, list[int]] = {}
         for i, slots in zip(owners, found, strict=True):
             merged = slots_of.setdefault(i, [])
@@ -69,6 +86,18 @@ def reuse_candidates(
             _score(out[i], norms[i], slots, store, pids, min_similarity, excerpt_similarity,
                    min_excerpt_tokens)
     return out
+
+
+def _only_below(
+    found: list[list[int]], owners: list[int], below: list[int], pids: np.ndarray
+) -> list[list[int]]:
+    """Drop candidate slots whose passage id is not below their text's bound (one vectorized
+    lookup of the passage ids, not one numpy scalar per candidate)."""
+    flat = [s for slots in found for s in slots]
+    if not flat:
+        return found
+    pid_of = dict(zip(flat, pids[np.asarray(flat, dtype=np.int64)].tolist(), strict=True))
+    return [[s for s in slots if pid_of[s] < below[i]] for i, slots in zip(owners, found, strict=True)]
 
 
 def _search_texts(norm: str, min_tokens: int) -> list[str]:
@@ -102,10 +131,14 @@ def _score(
 
 def _may_contain(longer: str, shorter: str) -> bool:
     """Cheap necessary condition for a near-verbatim excerpt: nearly every word of the shorter
-    text is a word of the longer (two words cut at the window's edges, and one in five edited,
-    may differ). Most candidates share only a rare word or two, and fail here at a fraction
-    of ``partial_ratio``'s cost."""
+    text occurs in the longer (two words cut at the window's edges, and one in five edited,
+    may differ). Most candidates share only a rare word or two, and fail here after a few words
+    at a fraction of ``partial_ratio``'s cost (substring tests: no word sets to build)."""
     words = shorter.split()
-    have = set(longer.split())
-    missing = sum(1 for w in words if w not in have)
-    return missing <= 2 + len(words) // 5
+    allowed = 2 + len(words) // 5
+    for word in words:
+        if word not in longer:
+            allowed -= 1
+            if allowed < 0:
+                return False
+    return True

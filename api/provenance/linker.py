@@ -4,9 +4,9 @@ Ingesting one document at a time costs a dozen statements per document; a folder
 thousand articles needs the same rules applied with a fixed number of statements per batch.
 So the batch is linked in three steps:
 
-1. candidates, document by document: each document is searched against the index, then added
-   to it, so that a copy later in the same batch finds its original (and the claims come out
-   as if the documents had been ingested one by one);
+1. candidates: the stored index is searched once for the whole batch, and each document also
+   against the batch's earlier documents, so that a copy later in the same batch finds its
+   original (and the claims come out as if the documents had been ingested one by one);
 2. one lookup of the claims already stored that those candidates and exact copies point at;
 3. claim assignment in memory, with *provisional* ids for claims born in this batch, then one
    insert of the new claims and one executemany of every passage's claim.
@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from api.matching.engine import MatchEngine
-from api.matching.reuse import ReuseCandidates, reuse_candidates
+from api.matching.reuse import CANDIDATES_PER_TEXT, ReuseCandidates, reuse_candidates
 from db.models import Claim, Passage, Response
 
 CLAIM_KINDS = ("body", "quote")
@@ -95,13 +95,9 @@ def link_batch(
 
     ``add_to_index`` adds each document to ``engine`` once searched (the caller must remove them
     again if the transaction fails); without it, documents of one batch do not see each other."""
-    found: list[list[ReuseCandidates]] = []
     for doc in docs:
         doc.claimable = [p for p in doc.passages if is_claimable(p)]
-        found.append(_search(engine, doc.claimable))
-        if add_to_index:
-            engine.add_many([(p.id, p.text, doc.id, p.ordinal) for p in doc.passages
-                             if p.kind in INDEXED_KINDS])
+    found = _candidates(engine, docs, add_to_index)
     stored = _StoredClaims.load(session, docs, found)
     assigner = _Assigner(session, stored)
     for doc, cands in zip(docs, found, strict=True):
@@ -116,13 +112,54 @@ def link_batch(
     return {final(c) for c in assigner.grown}
 
 
-def _search(engine: MatchEngine, claimable: list[LinkPassage]) -> list[ReuseCandidates]:
+def _candidates(
+    engine: MatchEngine, docs: list[LinkDocument], add_to_index: bool
+) -> list[list[ReuseCandidates]]:
+    """Per document, per claimable passage: what it repeats among the stored passages and, with
+    ``add_to_index``, among the batch's earlier documents.
+
+    Two vectorized searches for the whole batch, not one per document: the stored index, then
+    a small index of the batch itself in which each passage sees only passages of earlier
+    documents (passage ids grow in document order). The batch then joins the stored index in
+    one step: adding documents one by one would leave it a log of small segments to search."""
+    everything = [p for doc in docs for p in doc.claimable]
+    found = _search(engine, everything)
+    if add_to_index:
+        rows = [row for doc in docs for row in _index_rows(doc)]
+        local = MatchEngine()
+        local.add_many(rows)
+        firsts = [min((p.id for p in doc.passages), default=0) for doc in docs]
+        below = [first for doc, first in zip(docs, firsts, strict=True) for _ in doc.claimable]
+        # more candidates than usual: the passage itself and later documents take places
+        earlier = _search(local, everything, below=below, per_text=2 * CANDIDATES_PER_TEXT)
+        for mine, other in zip(found, earlier, strict=True):
+            _combine(mine, other)
+        engine.add_many(rows)
+    cands = iter(found)
+    return [[next(cands) for _ in doc.claimable] for doc in docs]
+
+
+def _index_rows(doc: LinkDocument) -> list[tuple[int, str, int, int]]:
+    return [(p.id, p.text, doc.id, p.ordinal) for p in doc.passages if p.kind in INDEXED_KINDS]
+
+
+def _combine(into: ReuseCandidates, other: ReuseCandidates) -> None:
+    """Candidates from two indexes as if from one: the closer best (the stored one on a tie),
+    every contained passage of either."""
+    if other.best and (into.best is None or other.best[1] > into.best[1]):
+        into.best = other.best
+    into.contained.extend(pid for pid in other.contained if pid not in into.contained)
+
+
+def _search(
+    engine: MatchEngine, claimable: list[LinkPassage], **options: Any
+) -> list[ReuseCandidates]:
     if not claimable:
         return []
     return reuse_candidates(
         engine, [p.text for p in claimable], norms=[p.norm for p in claimable],
         min_similarity=MAYBE_DUPLICATE_SIMILARITY, excerpt_similarity=EXCERPT_SIMILARITY,
-        min_excerpt_tokens=MIN_EXCERPT_TOKENS,
+        min_excerpt_tokens=MIN_EXCERPT_TOKENS, **options,
     )
 
 

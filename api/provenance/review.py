@@ -4,7 +4,7 @@ Two kinds of suggestion are made at ingestion (``after_linking``, called by reus
 
 - ``reuse``: a passage whose most similar indexed passage (of another document) lies in the
   "maybe" band — below the confident near-duplicate threshold, at or above
-  ``reuse.MAYBE_DUPLICATE_SIMILARITY`` — and belongs to another claim. It is not linked; the
+  ``linker.MAYBE_DUPLICATE_SIMILARITY`` — and belongs to another claim. It is not linked; the
   suggestion says "this passage may be an edited copy of that claim".
 - ``response``: an extracted official response whose link to a claim is weak (see
   ``weak_response_link``). The response row is held back (its fields kept in the suggestion)
