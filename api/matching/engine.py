@@ -70,12 +70,14 @@ class MatchEngine:
     def add(self, passage_id: int, text: str, *, document_id: int, ordinal: int) -> None:
         self.add_many([(passage_id, text, document_id, ordinal)])
 
-    def add_many(self, rows: Iterable[Row]) -> int:
-        """Add (or replace, by passage id) passages; returns how many were added."""
+    def add_many(self, rows: Iterable[Row], *, norms: list[str] | None = None) -> int:
+        """Add (or replace, by passage id) passages; returns how many were added. ``norms``:
+        the rows' texts already normalized (ingestion stores them), else computed here."""
         rows = list(rows)
         if not rows:
             return 0
-        norms = [normalize(r[1]) for r in rows]
+        if norms is None:
+            norms = [normalize(r[1]) for r in rows]
         with self._lock:
             store = self._store
             stale = [store.slot_of_passage[r[0]] for r in rows if r[0] in store.slot_of_passage]

@@ -125,22 +125,20 @@ def _candidates(
     everything = [p for doc in docs for p in doc.claimable]
     found = _search(engine, everything)
     if add_to_index:
-        rows = [row for doc in docs for row in _index_rows(doc)]
+        indexed = [(doc, p) for doc in docs for p in doc.passages if p.kind in INDEXED_KINDS]
+        rows = [(p.id, p.text, doc.id, p.ordinal) for doc, p in indexed]
+        norms = [p.norm for _, p in indexed]
         local = MatchEngine()
-        local.add_many(rows)
+        local.add_many(rows, norms=norms)
         firsts = [min((p.id for p in doc.passages), default=0) for doc in docs]
         below = [first for doc, first in zip(docs, firsts, strict=True) for _ in doc.claimable]
         # more candidates than usual: the passage itself and later documents take places
         earlier = _search(local, everything, below=below, per_text=2 * CANDIDATES_PER_TEXT)
         for mine, other in zip(found, earlier, strict=True):
             _combine(mine, other)
-        engine.add_many(rows)
+        engine.add_many(rows, norms=norms)
     cands = iter(found)
     return [[next(cands) for _ in doc.claimable] for doc in docs]
-
-
-def _index_rows(doc: LinkDocument) -> list[tuple[int, str, int, int]]:
-    return [(p.id, p.text, doc.id, p.ordinal) for p in doc.passages if p.kind in INDEXED_KINDS]
 
 
 def _combine(into: ReuseCandidates, other: ReuseCandidates) -> None:
