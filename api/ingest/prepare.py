@@ -14,7 +14,7 @@ from api.errors import ClaimScopeError
 from api.ingest.errors import RejectedInput
 from api.ingest.extract import extract
 from api.ingest.split import split_passages
-from api.ingest.types import ExtractedDocument, RawDocument, SplitPassage
+from api.ingest.types import ExtractedDocument, RawDocument
 from api.matching.normalize import normalize
 
 
@@ -101,10 +101,6 @@ def _prepare_one(raw: RawDocument, doc: ExtractedDocument, name: str, multipart:
         text_hash=text_hash, part=doc.part_index if multipart else None, passages=passages,
         responses=responses,
     )
-
-
-def as_split(passages: list[PreparedPassage]) -> list[SplitPassage]:
-    return [SplitPassage(p.start, p.end, p.text, p.kind) for p in passages]
 
 
 def _reason(exc: Exception) -> str:
