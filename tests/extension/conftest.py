@@ -58,9 +58,7 @@ def stub_server() -> Iterator[StubServer]:
 
 
 @pytest.fixture(scope="session")
-def claimscope_server(
-    stub_server: StubServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def claimscope_server(stub_server: StubServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of the ClaimScope server the content tests run against: a real uvicorn over
     a SQLite file holding the seed articles (``CLAIMSCOPE_EXT_SERVER_URL`` names another
     running server; ``CLAIMSCOPE_EXT_USE_STUB=1`` falls back to the stub)."""
