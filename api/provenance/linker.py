@@ -4,9 +4,10 @@ Ingesting one document at a time costs a dozen statements per document; a folder
 thousand articles needs the same rules applied with a fixed number of statements per batch.
 So the batch is linked in three steps:
 
-1. candidates: the stored index is searched once for the whole batch, and each document also
-   against the batch's earlier documents, so that a copy later in the same batch finds its
-   original (and the claims come out as if the documents had been ingested one by one);
+1. candidates: the batch joins the index, then one search finds for each passage what it
+   repeats among the stored passages and the batch's earlier documents, so that a copy later
+   in the same batch finds its original (and the claims come out as if the documents had been
+   ingested one by one);
 2. one lookup of the claims already stored that those candidates and exact copies point at;
 3. claim assignment in memory, with *provisional* ids for claims born in this batch, then one
    insert of the new claims and one executemany of every passage's claim.
@@ -118,35 +119,23 @@ def _candidates(
     """Per document, per claimable passage: what it repeats among the stored passages and, with
     ``add_to_index``, among the batch's earlier documents.
 
-    Two vectorized searches for the whole batch, not one per document: the stored index, then
-    a small index of the batch itself in which each passage sees only passages of earlier
-    documents (passage ids grow in document order). The batch then joins the stored index in
-    one step: adding documents one by one would leave it a log of small segments to search."""
+    With ``add_to_index`` the whole batch joins the index first (one add: adding documents one
+    by one would leave it a log of small segments to search), then one vectorized search finds,
+    for each passage, only passages with a smaller id than its document's first: the stored
+    ones and those of earlier documents of the batch (passage ids grow in document order)."""
     everything = [p for doc in docs for p in doc.claimable]
-    found = _search(engine, everything)
-    if add_to_index:
+    if not add_to_index:
+        found = _search(engine, everything)
+    else:
         indexed = [(doc, p) for doc in docs for p in doc.passages if p.kind in INDEXED_KINDS]
-        rows = [(p.id, p.text, doc.id, p.ordinal) for doc, p in indexed]
-        norms = [p.norm for _, p in indexed]
-        local = MatchEngine()
-        local.add_many(rows, norms=norms)
+        engine.add_many([(p.id, p.text, doc.id, p.ordinal) for doc, p in indexed],
+                        norms=[p.norm for _, p in indexed])
         firsts = [min((p.id for p in doc.passages), default=0) for doc in docs]
         below = [first for doc, first in zip(docs, firsts, strict=True) for _ in doc.claimable]
         # more candidates than usual: the passage itself and later documents take places
-        earlier = _search(local, everything, below=below, per_text=2 * CANDIDATES_PER_TEXT)
-        for mine, other in zip(found, earlier, strict=True):
-            _combine(mine, other)
-        engine.add_many(rows, norms=norms)
+        found = _search(engine, everything, below=below, per_text=2 * CANDIDATES_PER_TEXT)
     cands = iter(found)
     return [[next(cands) for _ in doc.claimable] for doc in docs]
-
-
-def _combine(into: ReuseCandidates, other: ReuseCandidates) -> None:
-    """Candidates from two indexes as if from one: the closer best (the stored one on a tie),
-    every contained passage of either."""
-    if other.best and (into.best is None or other.best[1] > into.best[1]):
-        into.best = other.best
-    into.contained.extend(pid for pid in other.contained if pid not in into.contained)
 
 
 def _search(
