@@ -21,6 +21,7 @@ from api.provenance.outlets import resolve_outlet
 from api.provenance.reuse import link_documents
 from api.provenance.watch import enqueue_document_events, watching
 from db import crud
+from db.bulk import insert_returning_ids
 from db.models import Attribution, AuditEntry, Document, IndexEvent, Passage
 
 _D = Document.__table__  # type: ignore[attr-defined]
@@ -148,8 +149,7 @@ def _insert_passages(session: Session, batch: list[Prepared], doc_ids: list[int]
     rows = [{"document_id": doc_id, "ordinal": s.ordinal, "start": s.start, "end": s.end,
              "text": s.text, "norm": s.norm, "norm_hash": s.norm_hash, "kind": s.kind}
             for p, doc_id in zip(batch, doc_ids, strict=True) for s in p.passages]
-    ids = iter([r[0] for r in session.execute(
-        insert(_P).returning(_P.c.id, sort_by_parameter_order=True), rows)] if rows else [])
+    ids = iter(insert_returning_ids(session, _P, rows))
     return [LinkDocument(id=doc_id, outlet_id=None, url=None, passages=[
         LinkPassage(next(ids), s.ordinal, s.kind, s.text, s.norm, s.norm_hash) for s in p.passages])
         for p, doc_id in zip(batch, doc_ids, strict=True)]

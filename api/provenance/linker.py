@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from api.matching.engine import MatchEngine
 from api.matching.reuse import CANDIDATES_PER_TEXT, ReuseCandidates, reuse_candidates
+from db.bulk import insert_returning_ids, set_column
 from db.models import Claim, Passage, Response
 
 CLAIM_KINDS = ("body", "quote")
@@ -258,21 +259,17 @@ class _Assigner:
         now = datetime.now(UTC)
         stored_id: dict[int, int] = {}
         if alive:
-            rows = self.session.execute(
-                insert(_C).returning(_C.c.id, sort_by_parameter_order=True),
-                [{"text": self.firsts[c].text, "canonical_passage_id": self.firsts[c].id,
-                  "created_at": now} for c in alive],
-            ).all()
-            stored_id = {c: r[0] for c, r in zip(alive, rows, strict=True)}
+            ids = insert_returning_ids(self.session, _C, [
+                {"text": self.firsts[c].text, "canonical_passage_id": self.firsts[c].id,
+                 "created_at": now} for c in alive])
+            stored_id = dict(zip(alive, ids, strict=True))
 
         def final(claim_id: int) -> int:
             claim_id = self.resolve(claim_id)
             return stored_id.get(claim_id, claim_id)
 
-        updates = [{"pid": pid, "cid": final(c)} for pid, c in self.claim_of.items()]
-        if updates:
-            self.session.execute(update(_P).where(_P.c.id == bindparam("pid"))
-                                 .values(claim_id=bindparam("cid")), updates)
+        set_column(self.session, _P, "claim_id",
+                   {pid: final(c) for pid, c in self.claim_of.items()})
         # a new claim that later passages of the batch joined may need another canonical text
         sizes = Counter(self.resolve(c) for c in self.claim_of.values())
         self.grown |= {c for c in alive if sizes[c] > 1}
