@@ -58,8 +58,9 @@ class BodySizeLimitMiddleware:
                 if name == b"content-length":
                     length = value.decode("latin-1")
                     if length.isdigit() and int(length) > self.max_bytes:
-                        response = error_response(TooLarge(
-                            f"request body is {length} bytes; the limit is {self.max_bytes}"))
+                        response = error_response(
+                            TooLarge(f"request body is {length} bytes; the limit is {self.max_bytes}")
+                        )
                         await response(scope, receive, send)
                         return
                     break
@@ -72,30 +73,49 @@ def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
     loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path")]
     field = ".".join(loc) or None
     message = f"{field}: {first.get('msg')}" if field else str(first.get("msg", "invalid input"))
-    body: dict[str, Any] = {"error": {"code": "invalid_input", "message": message, "status": 422,
-                                      "field": field,
-                                      "details": [{"field": ".".join(map(str, e.get("loc", []))),
-                                                   "message": e.get("msg")} for e in errors]}}
+    body: dict[str, Any] = {
+        "error": {
+            "code": "invalid_input",
+            "message": message,
+            "status": 422,
+            "field": field,
+            "details": [
+                {"field": ".".join(map(str, e.get("loc", []))), "message": e.get("msg")} for e in errors
+            ],
+        }
+    }
     return JSONResponse(body, status_code=422)
 
 
 def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    return JSONResponse({"error": {"code": code, "message": str(exc.detail),
-                                   "status": exc.status_code}}, status_code=exc.status_code)
+    return JSONResponse(
+        {"error": {"code": code, "message": str(exc.detail), "status": exc.status_code}},
+        status_code=exc.status_code,
+    )
 
 
 def _out_of_range(_: Request, exc: Exception) -> JSONResponse:
     """A value the database cannot hold (an id past 64 bits, ...): the input's fault, not ours."""
     log.info("input out of range for the database: %s", type(exc).__name__)
-    return JSONResponse({"error": {"code": "invalid_input", "status": 422,
-                                   "message": "a value in the request is out of range"}}, status_code=422)
+    return JSONResponse(
+        {
+            "error": {
+                "code": "invalid_input",
+                "status": 422,
+                "message": "a value in the request is out of range",
+            }
+        },
+        status_code=422,
+    )
 
 
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
-    return JSONResponse({"error": {"code": "internal", "message": "internal error; see the "
-                                   "server log", "status": 500}}, status_code=500)
+    return JSONResponse(
+        {"error": {"code": "internal", "message": "internal error; see the server log", "status": 500}},
+        status_code=500,
+    )
 
 
 def enable_tcp_nodelay() -> int:
@@ -209,8 +229,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         watch,
     )
 
-    for module in (health, documents, match, claims, outlets, check, pages, review, watch,
-                   factchecks, export):
+    for module in (
+        health,
+        documents,
+        match,
+        claims,
+        outlets,
+        check,
+        pages,
+        review,
+        watch,
+        factchecks,
+        export,
+    ):
         # every API operation documents the error answers it can give (api/responses.py)
         app.include_router(module.router, responses=None if module in (health, pages) else ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

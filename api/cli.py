@@ -20,8 +20,9 @@ from sqlmodel import Session
 from api.errors import ClaimScopeError
 from api.settings import get_settings
 
-app = typer.Typer(help="ClaimScope: where did this text come from?", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="ClaimScope: where did this text come from?", no_args_is_help=True, add_completion=False
+)
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 out = Console(soft_wrap=True)
@@ -60,9 +61,15 @@ def ingest(
     report = Report()
     urls = [p for p in paths if _is_url(p)]
     files = list(iter_paths([p for p in paths if not _is_url(p)]))
-    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), console=err, transient=True,
-                  disable=as_json or not err.is_terminal) as progress:
+    with Progress(
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=as_json or not err.is_terminal,
+    ) as progress:
         task = progress.add_task("", total=len(files) + len(urls))
 
         def items() -> Iterator[SourceItem]:
@@ -82,22 +89,28 @@ def ingest(
 
 def _print_report(report: Any, as_json: bool) -> None:
     if as_json:
-        out.print_json(json.dumps({"summary": report.summary(),
-                                   "items": [o.as_dict() for o in report.outcomes]}))
+        out.print_json(
+            json.dumps({"summary": report.summary(), "items": [o.as_dict() for o in report.outcomes]})
+        )
         return
     for o in report.outcomes:
         part = f" [post {o.part + 1}]" if o.part is not None else ""
         if o.status == "rejected":
             err.print(f"rejected   {o.name}{part}: {o.reason}", highlight=False)
         else:
-            detail = f" -> document {o.document_id}, {o.passages} passages" if o.passages else \
-                f" -> document {o.document_id}"
-            out.print(f"{o.status:<10} {o.name}{part}: {o.title or '(untitled)'}{detail}",
-                      highlight=False)
+            detail = (
+                f" -> document {o.document_id}, {o.passages} passages"
+                if o.passages
+                else f" -> document {o.document_id}"
+            )
+            out.print(f"{o.status:<10} {o.name}{part}: {o.title or '(untitled)'}{detail}", highlight=False)
     s = report.summary()
-    out.print(f"{s['added']} added, {s['updated']} updated, {s['unchanged']} unchanged, "
-              f"{s['rejected']} rejected; {s['split_pages']} page(s) split into posts; "
-              f"{s['passages']} passages stored", highlight=False)
+    out.print(
+        f"{s['added']} added, {s['updated']} updated, {s['unchanged']} unchanged, "
+        f"{s['rejected']} rejected; {s['split_pages']} page(s) split into posts; "
+        f"{s['passages']} passages stored",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -119,8 +132,9 @@ def match(
     index = LiveIndex(engine)
     index.load()
     with Session(engine) as session:
-        answer = match_text(session=session, index=index, text=text, limit=limit,
-                            threshold=settings.match_threshold)
+        answer = match_text(
+            session=session, index=index, text=text, limit=limit, threshold=settings.match_threshold
+        )
     if as_json:
         out.print_json(json.dumps(answer))
         return
@@ -172,9 +186,15 @@ def serve(
         s = report.summary()
         err.print(f"demo corpus: {s['added']} added, {s['unchanged']} unchanged", highlight=False)
     # access_log off: the app writes its own JSON line per request (without highlighted text)
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                access_log=False,
-                log_level="info")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="info",
+    )
 
 
 @keys_app.command("create")
@@ -200,8 +220,7 @@ def keys_list() -> None:
     with Session(_engine()) as session:
         for k in list_keys(session=session):
             state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active"
-            out.print(f"{k.id:>4}  {k.name:<24} {k.scope:<7} cs_{k.prefix}_…  {state}",
-                      highlight=False)
+            out.print(f"{k.id:>4}  {k.name:<24} {k.scope:<7} cs_{k.prefix}_…  {state}", highlight=False)
 
 
 @keys_app.command("revoke")
@@ -224,8 +243,10 @@ def webhooks_deliver() -> None:
     from api.provenance.watch import deliver_pending
 
     counts = deliver_pending(_engine(), allow_private=get_settings().allow_private_fetch)
-    out.print(f"{counts['delivered']} delivered, {counts['retry']} to retry, "
-              f"{counts['failed']} failed", highlight=False)
+    out.print(
+        f"{counts['delivered']} delivered, {counts['retry']} to retry, {counts['failed']} failed",
+        highlight=False,
+    )
 
 
 @app.command("import-claimreview")
@@ -245,17 +266,21 @@ def import_claimreview(
     index = LiveIndex(engine)
     index.load()
     with Session(engine) as session:
-        outcomes = import_claimreviews(session=session, index=index, reviews=reviews,
-                                       threshold=get_settings().match_threshold)
+        outcomes = import_claimreviews(
+            session=session, index=index, reviews=reviews, threshold=get_settings().match_threshold
+        )
     if as_json:
         out.print_json(json.dumps([o.as_dict() for o in outcomes]))
         return
     for o in outcomes:
         claims = ", ".join(map(str, o.claim_ids)) or "-"
-        out.print(f"{o.status:<10} {o.stance or '':<9} claims {claims}: {o.claim_reviewed[:80]}",
-                  highlight=False)
-    out.print(f"{len(outcomes)} review(s); "
-              f"{sum(1 for o in outcomes if o.claim_ids)} matched a claim", highlight=False)
+        out.print(
+            f"{o.status:<10} {o.stance or '':<9} claims {claims}: {o.claim_reviewed[:80]}", highlight=False
+        )
+    out.print(
+        f"{len(outcomes)} review(s); {sum(1 for o in outcomes if o.claim_ids)} matched a claim",
+        highlight=False,
+    )
 
 
 @app.command("export")

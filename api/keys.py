@@ -66,8 +66,9 @@ def authenticate(*, session: Session, authorization: str | None) -> ApiKey | Non
 
 def require_scope(key: ApiKey | None, scope: str) -> ApiKey:
     if key is None:
-        raise Unauthorized(f"this endpoint needs an API key with scope '{scope}' "
-                           "(Authorization: Bearer <key>)")
+        raise Unauthorized(
+            f"this endpoint needs an API key with scope '{scope}' (Authorization: Bearer <key>)"
+        )
     if SCOPES.index(key.scope) < SCOPES.index(scope):
         raise Forbidden(f"this key has scope '{key.scope}'; this endpoint needs '{scope}'")
     return key

@@ -38,8 +38,11 @@ MAX_BATCH_ITEMS = 100
 class MatchBatchRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"items": [{"text": SEED_HIGHLIGHT},
-                                                   {"text": "Ankara delivers weapons", "limit": 3}]}]},
+        json_schema_extra={
+            "examples": [
+                {"items": [{"text": SEED_HIGHLIGHT}, {"text": "Ankara delivers weapons", "limit": 3}]}
+            ]
+        },
     )
     items: list[MatchRequest] = Field(
         min_length=1,
@@ -50,15 +53,21 @@ class MatchBatchRequest(BaseModel):
 class DocumentIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{
-            "text": "The ministry denied the report on Monday.", "title": "Example",
-            "outlet": "Example News", "published_at": "2024-05-06", "url": "https://example.org/a",
-        }]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "The ministry denied the report on Monday.",
+                    "title": "Example",
+                    "outlet": "Example News",
+                    "published_at": "2024-05-06",
+                    "url": "https://example.org/a",
+                }
+            ]
+        },
     )
     text: str | None = Field(None, description="Plain text or Markdown of the article.")
     html: str | None = Field(None, description="HTML of the page (main text is extracted).")
-    url: str | None = Field(None, max_length=2000,
-                            description="Canonical URL; alone, the page is fetched.")
+    url: str | None = Field(None, max_length=2000, description="Canonical URL; alone, the page is fetched.")
     title: str | None = Field(None, max_length=1000)
     outlet: str | None = Field(None, max_length=300)
     published_at: str | None = Field(None, max_length=40)
@@ -66,12 +75,22 @@ class DocumentIn(BaseModel):
 
 
 class ResponseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "speaker": "Mark Toner", "role": "spokesman", "organization": "U.S. State Department",
-        "stance": "denies", "date": "2016-09-26",
-        "quote": "we would never provide Nusra with any kind of assistance whatsoever",
-        "source_url": "https://www.state.gov/briefing",
-    }]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "speaker": "Mark Toner",
+                    "role": "spokesman",
+                    "organization": "U.S. State Department",
+                    "stance": "denies",
+                    "date": "2016-09-26",
+                    "quote": "we would never provide Nusra with any kind of assistance whatsoever",
+                    "source_url": "https://www.state.gov/briefing",
+                }
+            ]
+        },
+    )
     speaker: str | None = Field(None, max_length=300)
     role: str | None = Field(None, max_length=300)
     organization: str | None = Field(None, max_length=300)
@@ -109,8 +128,10 @@ class OutletPatch(BaseModel):
 
 
 class CheckIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "text": "Al Ezz replied: “The Americans are on our side.”"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"text": "Al Ezz replied: “The Americans are on our side.”"}]},
+    )
     text: str | None = None
     url: str | None = Field(None, max_length=2000)
     ingest: bool = False

@@ -29,11 +29,15 @@ class Settings(BaseSettings):
         5_000_000, description="Largest document accepted by ingestion (bytes); larger is rejected."
     )
     ingest_batch_documents: int = Field(
-        200, ge=1, le=5000,
+        200,
+        ge=1,
+        le=5000,
         description="Documents stored per transaction when ingesting many (a folder, a JSONL file).",
     )
     ingest_workers: int = Field(
-        1, ge=0, le=32,
+        1,
+        ge=0,
+        le=32,
         description="Processes that extract documents while the main one stores (0: none).",
     )
     max_request_bytes: int = Field(

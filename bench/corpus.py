@@ -13,11 +13,34 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-OUTLETS = ["Harbor Tribune", "Coastal Ledger", "Daily Relay", "Civic Watch", "Island Post",
-           "Northfield Courier", "Valley Times", "Morning Wire", "Evening Standard Review",
-           "Metro Dispatch", "Plains Gazette", "Riverside Herald"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+OUTLETS = [
+    "Harbor Tribune",
+    "Coastal Ledger",
+    "Daily Relay",
+    "Civic Watch",
+    "Island Post",
+    "Northfield Courier",
+    "Valley Times",
+    "Morning Wire",
+    "Evening Standard Review",
+    "Metro Dispatch",
+    "Plains Gazette",
+    "Riverside Herald",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 EDIT_WORDS = ["reportedly", "allegedly", "also", "again", "now", "still"]
 
 
@@ -37,8 +60,9 @@ def sentence_docs() -> list[list[str]]:
     return corpus()["indexed"]
 
 
-def articles(n_passages: int | None = None, *, copy_share: float = 0.2, seed: int = 7,
-             max_sentences: int = 40) -> Iterator[str]:
+def articles(
+    n_passages: int | None = None, *, copy_share: float = 0.2, seed: int = 7, max_sentences: int = 40
+) -> Iterator[str]:
     """Yield article texts until about ``n_passages`` sentences have been written (or the
     corpus runs out, when None)."""
     rng = random.Random(seed)
@@ -53,9 +77,12 @@ def articles(n_passages: int | None = None, *, copy_share: float = 0.2, seed: in
             edited = rng.random() < 0.5
             body = [_edit(s, rng) if edited else s for s in sentences]
             written += len(body)
-            yield (f"## Copy {used}-{written} of a report\n\n{outlet}, {date}\n\n"
-                   f"{src_outlet} {src_date}\n\n" + "\n\n".join(body)
-                   + f"\n\nThe original source of this article is {src_outlet}\n")
+            yield (
+                f"## Copy {used}-{written} of a report\n\n{outlet}, {date}\n\n"
+                f"{src_outlet} {src_date}\n\n"
+                + "\n\n".join(body)
+                + f"\n\nThe original source of this article is {src_outlet}\n"
+            )
             continue
         if not pending:
             if next_doc >= len(docs):

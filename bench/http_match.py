@@ -43,8 +43,13 @@ def prepare(size: int) -> str:
     db = create_engine(f"sqlite:///{target}")
     with db.begin() as conn:
         conn.execute(text("DELETE FROM claim"))
-        conn.execute(text("INSERT INTO claim (id, text, canonical_passage_id, created_at) "
-                          "SELECT id, text, id, :now FROM passage"), {"now": datetime.now(UTC)})
+        conn.execute(
+            text(
+                "INSERT INTO claim (id, text, canonical_passage_id, created_at) "
+                "SELECT id, text, id, :now FROM passage"
+            ),
+            {"now": datetime.now(UTC)},
+        )
         conn.execute(text("UPDATE passage SET claim_id = id"))
     db.dispose()
     return f"sqlite:///{target}"
@@ -73,8 +78,14 @@ def main() -> None:
     args = parser.parse_args()
     data = corpus()
     docs = take(data["indexed"], args.size)
-    queries = make_queries(docs, min(len(docs), data["real_docs"]), data["held_out"],
-                           args.queries, args.queries // 2, seed=args.size)
+    queries = make_queries(
+        docs,
+        min(len(docs), data["real_docs"]),
+        data["held_out"],
+        args.queries,
+        args.queries // 2,
+        seed=args.size,
+    )
     url = prepare(args.size)
     from tests.live_server import LiveServer
 
@@ -84,18 +95,22 @@ def main() -> None:
     engine = engine_latency(url, queries)
     lines = ["| passages | call | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|"]
     for name, r in (("engine (in process)", engine), ("POST /v1/match (uvicorn)", http)):
-        lines.append(f"| {args.size:,} | {name} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | "
-                     f"{r['p99_ms']:.2f} |")
+        lines.append(
+            f"| {args.size:,} | {name} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['p99_ms']:.2f} |"
+        )
     body = "\n".join(lines)
     print(body)
     if args.write:
         from bench.results import write_section
 
         cmd = "python bench/http_match.py " + " ".join(sys.argv[1:])
-        write_section(HEADING, f"Command: `{cmd}`\n\n{len(queries)} highlights ("
-                      "in-index with noise and out-of-index), one request at a time, SQLite, one "
-                      "uvicorn worker, every passage its own claim; run while other benchmarks "
-                      f"used the other core.\n\n{body}")
+        write_section(
+            HEADING,
+            f"Command: `{cmd}`\n\n{len(queries)} highlights ("
+            "in-index with noise and out-of-index), one request at a time, SQLite, one "
+            "uvicorn worker, every passage its own claim; run while other benchmarks "
+            f"used the other core.\n\n{body}",
+        )
 
 
 if __name__ == "__main__":

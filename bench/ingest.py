@@ -40,8 +40,7 @@ def fresh_url(backend: str) -> tuple[str, object]:
     if backend == "sqlite":
         CACHE.mkdir(exist_ok=True)
         path = CACHE / f"ingest-{uuid.uuid4().hex[:8]}.sqlite"
-        return f"sqlite:///{path}", lambda: [p.unlink(missing_ok=True) for p in
-                                              CACHE.glob(path.name + "*")]
+        return f"sqlite:///{path}", lambda: [p.unlink(missing_ok=True) for p in CACHE.glob(path.name + "*")]
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -54,17 +53,19 @@ def fresh_url(backend: str) -> tuple[str, object]:
     return f"{PG_URL}?options=-csearch_path%3D{schema}", drop
 
 
-def run_one(backend: str, n_docs: int | None = None, n_passages: int | None = None,
-            max_sentences: int = 40) -> dict[str, float]:
+def run_one(
+    backend: str, n_docs: int | None = None, n_passages: int | None = None, max_sentences: int = 40
+) -> dict[str, float]:
     url, cleanup = fresh_url(backend)
     try:
         engine = get_engine(url)
         ingestor = Ingestor(engine, settings=Settings(database_url=url))
         ingestor.live_index()  # index load time is not ingestion time
         bodies = islice(articles(n_passages, max_sentences=max_sentences), n_docs)
-        items = (SourceItem(f"gen-{i}", RawDocument(content=body, source_format="md",
-                                                     source_name=f"gen-{i}"))
-                 for i, body in enumerate(bodies))
+        items = (
+            SourceItem(f"gen-{i}", RawDocument(content=body, source_format="md", source_name=f"gen-{i}"))
+            for i, body in enumerate(bodies)
+        )
         started = time.perf_counter()
         report = ingestor.ingest_items(items)
         elapsed = time.perf_counter() - started
@@ -74,8 +75,13 @@ def run_one(backend: str, n_docs: int | None = None, n_passages: int | None = No
         engine.dispose()
     finally:
         cleanup()  # type: ignore[operator]
-    return {"docs": docs, "passages": passages, "seconds": elapsed,
-            "docs_per_s": docs / elapsed, "passages_per_s": passages / elapsed}
+    return {
+        "docs": docs,
+        "passages": passages,
+        "seconds": elapsed,
+        "docs_per_s": docs / elapsed,
+        "passages_per_s": passages / elapsed,
+    }
 
 
 def exponent(a: dict[str, float], b: dict[str, float]) -> float:
@@ -83,11 +89,15 @@ def exponent(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def table(rows: list[tuple[str, dict[str, float], str]]) -> str:
-    lines = ["| backend | documents | passages | seconds | documents/s | passages/s | growth exponent |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| backend | documents | passages | seconds | documents/s | passages/s | growth exponent |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for backend, r, growth in rows:
-        lines.append(f"| {backend} | {r['docs']:.0f} | {r['passages']:.0f} | {r['seconds']:.1f} | "
-                     f"{r['docs_per_s']:.0f} | {r['passages_per_s']:.0f} | {growth} |")
+        lines.append(
+            f"| {backend} | {r['docs']:.0f} | {r['passages']:.0f} | {r['seconds']:.1f} | "
+            f"{r['docs_per_s']:.0f} | {r['passages_per_s']:.0f} | {growth} |"
+        )
     return "\n".join(lines)
 
 
@@ -97,8 +107,9 @@ def main(heading: str = "## Ingestion (bench/ingest.py)", default_docs: bool = T
     size.add_argument("--docs", type=int, nargs="+", help="corpus sizes in documents")
     size.add_argument("--passages", type=int, nargs="+", help="corpus sizes in passages")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
-    parser.add_argument("--max-sentences", type=int, default=40,
-                        help="longest generated article, in sentences")
+    parser.add_argument(
+        "--max-sentences", type=int, default=40, help="longest generated article, in sentences"
+    )
     parser.add_argument("--write", action="store_true", help="write the table to bench/RESULTS.md")
     args = parser.parse_args()
     rows = []
@@ -108,8 +119,11 @@ def main(heading: str = "## Ingestion (bench/ingest.py)", default_docs: bool = T
         if sizes is None:
             sizes, args.passages = [10000, 100000, 1000000], True
         for n in sizes:
-            r = run_one(backend, n_passages=n, max_sentences=args.max_sentences) if args.passages \
+            r = (
+                run_one(backend, n_passages=n, max_sentences=args.max_sentences)
+                if args.passages
                 else run_one(backend, n_docs=n, max_sentences=args.max_sentences)
+            )
             growth = f"{exponent(previous, r):.2f}" if previous else "—"
             rows.append((backend, r, growth))
             print(table(rows[-1:]).splitlines()[-1], flush=True)

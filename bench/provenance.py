@@ -15,5 +15,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.ingest import main
 
 if __name__ == "__main__":
-    main(heading="## Provenance: ingestion with reuse linking (bench/provenance.py)",
-         default_docs=False)
+    main(heading="## Provenance: ingestion with reuse linking (bench/provenance.py)", default_docs=False)

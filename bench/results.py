@@ -14,7 +14,7 @@ def write_section(heading: str, body: str) -> None:
     if heading in old:
         before, rest = old.split(heading, 1)
         nxt = re.search(r"^## ", rest, flags=re.M)
-        after = rest[nxt.start():] if nxt else ""
+        after = rest[nxt.start() :] if nxt else ""
         new = before + section + ("\n" + after if after else "")
     else:
         new = old.rstrip() + "\n\n" + section

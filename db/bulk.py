@@ -29,21 +29,21 @@ def insert_returning_ids(session: Session, table: Table, rows: list[dict[str, An
     if not rows:
         return []
     if not _pg(session):
-        result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                 rows)
+        result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
         return [r[0] for r in result]
     # ids first, from the table's own sequence, so that no RETURNING order has to be trusted
-    ids = list(session.execute(
-        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-        {"table": table.name, "n": len(rows)},
-    ).scalars())
+    ids = list(
+        session.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": table.name, "n": len(rows)},
+        ).scalars()
+    )
     names = list(rows[0])
     arrays = {"id": ids, **{name: [r[name] for r in rows] for name in names}}
     columns = ["id", *names]
     casts = ", ".join(f"CAST(:{c} AS {_pg_array_type(session, table.c[c])})" for c in columns)
     quoted = ", ".join(f'"{c}"' for c in columns)
-    session.execute(text(f'INSERT INTO "{table.name}" ({quoted}) SELECT * FROM unnest({casts})'),
-                    arrays)
+    session.execute(text(f'INSERT INTO "{table.name}" ({quoted}) SELECT * FROM unnest({casts})'), arrays)
     return ids
 
 
@@ -52,14 +52,17 @@ def set_column(session: Session, table: Table, column: str, values: dict[int, An
     if not values:
         return
     if not _pg(session):
-        session.execute(update(table).where(table.c.id == bindparam("_id"))
-                        .values({column: bindparam("_value")}),
-                        [{"_id": k, "_value": v} for k, v in values.items()])
+        session.execute(
+            update(table).where(table.c.id == bindparam("_id")).values({column: bindparam("_value")}),
+            [{"_id": k, "_value": v} for k, v in values.items()],
+        )
         return
     kind = _pg_array_type(session, table.c[column])
     session.execute(
-        text(f'UPDATE "{table.name}" AS t SET "{column}" = v.value '
-             f"FROM unnest(CAST(:ids AS INTEGER[]), CAST(:values AS {kind})) AS v(id, value) "
-             "WHERE t.id = v.id"),
+        text(
+            f'UPDATE "{table.name}" AS t SET "{column}" = v.value '
+            f"FROM unnest(CAST(:ids AS INTEGER[]), CAST(:values AS {kind})) AS v(id, value) "
+            "WHERE t.id = v.id"
+        ),
         {"ids": list(values), "values": list(values.values())},
     )

@@ -43,8 +43,13 @@ def audit(
 ) -> None:
     session.add(
         AuditEntry(
-            actor=actor, key_id=key_id, action=action, entity=entity, entity_id=entity_id,
-            before=before, after=after,
+            actor=actor,
+            key_id=key_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
         )
     )
 
@@ -52,8 +57,9 @@ def audit(
 def claims_by_text(*, session: Session, document_id: int) -> dict[str, int]:
     """norm_hash -> claim id of a document's passages (to carry claims over an update)."""
     rows = session.exec(
-        select(Passage.norm_hash, Passage.claim_id)
-        .where(Passage.document_id == document_id, col(Passage.claim_id).is_not(None))
+        select(Passage.norm_hash, Passage.claim_id).where(
+            Passage.document_id == document_id, col(Passage.claim_id).is_not(None)
+        )
     ).all()
     return {h: c for h, c in rows if c is not None}
 
@@ -86,11 +92,13 @@ def delete_document(*, session: Session, document: Document, keep_claims: bool =
         ).all()
     )
     session.execute(
-        update(Response).where(col(Response.document_id) == doc_id, Response.how != "curated")
+        update(Response)
+        .where(col(Response.document_id) == doc_id, Response.how != "curated")
         .values(deleted=True)
     )
-    session.execute(update(Response).where(col(Response.document_id) == doc_id).values(
-        document_id=None, passage_id=None))
+    session.execute(
+        update(Response).where(col(Response.document_id) == doc_id).values(document_id=None, passage_id=None)
+    )
     session.execute(delete(Attribution).where(col(Attribution.document_id) == doc_id))
     session.execute(delete(Passage).where(col(Passage.document_id) == doc_id))
     session.delete(document)
@@ -101,12 +109,16 @@ def delete_document(*, session: Session, document: Document, keep_claims: bool =
 
 
 def _has_curated(session: Session, claim_id: int) -> bool:
-    return session.exec(
-        select(Response.id).where(Response.claim_id == claim_id, Response.how == "curated")
-    ).first() is not None
+    return (
+        session.exec(
+            select(Response.id).where(Response.claim_id == claim_id, Response.how == "curated")
+        ).first()
+        is not None
+    )
 
 
 # --- cursors ---------------------------------------------------------------------------------
+
 
 def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
@@ -123,9 +135,7 @@ def decode_cursor(cursor: str) -> list[Any]:
     return values
 
 
-def list_documents(
-    *, session: Session, limit: int, cursor: str | None
-) -> tuple[list[Document], str | None]:
+def list_documents(*, session: Session, limit: int, cursor: str | None) -> tuple[list[Document], str | None]:
     """Newest first (by ingestion, then id), keyset-paginated."""
     query = select(Document).order_by(col(Document.id).desc())
     if cursor:
@@ -138,9 +148,7 @@ def list_documents(
     return rows[:limit], next_cursor
 
 
-def list_outlets(
-    *, session: Session, limit: int, cursor: str | None
-) -> tuple[list[Outlet], str | None]:
+def list_outlets(*, session: Session, limit: int, cursor: str | None) -> tuple[list[Outlet], str | None]:
     query = select(Outlet).order_by(col(Outlet.id))
     if cursor:
         (last_id,) = decode_cursor(cursor)
@@ -161,7 +169,6 @@ def document_passages(*, session: Session, document_id: int) -> list[Passage]:
 def document_attributions(*, session: Session, document_id: int) -> list[Attribution]:
     return list(
         session.exec(
-            select(Attribution).where(Attribution.document_id == document_id)
-            .order_by(col(Attribution.id))
+            select(Attribution).where(Attribution.document_id == document_id).order_by(col(Attribution.id))
         ).all()
     )

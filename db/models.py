@@ -1,12 +1,12 @@
 """SQLModel tables of the claim index.
 
-    Outlet ─┬─< Document ─┬─< Passage >── Claim ──< Response
-            │             ├─< Attribution (who the document says it comes from)
-            │             └─< Republication (this document copies that one, with coverage)
-            └─< Attribution.outlet
-    ApiKey ──< AuditEntry (every write, with before/after)
-    IndexEvent: an append-only log of passage additions/removals that keeps in-memory
-    match indexes of several processes in step with the database.
+Outlet ─┬─< Document ─┬─< Passage >── Claim ──< Response
+        │             ├─< Attribution (who the document says it comes from)
+        │             └─< Republication (this document copies that one, with coverage)
+        └─< Attribution.outlet
+ApiKey ──< AuditEntry (every write, with before/after)
+IndexEvent: an append-only log of passage additions/removals that keeps in-memory
+match indexes of several processes in step with the database.
 """
 
 from __future__ import annotations

@@ -49,8 +49,15 @@ def test_bad_files_are_reported_and_skipped(runner: CliRunner, tmp_path: Path) -
     assert result.exit_code == 1
     output = result.output
     assert "2 added" in output
-    for reason in ("empty file", "binary file", "not valid UTF-8", "byte limit", "malformed JSON",
-                   "needs a non-empty 'text' or 'html'", "JSON object"):
+    for reason in (
+        "empty file",
+        "binary file",
+        "not valid UTF-8",
+        "byte limit",
+        "malformed JSON",
+        "needs a non-empty 'text' or 'html'",
+        "JSON object",
+    ):
         assert reason in output, reason
     assert "nothing.html" in output
     again = runner.invoke(app, ["ingest", str(folder / "good.md")])

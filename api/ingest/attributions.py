@@ -54,9 +54,7 @@ _OUTLET_ACRONYMS_TEXT = (
 )
 OUTLET_ACRONYMS = frozenset(_OUTLET_ACRONYMS_TEXT.split())
 # Sentence-initial words a greedy capitalized match may swallow before the outlet name.
-_LEADING_NOISE_TEXT = (
-    "On In Yesterday Today Earlier Later Last Recently Meanwhile Then "
-)
+_LEADING_NOISE_TEXT = "On In Yesterday Today Earlier Later Last Recently Meanwhile Then "
 LEADING_NOISE = frozenset(_LEADING_NOISE_TEXT.split())
 
 ORIGINAL_SOURCE_RE = re.compile(
@@ -80,9 +78,7 @@ PUBLISHED_INTERVIEW_RE = re.compile(
     r"\s+an? (?:exclusive |new )?interview with"
 )
 TOLD_RE = re.compile(rf"\btold (?:the )?{_DESC_BEFORE}(?P<outlet>{CAP_SEQ}){_DESC_AFTER}")
-ACCORDING_TO_RE = re.compile(
-    rf"\b[Aa]ccording to (?:the )?{_DESC_BEFORE}(?P<outlet>{CAP_SEQ}){_DESC_AFTER}"
-)
+ACCORDING_TO_RE = re.compile(rf"\b[Aa]ccording to (?:the )?{_DESC_BEFORE}(?P<outlet>{CAP_SEQ}){_DESC_AFTER}")
 CORRESPONDENT_RE = re.compile(
     rf"(?P<outlet>{CAP_SEQ})\s+(?:correspondent|reporter|journalist)\s+(?P<name>{CAP_SEQ})\s+"
     r"(?:has\s+)?(?:recently\s+)?(?:interviewed|spoke (?:to|with)|talked (?:to|with))"
@@ -188,9 +184,7 @@ def phrase_attributions(text: str) -> list[ExtractedAttribution]:
                 has_desc = bool(groups.get("desc") or groups.get("pre"))
                 if not outlet or (check and not looks_like_outlet(outlet, has_desc)):
                     continue
-                found.append(
-                    ExtractedAttribution(outlet, kind, m.group(0), start=m.start(), end=m.end())
-                )
+                found.append(ExtractedAttribution(outlet, kind, m.group(0), start=m.start(), end=m.end()))
     return found
 
 

@@ -75,16 +75,12 @@ MAX_CAPTION_WORDS = 12
 # The publisher naming itself: "Support The Duran on Patreon", "those of The Duran.",
 # "Become a Member of Global Research", "Comment on Global Research Articles".
 PUBLISHER_RES = (
-    re.compile(
-        r"\bsupport (?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}) on (?:patreon|paypal)", _I
-    ),
+    re.compile(r"\bsupport (?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}) on (?:patreon|paypal)", _I),
     re.compile(
         r"\bnecessarily (?:represent|reflect) (?:those|the views) of "
         r"(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})"
     ),
-    re.compile(
-        r"^become a (?:member|patron) of (?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})", _I
-    ),
+    re.compile(r"^become a (?:member|patron) of (?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})", _I),
 )
 
 
@@ -155,8 +151,7 @@ def is_footer_start(line: str) -> bool:
     """A line after which a page holds only footer (disclaimer, copyright, author box)."""
     reason = boilerplate_reason(line)
     return reason in ("disclaimer", "copyright") or (
-        reason == "call_to_action"
-        and bool(re.match(r"^(?:articles? (?:by|par)|help us)", line, _I))
+        reason == "call_to_action" and bool(re.match(r"^(?:articles? (?:by|par)|help us)", line, _I))
     )
 
 

@@ -62,9 +62,7 @@ MDY_RE = re.compile(
     re.IGNORECASE,
 )
 # ISO dates and datetimes, as given by APIs and <meta> tags.
-ISO_RE = re.compile(
-    r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})" + _TIME, re.IGNORECASE
-)
+ISO_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})" + _TIME, re.IGNORECASE)
 # "September 2016" / "septembre 2016": month precision only.
 MONTH_YEAR_RE = re.compile(
     rf"(?<![\w\d])(?P<month>{_MONTH_ALT})\.?,?\s+(?P<year>(?:19|20)\d{{2}})(?!\d)", re.IGNORECASE
@@ -156,8 +154,7 @@ def _dateparser_fallback(text: str) -> DateMatch | None:
     import dateparser  # imported lazily: it costs ~0.3 s at first use
 
     settings = {"RETURN_AS_TIMEZONE_AWARE": False, "TO_TIMEZONE": "UTC", "STRICT_PARSING": True}
-    parsed = dateparser.parse(text, languages=list(DATEPARSER_LANGUAGES),
-                              settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(text, languages=list(DATEPARSER_LANGUAGES), settings=settings)  # type: ignore[arg-type]
     if parsed is None:
         return None
     if parsed.hour or parsed.minute:

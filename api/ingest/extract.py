@@ -110,9 +110,7 @@ def _single(
             doc.published_not_after = earliest.iso[:10]
             doc.date_evidence = f"earliest reader comment is dated {earliest.iso[:10]}"
     found = [
-        ExtractedAttribution(
-            d.outlet or "", "republished_from", d.evidence, d.date.iso, d.date.precision
-        )
+        ExtractedAttribution(d.outlet or "", "republished_from", d.evidence, d.date.iso, d.date.precision)
         for d in cited
     ]
     found += body.line_attributions + attributions.phrase_attributions(doc.text)

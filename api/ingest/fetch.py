@@ -69,7 +69,9 @@ def fetch(
     that every hop is checked against the address rules."""
     current = check_url(url, allow_private=allow_private)
     with httpx.Client(
-        timeout=timeout_s, follow_redirects=False, transport=transport,
+        timeout=timeout_s,
+        follow_redirects=False,
+        transport=transport,
         headers={"User-Agent": USER_AGENT},
     ) as client:
         for _ in range(max_redirects + 1):

@@ -42,9 +42,7 @@ class PageMeta:
 
 
 # Markup sniffing for "api" bodies that may be HTML: a tag at the start or a few block tags.
-HTML_SNIFF_RE = re.compile(
-    r"^\s*(?:<!doctype html|<html|<head|<body)|<(?:p|div|article)[\s>]", re.I
-)
+HTML_SNIFF_RE = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body)|<(?:p|div|article)[\s>]", re.I)
 # <html lang="fr-FR">: the page's declared language (site chrome, not always the article).
 HTML_LANG_RE = re.compile(r"<html[^>]*\blang=[\"']?([A-Za-z]{2,3})", re.I)
 # Non-printable characters other than ordinary whitespace: binary content gives many.
@@ -82,13 +80,7 @@ def markdown_lines(content: str) -> list[Line]:
             gap = True
             continue
         prev = lines[-1] if lines else None
-        if (
-            prev
-            and not gap
-            and not level
-            and not prev.heading
-            and prev.text.endswith(CONTINUATION_END)
-        ):
+        if prev and not gap and not level and not prev.heading and prev.text.endswith(CONTINUATION_END):
             prev.text = f"{prev.text} {text}"
             continue
         lines.append(Line(text, level, gap))

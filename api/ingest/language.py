@@ -24,8 +24,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         "questo ha degli delle",
         "pt": "o os as e do da dos das que em um uma para com não por se na no mais como foi "
         "são ao pelo pela",
-        "nl": "de het een en van is dat op te in niet met zijn voor die er aan ook als bij "
-        "door wordt werd",
+        "nl": "de het een en van is dat op te in niet met zijn voor die er aan ook als bij door wordt werd",
     }.items()
 }
 # Scripts that identify a language (or family) on their own.

@@ -28,6 +28,7 @@ from api.settings import Settings
 
 __all__ = ["Ingestor", "Outcome", "Report", "content_hash", "identity_of", "norm_hash"]
 
+
 @dataclass(slots=True)
 class Outcome:
     """What happened to one input (or one post of a multi-post page)."""
@@ -97,8 +98,7 @@ class Ingestor:
         self, paths: Iterable[str | Path], *, on_item: Callable[[Outcome], None] | None = None
     ) -> Report:
         max_bytes = self.settings.max_document_bytes
-        items = (item for path in iter_paths(list(paths))
-                 for item in read_path(path, max_bytes=max_bytes))
+        items = (item for path in iter_paths(list(paths)) for item in read_path(path, max_bytes=max_bytes))
         return self.ingest_items(items, on_item=on_item)
 
     def ingest_items(
@@ -128,8 +128,15 @@ class Ingestor:
         result = BatchResult()
         try:
             with Session(self.engine, expire_on_commit=False) as session:
-                store_batch(session, docs, result, engine=index.engine, add_to_index=True,
-                            key_id=self.key_id, actor=self.actor)
+                store_batch(
+                    session,
+                    docs,
+                    result,
+                    engine=index.engine,
+                    add_to_index=True,
+                    key_id=self.key_id,
+                    actor=self.actor,
+                )
                 session.commit()
         except (ClaimScopeError, SQLAlchemyError, ValueError):
             # the index was told about documents that are not stored after all
@@ -163,8 +170,10 @@ class Ingestor:
     def ingest_raw(self, raw: RawDocument) -> list[Outcome]:
         """One input (a page of several posts gives several documents), each stored in its own
         transaction and published to the index before the next one is linked."""
-        return [self._store_alone(p) if isinstance(p, Prepared) else _rejected(p)
-                for p in prepare(raw, max_bytes=self.settings.max_document_bytes)]
+        return [
+            self._store_alone(p) if isinstance(p, Prepared) else _rejected(p)
+            for p in prepare(raw, max_bytes=self.settings.max_document_bytes)
+        ]
 
     def _store_alone(self, prepared: Prepared) -> Outcome:
         # Link against the index *before* it holds this document, so that a passage is never
@@ -172,8 +181,15 @@ class Ingestor:
         index = self.live_index()
         try:
             with Session(self.engine, expire_on_commit=False) as session:
-                result = store_batch(session, [prepared], BatchResult(), engine=index.engine,
-                                     add_to_index=False, key_id=self.key_id, actor=self.actor)
+                result = store_batch(
+                    session,
+                    [prepared],
+                    BatchResult(),
+                    engine=index.engine,
+                    add_to_index=False,
+                    key_id=self.key_id,
+                    actor=self.actor,
+                )
                 session.commit()
         except ClaimScopeError as exc:
             return Outcome(prepared.name, "rejected", reason=exc.message, part=prepared.part)
@@ -221,5 +237,3 @@ def _outcome(stored: Stored) -> Outcome:
 
 def _rejected(r: Rejected) -> Outcome:
     return Outcome(r.name, "rejected", reason=r.reason, part=r.part)
-
-

@@ -93,12 +93,17 @@ def _prepare_one(raw: RawDocument, doc: ExtractedDocument, name: str, multipart:
         PreparedPassage(i, p.start, p.end, p.text, p.kind, n := normalize(p.text), norm_hash(n))
         for i, p in enumerate(split)
     ]
-    responses = extract_responses(doc.text, split, published_at=doc.published_at,
-                                  language=doc.language)
+    responses = extract_responses(doc.text, split, published_at=doc.published_at, language=doc.language)
     return Prepared(
-        name=name, doc=doc, source_format=raw.source_format, source_name=raw.source_name,
-        page_url=raw.url or raw.source_name, identity=identity_of(doc, text_hash, multipart=multipart),
-        text_hash=text_hash, part=doc.part_index if multipart else None, passages=passages,
+        name=name,
+        doc=doc,
+        source_format=raw.source_format,
+        source_name=raw.source_name,
+        page_url=raw.url or raw.source_name,
+        identity=identity_of(doc, text_hash, multipart=multipart),
+        text_hash=text_hash,
+        part=doc.part_index if multipart else None,
+        passages=passages,
         responses=responses,
     )
 

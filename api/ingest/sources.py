@@ -52,8 +52,11 @@ def read_path(path: Path, *, max_bytes: int) -> Iterator[SourceItem]:
         yield SourceItem(name, rejected="no such file or folder")
         return
     if fmt is None:
-        yield SourceItem(name, rejected=f"unsupported file type {path.suffix or '(none)'!r}; "
-                         f"supported: {', '.join(sorted(FORMAT_BY_SUFFIX))}")
+        yield SourceItem(
+            name,
+            rejected=f"unsupported file type {path.suffix or '(none)'!r}; "
+            f"supported: {', '.join(sorted(FORMAT_BY_SUFFIX))}",
+        )
         return
     size = path.stat().st_size
     if size > max_bytes:

@@ -51,8 +51,14 @@ class BatchResult:
 
 
 def store_batch(
-    session: Session, batch: list[Prepared], result: BatchResult, *, engine: Any,
-    add_to_index: bool, key_id: int | None, actor: str,
+    session: Session,
+    batch: list[Prepared],
+    result: BatchResult,
+    *,
+    engine: Any,
+    add_to_index: bool,
+    key_id: int | None,
+    actor: str,
 ) -> BatchResult:
     """Write ``batch`` (identities distinct) and link it, filling ``result`` as it goes (so a
     caller whose commit fails knows which documents the index was told about); the caller
@@ -68,8 +74,11 @@ def store_batch(
         if old is not None:
             # An update keeps the claims (and their curated responses) of unchanged text.
             previous = crud.claims_by_text(session=session, document_id=old.id)
-            crud.delete_document(session=session, document=session.get(Document, old.id),  # type: ignore[arg-type]
-                                 keep_claims=True)
+            crud.delete_document(
+                session=session,
+                document=session.get(Document, old.id),  # type: ignore[arg-type]
+                keep_claims=True,
+            )
             result.removed.append(old.id)
             if add_to_index:
                 engine.remove_document(old.id)
@@ -84,7 +93,11 @@ def store_batch(
     _insert_attributions(session, docs, doc_ids)
     for link, outlet_id, (p, _, previous) in zip(links, outlets, new, strict=True):
         link.outlet_id, link.url, link.responses, link.previous = (
-            outlet_id, p.doc.url, p.responses, previous)
+            outlet_id,
+            p.doc.url,
+            p.responses,
+            previous,
+        )
     link_documents(session=session, docs=links, engine=engine, add_to_index=add_to_index)
     for _, _, previous in new:
         crud.delete_orphan_claims(session=session, claim_ids=set(previous.values()))
@@ -93,8 +106,10 @@ def store_batch(
             enqueue_document_events(session=session, document_id=doc_id)
     result.event_ids = _record_events(session, doc_ids)
     _audit(session, new, doc_ids, key_id, actor)
-    result.stored += [Stored(p, status, doc_id, p.doc.title, len(p.passages))
-                      for (p, status, _), doc_id in zip(new, doc_ids, strict=True)]
+    result.stored += [
+        Stored(p, status, doc_id, p.doc.title, len(p.passages))
+        for (p, status, _), doc_id in zip(new, doc_ids, strict=True)
+    ]
     return result
 
 
@@ -106,8 +121,9 @@ class _Existing:
 
 
 def _existing(session: Session, identities: list[str]) -> dict[str, _Existing]:
-    rows = session.execute(select(_D.c.identity, _D.c.id, _D.c.content_hash, _D.c.title)
-                           .where(_D.c.identity.in_(identities))).all()
+    rows = session.execute(
+        select(_D.c.identity, _D.c.id, _D.c.content_hash, _D.c.title).where(_D.c.identity.in_(identities))
+    ).all()
     return {r.identity: _Existing(r.id, r.content_hash, r.title) for r in rows}
 
 
@@ -131,54 +147,113 @@ def _insert_documents(
     rows = []
     for p, outlet_id in zip(batch, outlets, strict=True):
         d = p.doc
-        rows.append({
-            "identity": p.identity, "content_hash": p.text_hash, "url": d.url, "title": d.title,
-            "outlet_id": outlet_id, "author": d.author, "published_at": d.published_at,
-            "date_precision": d.date_precision, "published_not_after": d.published_not_after,
-            "date_evidence": d.date_evidence, "reposted_by": d.reposted_by,
-            "reposted_at": d.reposted_at, "language": d.language, "text": d.text,
-            "source_format": p.source_format, "source_name": p.source_name,
-            "part_of": p.page_url if d.part_index is not None else None,
-            "ingested_at": now, "created_by_key_id": key_id,
-        })
+        rows.append(
+            {
+                "identity": p.identity,
+                "content_hash": p.text_hash,
+                "url": d.url,
+                "title": d.title,
+                "outlet_id": outlet_id,
+                "author": d.author,
+                "published_at": d.published_at,
+                "date_precision": d.date_precision,
+                "published_not_after": d.published_not_after,
+                "date_evidence": d.date_evidence,
+                "reposted_by": d.reposted_by,
+                "reposted_at": d.reposted_at,
+                "language": d.language,
+                "text": d.text,
+                "source_format": p.source_format,
+                "source_name": p.source_name,
+                "part_of": p.page_url if d.part_index is not None else None,
+                "ingested_at": now,
+                "created_by_key_id": key_id,
+            }
+        )
     returned = session.execute(insert(_D).returning(_D.c.id, sort_by_parameter_order=True), rows)
     return [r[0] for r in returned]
 
 
 def _insert_passages(session: Session, batch: list[Prepared], doc_ids: list[int]) -> list[LinkDocument]:
-    rows = [{"document_id": doc_id, "ordinal": s.ordinal, "start": s.start, "end": s.end,
-             "text": s.text, "norm": s.norm, "norm_hash": s.norm_hash, "kind": s.kind}
-            for p, doc_id in zip(batch, doc_ids, strict=True) for s in p.passages]
+    rows = [
+        {
+            "document_id": doc_id,
+            "ordinal": s.ordinal,
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "norm": s.norm,
+            "norm_hash": s.norm_hash,
+            "kind": s.kind,
+        }
+        for p, doc_id in zip(batch, doc_ids, strict=True)
+        for s in p.passages
+    ]
     ids = iter(insert_returning_ids(session, _P, rows))
-    return [LinkDocument(id=doc_id, outlet_id=None, url=None, passages=[
-        LinkPassage(next(ids), s.ordinal, s.kind, s.text, s.norm, s.norm_hash) for s in p.passages])
-        for p, doc_id in zip(batch, doc_ids, strict=True)]
+    return [
+        LinkDocument(
+            id=doc_id,
+            outlet_id=None,
+            url=None,
+            passages=[
+                LinkPassage(next(ids), s.ordinal, s.kind, s.text, s.norm, s.norm_hash) for s in p.passages
+            ],
+        )
+        for p, doc_id in zip(batch, doc_ids, strict=True)
+    ]
 
 
 def _insert_attributions(session: Session, batch: list[Prepared], doc_ids: list[int]) -> None:
     rows = []
     for p, doc_id in zip(batch, doc_ids, strict=True):
         for a in p.doc.attributions:
-            rows.append({"document_id": doc_id, "outlet_id": _outlet_id(session, a.outlet),
-                         "outlet_name": a.outlet, "kind": a.kind, "cited_date": a.cited_date,
-                         "cited_date_precision": a.cited_date_precision, "evidence": a.evidence,
-                         "start": a.start, "end": a.end})
+            rows.append(
+                {
+                    "document_id": doc_id,
+                    "outlet_id": _outlet_id(session, a.outlet),
+                    "outlet_name": a.outlet,
+                    "kind": a.kind,
+                    "cited_date": a.cited_date,
+                    "cited_date_precision": a.cited_date_precision,
+                    "evidence": a.evidence,
+                    "start": a.start,
+                    "end": a.end,
+                }
+            )
     if rows:
         session.execute(insert(_A), rows)
 
 
 def _record_events(session: Session, doc_ids: list[int]) -> list[int]:
     now = datetime.now(UTC)
-    rows = session.execute(insert(_E).returning(_E.c.id, sort_by_parameter_order=True),
-                           [{"op": "add", "document_id": d, "at": now} for d in doc_ids])
+    rows = session.execute(
+        insert(_E).returning(_E.c.id, sort_by_parameter_order=True),
+        [{"op": "add", "document_id": d, "at": now} for d in doc_ids],
+    )
     return [r[0] for r in rows]
 
 
-def _audit(session: Session, new: list[tuple[Prepared, str, dict[str, int]]], doc_ids: list[int],
-           key_id: int | None, actor: str) -> None:
+def _audit(
+    session: Session,
+    new: list[tuple[Prepared, str, dict[str, int]]],
+    doc_ids: list[int],
+    key_id: int | None,
+    actor: str,
+) -> None:
     now = datetime.now(UTC)
-    session.execute(insert(_AU), [
-        {"at": now, "actor": actor, "key_id": key_id, "action": f"document.{status}",
-         "entity": "document", "entity_id": doc_id, "before": None,
-         "after": {"identity": p.identity}}
-        for (p, status, _), doc_id in zip(new, doc_ids, strict=True)])
+    session.execute(
+        insert(_AU),
+        [
+            {
+                "at": now,
+                "actor": actor,
+                "key_id": key_id,
+                "action": f"document.{status}",
+                "entity": "document",
+                "entity_id": doc_id,
+                "before": None,
+                "after": {"identity": p.identity},
+            }
+            for (p, status, _), doc_id in zip(new, doc_ids, strict=True)
+        ],
+    )

@@ -1,11 +1,11 @@
 """Plain data passed between the ingestion stages (no database, no FastAPI).
 
-    RawDocument ──extract──> ExtractedDocument (one or several: a multi-post page splits)
-                              ├─ text: the clean article text (boilerplate and comments cut)
-                              ├─ metadata: title, outlet, author, dates, language, url
-                              ├─ attributions: who the text says it comes from
-                              └─ comments: reader comments, kept apart from the article
-    ExtractedDocument ──split──> [SplitPassage] with offsets into ``text``
+RawDocument ──extract──> ExtractedDocument (one or several: a multi-post page splits)
+                          ├─ text: the clean article text (boilerplate and comments cut)
+                          ├─ metadata: title, outlet, author, dates, language, url
+                          ├─ attributions: who the text says it comes from
+                          └─ comments: reader comments, kept apart from the article
+ExtractedDocument ──split──> [SplitPassage] with offsets into ``text``
 """
 
 from __future__ import annotations

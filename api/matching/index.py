@@ -47,9 +47,7 @@ _BI_MULT = np.uint64(0xD6E8FEB86659FD93)
 class CandidateSource(Protocol):
     """What the engine asks of a candidate generator."""
 
-    def add(
-        self, slots: np.ndarray, norms: Sequence[str], alive: np.ndarray | None = None
-    ) -> None: ...
+    def add(self, slots: np.ndarray, norms: Sequence[str], alive: np.ndarray | None = None) -> None: ...
 
     def candidates(self, norm: str, k: int, alive: np.ndarray) -> list[tuple[int, float]]: ...
 
@@ -129,9 +127,7 @@ class ShingleIndex:
         self._segments: list[Segment] = []
         self._postings = 0
 
-    def add(
-        self, slots: np.ndarray, norms: Sequence[str], alive: np.ndarray | None = None
-    ) -> None:
+    def add(self, slots: np.ndarray, norms: Sequence[str], alive: np.ndarray | None = None) -> None:
         """Index passages ``norms`` under ``slots`` (ascending, newer than any indexed);
         ``alive`` (indexed by slot) lets merges drop postings of removed passages."""
         toks = [tokens(n) for n in norms]
@@ -139,9 +135,9 @@ class ShingleIndex:
         total = int(lens.sum())
         if total == 0:
             return
-        hashes = np.fromiter(
-            map(hash, chain.from_iterable(toks)), dtype=np.int64, count=total
-        ).view(np.uint64)
+        hashes = np.fromiter(map(hash, chain.from_iterable(toks)), dtype=np.int64, count=total).view(
+            np.uint64
+        )
         owners = np.repeat(np.asarray(slots, dtype=np.int32), lens)
         keys, owner_keys = feature_keys(hashes, owners)
         self._push(Segment.build(keys, owner_keys), alive)
@@ -211,9 +207,7 @@ class ShingleIndex:
         return rarest[within]
 
 
-def _top_votes(
-    slots: np.ndarray, weights: np.ndarray, k: int, alive: np.ndarray
-) -> list[tuple[int, float]]:
+def _top_votes(slots: np.ndarray, weights: np.ndarray, k: int, alive: np.ndarray) -> list[tuple[int, float]]:
     live = alive[slots]
     if not live.all():
         slots, weights = slots[live], weights[live]
@@ -236,8 +230,14 @@ def _expand_ranges(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def batch_top_candidates(
-    index: ShingleIndex, norms: Sequence[str], alive: np.ndarray, *,
-    features: int = 4, max_df: int = 100, per_text: int = 2, indexed_too: bool = False,
+    index: ShingleIndex,
+    norms: Sequence[str],
+    alive: np.ndarray,
+    *,
+    features: int = 4,
+    max_df: int = 100,
+    per_text: int = 2,
+    indexed_too: bool = False,
 ) -> list[list[int]]:
     """Vectorized candidate search for many texts at once (near-duplicate detection):
     per text, the ``per_text`` live slots sharing the most of its ``features`` rarest

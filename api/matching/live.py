@@ -52,7 +52,11 @@ class LiveIndex:
     """A ``MatchEngine`` over a database (see module docstring); thread-safe."""
 
     def __init__(
-        self, db: Engine, *, engine: MatchEngine | None = None, sync_interval_ms: int = 1000,
+        self,
+        db: Engine,
+        *,
+        engine: MatchEngine | None = None,
+        sync_interval_ms: int = 1000,
         kinds: tuple[str, ...] = INDEXED_KINDS,
     ) -> None:
         self.db = db
@@ -73,13 +77,18 @@ class LiveIndex:
             with self.db.connect() as conn:
                 # watermark first: events during the load are replayed (harmless)
                 last = conn.execute(select(func.max(_E.c.id))).scalar() or 0
-                window = conn.execute(
-                    select(_E.c.id).where(_E.c.id > max(last - REPLAY_WINDOW, 0), _E.c.id <= last)
-                ).scalars().all()
+                window = (
+                    conn.execute(
+                        select(_E.c.id).where(_E.c.id > max(last - REPLAY_WINDOW, 0), _E.c.id <= last)
+                    )
+                    .scalars()
+                    .all()
+                )
             engine = MatchEngine(threshold=self.engine.threshold)
             count = 0
-            for batch in self._stream(select(_P.c.id, _P.c.text, _P.c.document_id,
-                                             _P.c.ordinal).where(_P.c.kind.in_(self.kinds))):
+            for batch in self._stream(
+                select(_P.c.id, _P.c.text, _P.c.document_id, _P.c.ordinal).where(_P.c.kind.in_(self.kinds))
+            ):
                 count += engine.add_many(batch)
             self.engine = engine
             self._last_id, self._seen = last, set(window)
@@ -105,9 +114,9 @@ class LiveIndex:
             floor = self._floor()
             # autocommit on PostgreSQL: the check is one round trip, not BEGIN + query + ROLLBACK
             with read_engine(self.db).connect() as conn:
-                state = tuple(conn.execute(
-                    select(func.max(_E.c.id), func.count()).where(_E.c.id > floor)
-                ).one())
+                state = tuple(
+                    conn.execute(select(func.max(_E.c.id), func.count()).where(_E.c.id > floor)).one()
+                )
                 if state == self._window_state:
                     return 0
                 events = conn.execute(
@@ -151,8 +160,11 @@ class LiveIndex:
         ``is_current``."""
         floor = self._floor()
         newer = _E.c.id > floor
-        return (floor, select(func.max(_E.c.id)).where(newer).scalar_subquery(),
-                select(func.count()).select_from(_E).where(newer).scalar_subquery())
+        return (
+            floor,
+            select(func.max(_E.c.id)).where(newer).scalar_subquery(),
+            select(func.count()).select_from(_E).where(newer).scalar_subquery(),
+        )
 
     def is_current(self, floor: int, state: tuple[int | None, int]) -> bool:
         """True when a ``change_probe`` read at ``floor`` saw exactly the events already applied,
@@ -188,19 +200,21 @@ class LiveIndex:
 
     # -- search ----------------------------------------------------------------------
     def search(
-        self, query: str, *, prefix: str | None = None, suffix: str | None = None,
-        limit: int = 5, threshold: float | None = None, refresh: bool = True,
+        self,
+        query: str,
+        *,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        limit: int = 5,
+        threshold: float | None = None,
+        refresh: bool = True,
     ) -> list[PassageHit]:
         """The engine's search, after ``maybe_refresh()`` unless ``refresh`` is False (the caller
         has just seen ``is_current``)."""
         if refresh:
             self.maybe_refresh()
-        return self.engine.search(
-            query, prefix=prefix, suffix=suffix, limit=limit, threshold=threshold
-        )
+        return self.engine.search(query, prefix=prefix, suffix=suffix, limit=limit, threshold=threshold)
 
-    def near_duplicates(
-        self, texts: list[str], *, min_similarity: float
-    ) -> list[tuple[int, float] | None]:
+    def near_duplicates(self, texts: list[str], *, min_similarity: float) -> list[tuple[int, float] | None]:
         self.maybe_refresh()
         return self.engine.near_duplicates(texts, min_similarity=min_similarity)

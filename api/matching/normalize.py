@@ -28,8 +28,11 @@ MAX_BRACKET_LEN = 80  # longer [...] runs are more likely content than an editor
 
 _QUOTES = {c: "'" for c in "‘’‚‛′‹›`´"} | {c: '"' for c in "“”„‟″«»〝〞"}
 _DASHES = {c: "-" for c in "‐‑‒–—―−⁃﹘﹣－"}
-_SPACES = {c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-           "\u2008\u2009\u200a\u202f\u205f\u3000\t\n\r\f\v\u2028\u2029\u0085"}
+_SPACES = {
+    c: " "
+    for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u202f\u205f\u3000\t\n\r\f\v\u2028\u2029\u0085"
+}
 _DROPPED = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c" + "".join(
     chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
@@ -125,9 +128,7 @@ def _fold(chunk: str) -> str:
     return unicodedata.normalize("NFKC", chunk).translate(_TRANSLATE).casefold()
 
 
-def _fold_non_ascii(
-    text: str, starts: list[int], ends: list[int]
-) -> tuple[str, list[int], list[int]]:
+def _fold_non_ascii(text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
     """NFKC + character table + casefold; ASCII runs take the 1:1 ``lower`` fast path.
 
     Non-ASCII runs are folded cluster by cluster (a base character and its combining
@@ -164,9 +165,7 @@ def _fold_non_ascii(
     return "".join(out), new_starts, new_ends
 
 
-def _collapse_spaces(
-    text: str, starts: list[int], ends: list[int]
-) -> tuple[str, list[int], list[int]]:
+def _collapse_spaces(text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
     def space(m: re.Match[str]) -> tuple[str, int | None]:
         return " ", m.start()
 

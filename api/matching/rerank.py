@@ -139,9 +139,7 @@ def score_alignment(al: Alignment, range_len: int) -> Scored:
     return Scored(adjusted * coverage_factor, al.similarity, coverage, adjusted)
 
 
-def context_similarity(
-    prefix: str | None, before: str, suffix: str | None, after: str
-) -> float | None:
+def context_similarity(prefix: str | None, before: str, suffix: str | None, after: str) -> float | None:
     """How well the page text around the highlight agrees with the text around the match
     (the passage and its neighbours); 0–1, None without prefix and suffix.
 

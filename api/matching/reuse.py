@@ -74,8 +74,14 @@ def reuse_candidates(
                 searched.append(piece)
         if not searched or not isinstance(source, ShingleIndex):
             return out
-        found = batch_top_candidates(source, searched, store.alive.full(), per_text=per_text,
-                                     features=features, indexed_too=below is not None)
+        found = batch_top_candidates(
+            source,
+            searched,
+            store.alive.full(),
+            per_text=per_text,
+            features=features,
+            indexed_too=below is not None,
+        )
         if below is not None:
             found = _only_below(found, owners, below, pids)
         slots_of: dict[int, list[int]] = {}
@@ -83,8 +89,9 @@ def reuse_candidates(
             merged = slots_of.setdefault(i, [])
             merged.extend(s for s in slots if s not in merged)
         for i, slots in slots_of.items():
-            _score(out[i], norms[i], slots, store, pids, min_similarity, excerpt_similarity,
-                   min_excerpt_tokens)
+            _score(
+                out[i], norms[i], slots, store, pids, min_similarity, excerpt_similarity, min_excerpt_tokens
+            )
     return out
 
 
@@ -111,8 +118,14 @@ def _search_texts(norm: str, min_tokens: int) -> list[str]:
 
 
 def _score(
-    result: ReuseCandidates, norm: str, slots: list[int], store, pids,  # type: ignore[no-untyped-def]
-    min_similarity: float, excerpt_similarity: float, min_excerpt_tokens: int,
+    result: ReuseCandidates,
+    norm: str,
+    slots: list[int],
+    store,
+    pids,  # type: ignore[no-untyped-def]
+    min_similarity: float,
+    excerpt_similarity: float,
+    min_excerpt_tokens: int,
 ) -> None:
     cutoff = min_similarity * 100
     for slot in slots:
@@ -124,8 +137,10 @@ def _score(
         shorter, longer = (norm, other) if len(norm) <= len(other) else (other, norm)
         if not _may_contain(longer, shorter) or len(tokens(shorter)) < min_excerpt_tokens:
             continue
-        if fuzz.partial_ratio(shorter, longer, score_cutoff=excerpt_similarity) and \
-                pid not in result.contained:
+        if (
+            fuzz.partial_ratio(shorter, longer, score_cutoff=excerpt_similarity)
+            and pid not in result.contained
+        ):
             result.contained.append(pid)
 
 

@@ -58,8 +58,12 @@ class PassageStore:
         return len(self.texts) - self.dead
 
     def append(
-        self, passage_ids: list[int], texts: list[str], norms: list[str],
-        document_ids: list[int], ordinals: list[int],
+        self,
+        passage_ids: list[int],
+        texts: list[str],
+        norms: list[str],
+        document_ids: list[int],
+        ordinals: list[int],
     ) -> np.ndarray:
         """Store new passages; returns their slots."""
         first = len(self.texts)
@@ -115,10 +119,10 @@ class PassageStore:
 
     def memory_bytes(self) -> int:
         """Rough size: arrays, strings and dictionaries."""
-        arrays = sum(a.nbytes() for a in (self.passage_ids, self.document_ids, self.ordinals,
-                                           self.alive))
+        arrays = sum(a.nbytes() for a in (self.passage_ids, self.document_ids, self.ordinals, self.alive))
         strings = sum(49 + len(t) for t in self.texts) + sum(49 + len(n) for n in self.norms)
         # dict entry ~100 B with key/value objects; lists of slots ~88 B + 8 per slot
-        dicts = 100 * (len(self.slot_of_passage) + len(self.slots_of_norm)
-                       + len(self.slots_of_document)) + 96 * len(self.slots_of_norm)
+        dicts = 100 * (
+            len(self.slot_of_passage) + len(self.slots_of_norm) + len(self.slots_of_document)
+        ) + 96 * len(self.slots_of_norm)
         return arrays + strings + dicts

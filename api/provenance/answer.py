@@ -17,8 +17,12 @@ from db.models import Claim, Document, Outlet, Passage
 
 def document_json(doc: Document, outlet: Outlet | None) -> dict[str, Any]:
     return {
-        "id": doc.id, "title": doc.title, "url": doc.url, "published_at": doc.published_at,
-        "date_precision": doc.date_precision, "not_after": doc.published_not_after,
+        "id": doc.id,
+        "title": doc.title,
+        "url": doc.url,
+        "published_at": doc.published_at,
+        "date_precision": doc.date_precision,
+        "not_after": doc.published_not_after,
         "outlet": outlet_json(outlet),
     }
 
@@ -65,8 +69,9 @@ def match_text(
     not check the database for changes (the caller just did)."""
     started = time.perf_counter()
     extra = {} if refresh_index else {"refresh": False}
-    hits = index.search(text, prefix=prefix, suffix=suffix, limit=max(limit * 3, 10),
-                        threshold=threshold, **extra)
+    hits = index.search(
+        text, prefix=prefix, suffix=suffix, limit=max(limit * 3, 10), threshold=threshold, **extra
+    )
     page_doc = _page_document(session, page_url)
     page_claims = _claims_of_document(session, page_doc.id) if page_doc and page_doc.id else set()
     matches: list[dict[str, Any]] = []
@@ -79,21 +84,28 @@ def match_text(
         if row is None or row.claim_id in seen_claims:
             continue
         seen_claims.add(row.claim_id)
-        matches.append({
-            "score": round(hit.score, 4),
-            "confidence": _confidence(hit, hits, claim_of),
-            "components": {k: round(v, 4) for k, v in hit.components.items()},
-            "is_current_page": row.claim_id in page_claims,
-            "claim": {"id": row.claim_id, "text": row.claim_text,
-                      "url": f"{base_url}/claims/{row.claim_id}"},  # claim_json
-            "passage": {
-                **row.passage,
-                "match_start": hit.passage_start, "match_end": hit.passage_end,
-                "query_start": hit.query_start, "query_end": hit.query_end,
-            },
-            "document": row.document,
-            "provenance": _provenance(session, row.claim_id, provenance_cache),
-        })
+        matches.append(
+            {
+                "score": round(hit.score, 4),
+                "confidence": _confidence(hit, hits, claim_of),
+                "components": {k: round(v, 4) for k, v in hit.components.items()},
+                "is_current_page": row.claim_id in page_claims,
+                "claim": {
+                    "id": row.claim_id,
+                    "text": row.claim_text,
+                    "url": f"{base_url}/claims/{row.claim_id}",
+                },  # claim_json
+                "passage": {
+                    **row.passage,
+                    "match_start": hit.passage_start,
+                    "match_end": hit.passage_end,
+                    "query_start": hit.query_start,
+                    "query_end": hit.query_end,
+                },
+                "document": row.document,
+                "provenance": _provenance(session, row.claim_id, provenance_cache),
+            }
+        )
         if len(matches) >= limit:
             break
     return {
@@ -138,7 +150,8 @@ def _hit_rows(
     ).all()
     for p, c, d, o in rows:
         out[p.id] = HitRow(  # type: ignore[index]
-            c.id, c.text,  # type: ignore[arg-type]
+            c.id,
+            c.text,  # type: ignore[arg-type]
             {"id": p.id, "document_id": p.document_id, "text": p.text, "start": p.start, "end": p.end},
             document_json(d, o),
         )
@@ -179,7 +192,9 @@ def page_json(session: Session, doc: Document | None) -> dict[str, Any] | None:
 
     sources = document_sources(session=session, document_id=doc.id)
     return {
-        "in_index": True, "document_id": doc.id, "title": doc.title,
+        "in_index": True,
+        "document_id": doc.id,
+        "title": doc.title,
         "outlet": outlet_json(outlet),
         "republication_of": sources[0] if sources else None,
     }

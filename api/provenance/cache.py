@@ -46,8 +46,10 @@ class BoundedDict(OrderedDict):  # type: ignore[type-arg]
 
 
 def _generation_columns() -> tuple[Any, Any]:
-    return (select(func.max(IndexEvent.id)).scalar_subquery(),
-            select(func.max(AuditEntry.id)).scalar_subquery())
+    return (
+        select(func.max(IndexEvent.id)).scalar_subquery(),
+        select(func.max(AuditEntry.id)).scalar_subquery(),
+    )
 
 
 def generation(session: Session) -> tuple[int | None, int | None]:
@@ -87,7 +89,8 @@ class ProvenanceCache:
         floor, newest, count = probe()
         row = session.execute(select(*_generation_columns(), newest, count)).one()
         return self._valid_for((row[0], row[1]))._replace(
-            index_current=index.is_current(floor, (row[2], row[3])))
+            index_current=index.is_current(floor, (row[2], row[3]))
+        )
 
     def _valid_for(self, current: tuple[int | None, int | None]) -> Synced:
         with self._lock:

@@ -28,7 +28,12 @@ MIN_CHECK_WORDS = 4
 
 
 def check_text(
-    *, session: Session, index: Any, raw: RawDocument, threshold: float, base_url: str = "",
+    *,
+    session: Session,
+    index: Any,
+    raw: RawDocument,
+    threshold: float,
+    base_url: str = "",
     provenance_cache: dict[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """``provenance_cache`` (claim id -> provenance, see api.provenance.cache) is read and filled."""
@@ -66,12 +71,17 @@ def check_text(
     return {
         "already_indexed": [_doc(session, d, 1.0) for d in already],
         "republishes": _copied_documents(
-            session, {d: m for d, m in per_doc.items() if d not in {a.id for a in already}}, total,
-            cache),
+            session, {d: m for d, m in per_doc.items() if d not in {a.id for a in already}}, total, cache
+        ),
         "claims": [
-            {"claim": claim_json(session.get(Claim, cid), base_url), "score": round(e["score"], 4),  # type: ignore[arg-type]
-             "spans": e["spans"], "provenance": _provenance(session, cid, cache)}
-            for cid, e in per_claim.items() if session.get(Claim, cid) is not None
+            {
+                "claim": claim_json(session.get(Claim, cid), base_url),
+                "score": round(e["score"], 4),  # type: ignore[arg-type]
+                "spans": e["spans"],
+                "provenance": _provenance(session, cid, cache),
+            }
+            for cid, e in per_claim.items()
+            if session.get(Claim, cid) is not None
         ],
         "new_parts": new_parts,
         "passages_checked": total,
@@ -82,16 +92,20 @@ def check_text(
 def _claims_of_passages(session: Session, ids: set[int]) -> dict[int, int]:
     if not ids:
         return {}
-    rows = session.exec(select(Passage.id, Passage.claim_id).where(
-        col(Passage.id).in_(ids), col(Passage.claim_id).is_not(None))).all()
+    rows = session.exec(
+        select(Passage.id, Passage.claim_id).where(
+            col(Passage.id).in_(ids), col(Passage.claim_id).is_not(None)
+        )
+    ).all()
     return {pid: cid for pid, cid in rows if cid is not None}  # type: ignore[misc]
 
 
 def _documents_carrying(session: Session, claim_ids: set[int]) -> dict[int, set[int]]:
     out: dict[int, set[int]] = defaultdict(set)
     if claim_ids:
-        rows = session.exec(select(Passage.claim_id, Passage.document_id)
-                            .where(col(Passage.claim_id).in_(claim_ids))).all()
+        rows = session.exec(
+            select(Passage.claim_id, Passage.document_id).where(col(Passage.claim_id).in_(claim_ids))
+        ).all()
         for claim_id, doc_id in rows:
             out[claim_id].add(doc_id)  # type: ignore[index]
     return out
@@ -102,8 +116,9 @@ def _doc(session: Session, doc: Document, coverage: float) -> dict[str, Any]:
     return {**document_json(doc, outlet), "coverage": round(coverage, 4)}
 
 
-def _copied_documents(session: Session, per_doc: dict[int, set[int]], total: int,
-                      cache: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+def _copied_documents(
+    session: Session, per_doc: dict[int, set[int]], total: int, cache: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
     out = []
     for doc_id, matched in per_doc.items():
         doc = session.get(Document, doc_id)
@@ -118,11 +133,13 @@ def _copied_documents(session: Session, per_doc: dict[int, set[int]], total: int
     return out
 
 
-def _first_publication_of_document(session: Session, doc_id: int,
-                                   cache: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
+def _first_publication_of_document(
+    session: Session, doc_id: int, cache: dict[int, dict[str, Any]]
+) -> dict[str, Any] | None:
     """The first publication of the document's most widely carried claim."""
     claim_ids = session.exec(
-        select(Passage.claim_id).where(Passage.document_id == doc_id, Passage.claim_id != None)  # noqa: E711
+        select(Passage.claim_id)
+        .where(Passage.document_id == doc_id, Passage.claim_id != None)  # noqa: E711
         .order_by(Passage.ordinal)
     ).all()
     if not claim_ids:

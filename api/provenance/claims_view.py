@@ -13,7 +13,10 @@ from db.models import Claim, Document, Outlet, Passage
 
 
 def claim_detail(
-    *, session: Session, claim_id: int, base_url: str = "",
+    *,
+    session: Session,
+    claim_id: int,
+    base_url: str = "",
     provenance_cache: dict[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     claim = session.get(Claim, claim_id)
@@ -21,19 +24,29 @@ def claim_detail(
         raise NotFound(f"no claim {claim_id}")
     canonical = earliest_passage(session=session, claim_id=claim_id)
     rows = session.exec(
-        select(Passage, Document).join(Document, col(Document.id) == Passage.document_id)
-        .where(Passage.claim_id == claim_id).order_by(col(Document.id), col(Passage.ordinal))
+        select(Passage, Document)
+        .join(Document, col(Document.id) == Passage.document_id)
+        .where(Passage.claim_id == claim_id)
+        .order_by(col(Document.id), col(Passage.ordinal))
     ).all()
     appearances = []
     for passage, doc in rows:
         outlet = session.get(Outlet, doc.outlet_id) if doc.outlet_id else None
-        appearances.append({
-            "passage_id": passage.id, "text": passage.text, "start": passage.start,
-            "end": passage.end, "ordinal": passage.ordinal,
-            "relation": "original" if canonical and passage.id == canonical.id
-            else relation_to(canonical, passage) if canonical else None,
-            "document": document_json(doc, outlet),
-        })
+        appearances.append(
+            {
+                "passage_id": passage.id,
+                "text": passage.text,
+                "start": passage.start,
+                "end": passage.end,
+                "ordinal": passage.ordinal,
+                "relation": "original"
+                if canonical and passage.id == canonical.id
+                else relation_to(canonical, passage)
+                if canonical
+                else None,
+                "document": document_json(doc, outlet),
+            }
+        )
     return {
         "claim": claim_json(claim, base_url),
         "appearances": appearances,
@@ -41,9 +54,7 @@ def claim_detail(
     }
 
 
-def _provenance(
-    session: Session, claim_id: int, cache: dict[int, dict[str, Any]] | None
-) -> dict[str, Any]:
+def _provenance(session: Session, claim_id: int, cache: dict[int, dict[str, Any]] | None) -> dict[str, Any]:
     if cache is None:
         return claim_provenance(session=session, claim_id=claim_id)
     if claim_id not in cache:

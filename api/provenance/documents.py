@@ -41,7 +41,8 @@ def shared_claims(*, session: Session, document_id: int) -> dict[int, int]:
 
 def claim_passage_count(*, session: Session, document_id: int) -> int:
     return session.exec(
-        select(func.count()).select_from(Passage)
+        select(func.count())
+        .select_from(Passage)
         .where(Passage.document_id == document_id, col(Passage.claim_id).is_not(None))
     ).one()
 
@@ -63,11 +64,20 @@ def reuse_relations(*, session: Session, document_id: int) -> list[dict[str, Any
         else:
             relation = "quotes" if earlier else "quoted_by"
         outlet = session.get(Outlet, other.outlet_id) if other.outlet_id else None
-        out.append({
-            "relation": relation, "coverage": round(coverage, 4), "shared_passages": shared,
-            "document": {"id": other.id, "title": other.title, "url": other.url,
-                         "published_at": other.published_at, "outlet": outlet_json(outlet)},
-        })
+        out.append(
+            {
+                "relation": relation,
+                "coverage": round(coverage, 4),
+                "shared_passages": shared,
+                "document": {
+                    "id": other.id,
+                    "title": other.title,
+                    "url": other.url,
+                    "published_at": other.published_at,
+                    "outlet": outlet_json(outlet),
+                },
+            }
+        )
     out.sort(key=lambda r: (-r["coverage"], r["document"]["id"]))
     return out
 
@@ -75,8 +85,7 @@ def reuse_relations(*, session: Session, document_id: int) -> list[dict[str, Any
 def document_sources(*, session: Session, document_id: int) -> list[dict[str, Any]]:
     """What this document republishes: indexed originals first, then outlets it names."""
     sources = [
-        {**r["document"], "document_id": r["document"]["id"], "coverage": r["coverage"],
-         "in_index": True}
+        {**r["document"], "document_id": r["document"]["id"], "coverage": r["coverage"], "in_index": True}
         for r in reuse_relations(session=session, document_id=document_id)
         if r["relation"] == "republishes"
     ]
@@ -91,9 +100,15 @@ def document_sources(*, session: Session, document_id: int) -> list[dict[str, An
         name = outlet.name if outlet else a.outlet_name
         if any((s.get("outlet") or {}).get("name") == name for s in sources):
             continue
-        sources.append({"document_id": None, "title": None, "url": None,
-                        "published_at": a.cited_date, "in_index": False,
-                        "outlet": outlet_json(outlet) or {"name": name, "domain": None,
-                                                          "kind": "unknown"},
-                        "evidence": a.evidence})
+        sources.append(
+            {
+                "document_id": None,
+                "title": None,
+                "url": None,
+                "published_at": a.cited_date,
+                "in_index": False,
+                "outlet": outlet_json(outlet) or {"name": name, "domain": None, "kind": "unknown"},
+                "evidence": a.evidence,
+            }
+        )
     return sources

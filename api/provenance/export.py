@@ -24,13 +24,12 @@ from api.provenance.claims_view import claim_detail
 from db.models import Attribution, Claim, Document, Outlet, Passage, Response
 
 BATCH_SIZE = 1000
-COLUMNS = ("id", "text", "first_publication_outlet", "first_publication_date", "appearances",
-           "responses")
-STANCE_LABELS = {"denies": "Denied", "disputes": "Disputed", "confirms": "Confirmed",
-                 "comments": "Commented"}
+COLUMNS = ("id", "text", "first_publication_outlet", "first_publication_date", "appearances", "responses")
+STANCE_LABELS = {"denies": "Denied", "disputes": "Disputed", "confirms": "Confirmed", "comments": "Commented"}
 
 
 # --- one claim ---------------------------------------------------------------------------------
+
 
 def _creative_work(pub: dict[str, Any] | None) -> dict[str, Any] | None:
     if pub is None:
@@ -59,11 +58,19 @@ def claim_jsonld(*, session: Session, claim_id: int, base_url: str = "") -> dict
     appearances = []
     for a in detail["appearances"]:
         doc = a["document"]
-        appearances.append(_creative_work({
-            "url": doc.get("url"), "title": doc.get("title"),
-            "published_at": doc.get("published_at"), "outlet": doc.get("outlet")}))
+        appearances.append(
+            _creative_work(
+                {
+                    "url": doc.get("url"),
+                    "title": doc.get("title"),
+                    "published_at": doc.get("published_at"),
+                    "outlet": doc.get("outlet"),
+                }
+            )
+        )
     item: dict[str, Any] = {
-        "@type": "Claim", "text": detail["claim"]["text"],
+        "@type": "Claim",
+        "text": detail["claim"]["text"],
         "url": f"{base_url}/claims/{claim_id}" if base_url else None,
         "appearance": appearances,
         "firstAppearance": _creative_work(prov["first_publication"]),
@@ -78,13 +85,17 @@ def claim_jsonld(*, session: Session, claim_id: int, base_url: str = "") -> dict
         author = r.get("organization") or r.get("speaker")
         source = r.get("source") or {}
         review: dict[str, Any] = {
-            "@type": "ClaimReview", "claimReviewed": detail["claim"]["text"],
-            "itemReviewed": item, "reviewBody": r["quote"],
+            "@type": "ClaimReview",
+            "claimReviewed": detail["claim"]["text"],
+            "itemReviewed": item,
+            "reviewBody": r["quote"],
             "reviewRating": {"@type": "Rating", "alternateName": label},
         }
         if author:
-            review["author"] = {"@type": "Person" if r.get("speaker") and not
-                                r.get("organization") else "Organization", "name": author}
+            review["author"] = {
+                "@type": "Person" if r.get("speaker") and not r.get("organization") else "Organization",
+                "name": author,
+            }
         if r.get("date"):
             review["datePublished"] = r["date"]
         if source.get("url"):
@@ -95,8 +106,10 @@ def claim_jsonld(*, session: Session, claim_id: int, base_url: str = "") -> dict
 
 # --- the whole index ---------------------------------------------------------------------------
 
+
 def _first_publication(
-    rows: list[tuple[Passage, Document]], attributions: list[Attribution],
+    rows: list[tuple[Passage, Document]],
+    attributions: list[Attribution],
     outlets: dict[int, Outlet],
 ) -> dict[str, Any] | None:
     canonical = min(rows, key=lambda r: (timeline._doc_date_key(r[1]), r[0].ordinal))[0]
@@ -113,38 +126,53 @@ def _first_publication(
 def _batch_rows(session: Session, claims: list[Claim]) -> list[dict[str, Any]]:
     ids = [c.id for c in claims]
     pairs = session.exec(
-        select(Passage, Document).join(Document, col(Document.id) == Passage.document_id)
-        .where(col(Passage.claim_id).in_(ids)).options(defer(Document.text))  # type: ignore[arg-type]
+        select(Passage, Document)
+        .join(Document, col(Document.id) == Passage.document_id)
+        .where(col(Passage.claim_id).in_(ids))
+        .options(defer(Document.text))  # type: ignore[arg-type]
     ).all()
     by_claim: dict[int, list[tuple[Passage, Document]]] = {}
     for p, d in pairs:
         by_claim.setdefault(p.claim_id, []).append((p, d))  # type: ignore[arg-type]
     doc_ids = {d.id for _, d in pairs}
-    attributions = list(session.exec(
-        select(Attribution).where(col(Attribution.document_id).in_(doc_ids))).all()) if doc_ids else []
-    outlet_ids = {d.outlet_id for _, d in pairs if d.outlet_id} | \
-        {a.outlet_id for a in attributions if a.outlet_id}
-    outlets = {o.id: o for o in session.exec(
-        select(Outlet).where(col(Outlet.id).in_(outlet_ids))).all()} if outlet_ids else {}
+    attributions = (
+        list(session.exec(select(Attribution).where(col(Attribution.document_id).in_(doc_ids))).all())
+        if doc_ids
+        else []
+    )
+    outlet_ids = {d.outlet_id for _, d in pairs if d.outlet_id} | {
+        a.outlet_id for a in attributions if a.outlet_id
+    }
+    outlets = (
+        {o.id: o for o in session.exec(select(Outlet).where(col(Outlet.id).in_(outlet_ids))).all()}
+        if outlet_ids
+        else {}
+    )
     responses: dict[int, set[tuple[str | None, str]]] = {}
     for claim_id, speaker, org, quote in session.exec(
-        select(Response.claim_id, Response.speaker, Response.organization, Response.quote)
-        .where(col(Response.claim_id).in_(ids), Response.deleted == False)  # noqa: E712
+        select(Response.claim_id, Response.speaker, Response.organization, Response.quote).where(
+            col(Response.claim_id).in_(ids),
+            Response.deleted == False,  # noqa: E712
+        )
     ).all():
         responses.setdefault(claim_id, set()).add((speaker or org, quote.strip()[:200]))
     out = []
     for claim in claims:
         rows = by_claim.get(claim.id, [])  # type: ignore[arg-type]
         first = _first_publication(rows, attributions, outlets) if rows else None  # type: ignore[arg-type]
-        official = {d.id for _, d in rows if d.outlet_id in outlets
-                    and outlets[d.outlet_id].kind == "official"}  # type: ignore[index]
-        out.append({
-            "id": claim.id, "text": claim.text,
-            "first_publication_outlet": ((first or {}).get("outlet") or {}).get("name"),
-            "first_publication_date": (first or {}).get("published_at"),
-            "appearances": len(rows),
-            "responses": len(responses.get(claim.id, ())) + len(official),  # type: ignore[arg-type]
-        })
+        official = {
+            d.id for _, d in rows if d.outlet_id in outlets and outlets[d.outlet_id].kind == "official"
+        }  # type: ignore[index]
+        out.append(
+            {
+                "id": claim.id,
+                "text": claim.text,
+                "first_publication_outlet": ((first or {}).get("outlet") or {}).get("name"),
+                "first_publication_date": (first or {}).get("published_at"),
+                "appearances": len(rows),
+                "responses": len(responses.get(claim.id, ())) + len(official),  # type: ignore[arg-type]
+            }
+        )
     return out
 
 
@@ -153,9 +181,11 @@ def iter_claim_rows(engine: Engine, *, batch_size: int = BATCH_SIZE) -> Iterator
     last = 0
     while True:
         with Session(engine) as session:
-            claims = list(session.exec(
-                select(Claim).where(col(Claim.id) > last).order_by(col(Claim.id)).limit(batch_size)
-            ).all())
+            claims = list(
+                session.exec(
+                    select(Claim).where(col(Claim.id) > last).order_by(col(Claim.id)).limit(batch_size)
+                ).all()
+            )
             if not claims:
                 return
             rows = _batch_rows(session, claims)

@@ -33,12 +33,43 @@ from sqlmodel import Session, select
 from db import crud
 from db.models import Passage, Response
 
-DENIES = ("false", "fake", "pants on fire", "incorrect", "wrong", "fabricated", "hoax",
-          "not true", "untrue", "baseless", "debunked", "four pinocchios", "scam")
-DISPUTES = ("misleading", "mostly false", "half true", "half-true", "mixture", "mixed",
-            "partly false", "partially false", "partly true", "partially true", "exaggerat",
-            "missing context", "out of context", "lacks context", "unproven", "unsupported",
-            "unverified", "distort", "needs context", "cherry")
+DENIES = (
+    "false",
+    "fake",
+    "pants on fire",
+    "incorrect",
+    "wrong",
+    "fabricated",
+    "hoax",
+    "not true",
+    "untrue",
+    "baseless",
+    "debunked",
+    "four pinocchios",
+    "scam",
+)
+DISPUTES = (
+    "misleading",
+    "mostly false",
+    "half true",
+    "half-true",
+    "mixture",
+    "mixed",
+    "partly false",
+    "partially false",
+    "partly true",
+    "partially true",
+    "exaggerat",
+    "missing context",
+    "out of context",
+    "lacks context",
+    "unproven",
+    "unsupported",
+    "unverified",
+    "distort",
+    "needs context",
+    "cherry",
+)
 CONFIRMS = ("true", "correct", "accurate", "mostly true", "confirmed", "verified")
 RATING_LABEL = re.compile(r"reviewRating: (?P<label>.*)$")
 
@@ -82,8 +113,11 @@ def load_paths(paths: list[Path]) -> list[dict[str, Any]]:
     """ClaimReviews from .json / .jsonld files (or JSON Lines, one value a line) and folders."""
     reviews: list[dict[str, Any]] = []
     for path in paths:
-        files = sorted(p for p in path.rglob("*") if p.suffix in (".json", ".jsonld", ".jsonl")) \
-            if path.is_dir() else [path]
+        files = (
+            sorted(p for p in path.rglob("*") if p.suffix in (".json", ".jsonld", ".jsonl"))
+            if path.is_dir()
+            else [path]
+        )
         for f in files:
             text = f.read_text(encoding="utf-8")
             if f.suffix == ".jsonl":
@@ -116,8 +150,9 @@ def stance_of_rating(rating: Any) -> str:
         rating = rating[0] if rating else None
     if not isinstance(rating, dict):
         return "comments"
-    label = " ".join(str(rating.get("alternateName") or rating.get("name") or "").lower()
-                     .replace("_", " ").split())
+    label = " ".join(
+        str(rating.get("alternateName") or rating.get("name") or "").lower().replace("_", " ").split()
+    )
     if label:
         for stance, words in (("disputes", DISPUTES), ("denies", DENIES), ("confirms", CONFIRMS)):
             if label in words:
@@ -148,17 +183,22 @@ def _fields(review: dict[str, Any]) -> dict[str, Any] | None:
         return None
     rating = review.get("reviewRating")
     rating = rating[0] if isinstance(rating, list) and rating else rating
-    label = _name({"name": rating.get("alternateName") or rating.get("name")}) \
-        if isinstance(rating, dict) else None
+    label = (
+        _name({"name": rating.get("alternateName") or rating.get("name")})
+        if isinstance(rating, dict)
+        else None
+    )
     org = _name(review.get("author")) or _name(review.get("publisher"))
     date = str(review.get("datePublished") or "")[:40] or None
     url = str(review.get("url") or "")[:2000] or None
     return {
-        "claim": claim, "organization": org[:300] if org else None,
-        "stance": stance_of_rating(rating), "date": date, "source_url": url,
+        "claim": claim,
+        "organization": org[:300] if org else None,
+        "stance": stance_of_rating(rating),
+        "date": date,
+        "source_url": url,
         "quote": f"{label}: {claim}" if label else claim,
-        "evidence": f"ClaimReview by {org or 'an unnamed fact-checker'}; "
-                    f"reviewRating: {label or 'none'}",
+        "evidence": f"ClaimReview by {org or 'an unnamed fact-checker'}; reviewRating: {label or 'none'}",
     }
 
 
@@ -174,8 +214,13 @@ def matching_claims(*, index: Any, session: Session, text: str, threshold: float
 
 
 def import_claimreviews(
-    *, session: Session, index: Any, reviews: list[dict[str, Any]], threshold: float,
-    actor: str = "cli", key_id: int | None = None,
+    *,
+    session: Session,
+    index: Any,
+    reviews: list[dict[str, Any]],
+    threshold: float,
+    actor: str = "cli",
+    key_id: int | None = None,
 ) -> list[ReviewOutcome]:
     """Store each review as fact-check responses on the claims it matches; commits."""
     from api.provenance import watch
@@ -184,19 +229,19 @@ def import_claimreviews(
     for review in reviews:
         f = _fields(review)
         if f is None:
-            outcomes.append(ReviewOutcome("", review.get("url"), "invalid",
-                                          reason="no claimReviewed"))
+            outcomes.append(ReviewOutcome("", review.get("url"), "invalid", reason="no claimReviewed"))
             continue
         out = ReviewOutcome(f["claim"], f["source_url"], "unmatched", stance=f["stance"])
-        out.claim_ids = matching_claims(index=index, session=session, text=f["claim"],
-                                        threshold=threshold)
-        values = {k: f[k] for k in ("organization", "stance", "date", "quote", "source_url",
-                                    "evidence")}
+        out.claim_ids = matching_claims(index=index, session=session, text=f["claim"], threshold=threshold)
+        values = {k: f[k] for k in ("organization", "stance", "date", "quote", "source_url", "evidence")}
         statuses = []
         for claim_id in out.claim_ids:
             query = select(Response).where(Response.claim_id == claim_id, Response.how == "factcheck")
-            query = query.where(Response.source_url == f["source_url"]) if f["source_url"] else \
-                query.where(Response.organization == f["organization"], Response.quote == f["quote"])
+            query = (
+                query.where(Response.source_url == f["source_url"])
+                if f["source_url"]
+                else query.where(Response.organization == f["organization"], Response.quote == f["quote"])
+            )
             existing = session.exec(query).first()
             if existing is not None:
                 before = {k: getattr(existing, k) for k in values}
@@ -207,15 +252,30 @@ def import_claimreviews(
                     setattr(existing, k, v)
                 existing.deleted = False
                 session.add(existing)
-                crud.audit(session=session, actor=actor, key_id=key_id, action="factcheck.update",
-                           entity="response", entity_id=existing.id, before=before, after=values)
+                crud.audit(
+                    session=session,
+                    actor=actor,
+                    key_id=key_id,
+                    action="factcheck.update",
+                    entity="response",
+                    entity_id=existing.id,
+                    before=before,
+                    after=values,
+                )
                 statuses.append("updated")
                 continue
             resp = Response(claim_id=claim_id, how="factcheck", created_by_key_id=key_id, **values)
             session.add(resp)
             session.flush()
-            crud.audit(session=session, actor=actor, key_id=key_id, action="factcheck.import",
-                       entity="response", entity_id=resp.id, after={"claim_id": claim_id, **values})
+            crud.audit(
+                session=session,
+                actor=actor,
+                key_id=key_id,
+                action="factcheck.import",
+                entity="response",
+                entity_id=resp.id,
+                after={"claim_id": claim_id, **values},
+            )
             watch.enqueue_response(session=session, response=resp)
             statuses.append("linked")
         if statuses:

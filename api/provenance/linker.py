@@ -89,7 +89,11 @@ def is_claimable(passage: LinkPassage) -> bool:
 
 
 def link_batch(
-    *, session: Session, docs: list[LinkDocument], engine: MatchEngine, add_to_index: bool,
+    *,
+    session: Session,
+    docs: list[LinkDocument],
+    engine: MatchEngine,
+    add_to_index: bool,
 ) -> set[int]:
     """Link every claimable passage of ``docs`` (in this order) to the claims it repeats, or to
     a new claim; store the documents' official responses on the claims they answer. Returns
@@ -129,8 +133,9 @@ def _candidates(
         found = _search(engine, everything)
     else:
         indexed = [(doc, p) for doc in docs for p in doc.passages if p.kind in INDEXED_KINDS]
-        engine.add_many([(p.id, p.text, doc.id, p.ordinal) for doc, p in indexed],
-                        norms=[p.norm for _, p in indexed])
+        engine.add_many(
+            [(p.id, p.text, doc.id, p.ordinal) for doc, p in indexed], norms=[p.norm for _, p in indexed]
+        )
         firsts = [min((p.id for p in doc.passages), default=0) for doc in docs]
         below = [first for doc, first in zip(docs, firsts, strict=True) for _ in doc.claimable]
         # more candidates than usual: the passage itself and later documents take places
@@ -139,15 +144,17 @@ def _candidates(
     return [[next(cands) for _ in doc.claimable] for doc in docs]
 
 
-def _search(
-    engine: MatchEngine, claimable: list[LinkPassage], **options: Any
-) -> list[ReuseCandidates]:
+def _search(engine: MatchEngine, claimable: list[LinkPassage], **options: Any) -> list[ReuseCandidates]:
     if not claimable:
         return []
     return reuse_candidates(
-        engine, [p.text for p in claimable], norms=[p.norm for p in claimable],
-        min_similarity=MAYBE_DUPLICATE_SIMILARITY, excerpt_similarity=EXCERPT_SIMILARITY,
-        min_excerpt_tokens=MIN_EXCERPT_TOKENS, **options,
+        engine,
+        [p.text for p in claimable],
+        norms=[p.norm for p in claimable],
+        min_similarity=MAYBE_DUPLICATE_SIMILARITY,
+        excerpt_similarity=EXCERPT_SIMILARITY,
+        min_excerpt_tokens=MIN_EXCERPT_TOKENS,
+        **options,
     )
 
 
@@ -166,23 +173,28 @@ class _StoredClaims:
     existing: set[int]  # claims that exist
 
     @staticmethod
-    def load(
-        session: Session, docs: list[LinkDocument], found: list[list[ReuseCandidates]]
-    ) -> _StoredClaims:
+    def load(session: Session, docs: list[LinkDocument], found: list[list[ReuseCandidates]]) -> _StoredClaims:
         batch_pids = {p.id for d in docs for p in d.passages}
         hashes = {p.norm_hash for d in docs for p in d.claimable}
-        linked = {pid for cands in found for r in cands
-                  for pid in ([r.best[0]] if r.best else []) + r.contained} - batch_pids
+        linked = {
+            pid for cands in found for r in cands for pid in ([r.best[0]] if r.best else []) + r.contained
+        } - batch_pids
         by_hash: dict[str, set[int]] = {}
         for part in chunks(hashes):
             # the batch's own passages have no claim yet, so they never come back here
-            for h, c in session.execute(select(_P.c.norm_hash, _P.c.claim_id).where(
-                    _P.c.norm_hash.in_(part), _P.c.claim_id.is_not(None))):
+            for h, c in session.execute(
+                select(_P.c.norm_hash, _P.c.claim_id).where(
+                    _P.c.norm_hash.in_(part), _P.c.claim_id.is_not(None)
+                )
+            ):
                 by_hash.setdefault(h, set()).add(c)
         claim_of: dict[int, int] = {}
         for part in chunks(linked):
-            claim_of.update(session.execute(select(_P.c.id, _P.c.claim_id).where(
-                _P.c.id.in_(part), _P.c.claim_id.is_not(None))).all())
+            claim_of.update(
+                session.execute(
+                    select(_P.c.id, _P.c.claim_id).where(_P.c.id.in_(part), _P.c.claim_id.is_not(None))
+                ).all()
+            )
         wanted = {c for cs in by_hash.values() for c in cs} | set(claim_of.values())
         wanted |= {c for d in docs for c in d.previous.values()}
         existing: set[int] = set()
@@ -259,17 +271,25 @@ class _Assigner:
         now = datetime.now(UTC)
         stored_id: dict[int, int] = {}
         if alive:
-            ids = insert_returning_ids(self.session, _C, [
-                {"text": self.firsts[c].text, "canonical_passage_id": self.firsts[c].id,
-                 "created_at": now} for c in alive])
+            ids = insert_returning_ids(
+                self.session,
+                _C,
+                [
+                    {
+                        "text": self.firsts[c].text,
+                        "canonical_passage_id": self.firsts[c].id,
+                        "created_at": now,
+                    }
+                    for c in alive
+                ],
+            )
             stored_id = dict(zip(alive, ids, strict=True))
 
         def final(claim_id: int) -> int:
             claim_id = self.resolve(claim_id)
             return stored_id.get(claim_id, claim_id)
 
-        set_column(self.session, _P, "claim_id",
-                   {pid: final(c) for pid, c in self.claim_of.items()})
+        set_column(self.session, _P, "claim_id", {pid: final(c) for pid, c in self.claim_of.items()})
         # a new claim that later passages of the batch joined may need another canonical text
         sizes = Counter(self.resolve(c) for c in self.claim_of.values())
         self.grown |= {c for c in alive if sizes[c] > 1}
@@ -282,18 +302,32 @@ def _store_responses(session: Session, doc: LinkDocument) -> int:
     rows = []
     now = datetime.now(UTC)
     for resp in doc.responses:
-        claim_ids = {doc.passages[i].claim_id for i in resp.answers
-                     if 0 <= i < len(doc.passages) and doc.passages[i].claim_id is not None}
+        claim_ids = {
+            doc.passages[i].claim_id
+            for i in resp.answers
+            if 0 <= i < len(doc.passages) and doc.passages[i].claim_id is not None
+        }
         statement = doc.passages[resp.passage_ordinals[0]] if resp.passage_ordinals else None
         for claim_id in sorted(c for c in claim_ids if c is not None):
-            rows.append({
-                "claim_id": claim_id, "speaker": resp.speaker, "role": resp.role,
-                "organization": resp.organization, "stance": resp.stance, "date": resp.date,
-                "quote": resp.quote, "document_id": doc.id,
-                "passage_id": statement.id if statement else None, "source_url": doc.url,
-                "how": "extracted", "evidence": resp.evidence, "deleted": False,
-                "created_at": now, "updated_at": now,
-            })
+            rows.append(
+                {
+                    "claim_id": claim_id,
+                    "speaker": resp.speaker,
+                    "role": resp.role,
+                    "organization": resp.organization,
+                    "stance": resp.stance,
+                    "date": resp.date,
+                    "quote": resp.quote,
+                    "document_id": doc.id,
+                    "passage_id": statement.id if statement else None,
+                    "source_url": doc.url,
+                    "how": "extracted",
+                    "evidence": resp.evidence,
+                    "deleted": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
     if rows:
         session.execute(insert(_R), rows)
     return len(rows)

@@ -269,7 +269,7 @@ class Linker:
             if j in hits or said.question or s.line - self.doc.sentences[j - 1].line > 1:
                 break
             same = said.entity is None or said.entity is self.att.said[h].entity
-            quote = s.view.lstrip()[:1] in "“\"" and same
+            quote = s.view.lstrip()[:1] in '“"' and same
             if not (quote or _PRONOUN_SAYS.match(s.qview)):
                 break
             out.append(j)

@@ -72,9 +72,7 @@ def _find_existing(session: Session, key: str, domain: str | None) -> Outlet | N
     return None
 
 
-def resolve_outlet(
-    *, session: Session, name: str | None, domain: str | None = None
-) -> Outlet | None:
+def resolve_outlet(*, session: Session, name: str | None, domain: str | None = None) -> Outlet | None:
     """The Outlet for a name (or domain) found in text, created on first sight."""
     if not name and not domain:
         return None

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from api.provenance import review
@@ -34,8 +34,14 @@ from api.provenance.linker import (
 from api.provenance.timeline import date_key_of
 from db.models import Claim, Document, Passage
 
-__all__ = ["BOILERPLATE_RECURRENCE", "link_document", "link_documents", "merge_claims",
-           "refresh_canonical", "refresh_canonical_many"]
+__all__ = [
+    "BOILERPLATE_RECURRENCE",
+    "link_document",
+    "link_documents",
+    "merge_claims",
+    "refresh_canonical",
+    "refresh_canonical_many",
+]
 
 BOILERPLATE_RECURRENCE = 3
 
@@ -44,9 +50,7 @@ _D = Document.__table__  # type: ignore[attr-defined]
 _C = Claim.__table__  # type: ignore[attr-defined]
 
 
-def link_documents(
-    *, session: Session, docs: list[LinkDocument], engine: Any, add_to_index: bool
-) -> None:
+def link_documents(*, session: Session, docs: list[LinkDocument], engine: Any, add_to_index: bool) -> None:
     """Boilerplate, claims, responses, review suggestions and canonical texts for a batch of
     freshly stored documents, in this order (see ``linker.link_batch`` for ``add_to_index``)."""
     mark_recurring_boilerplate(session=session, docs=docs)
@@ -58,7 +62,11 @@ def link_documents(
 
 
 def link_document(
-    *, session: Session, document_id: int, index: Any, previous: dict[str, int] | None = None,
+    *,
+    session: Session,
+    document_id: int,
+    index: Any,
+    previous: dict[str, int] | None = None,
 ) -> None:
     """Link one stored document against the index (which must not hold it yet).
 
@@ -70,14 +78,25 @@ def link_document(
     document = session.get(Document, document_id)
     assert document is not None
     rows = session.execute(
-        select(_P.c.id, _P.c.ordinal, _P.c.kind, _P.c.text, _P.c.norm, _P.c.norm_hash, _P.c.start,
-               _P.c.end).where(_P.c.document_id == document_id).order_by(_P.c.ordinal)
+        select(_P.c.id, _P.c.ordinal, _P.c.kind, _P.c.text, _P.c.norm, _P.c.norm_hash, _P.c.start, _P.c.end)
+        .where(_P.c.document_id == document_id)
+        .order_by(_P.c.ordinal)
     ).all()
     passages = [LinkPassage(r.id, r.ordinal, r.kind, r.text, r.norm, r.norm_hash) for r in rows]
-    responses = extract_responses(document.text, rows, published_at=document.published_at,  # type: ignore[arg-type]
-                                  language=document.language)
-    doc = LinkDocument(id=document_id, outlet_id=document.outlet_id, url=document.url,
-                       passages=passages, responses=responses, previous=previous or {})
+    responses = extract_responses(
+        document.text,
+        rows,
+        published_at=document.published_at,  # type: ignore[arg-type]
+        language=document.language,
+    )
+    doc = LinkDocument(
+        id=document_id,
+        outlet_id=document.outlet_id,
+        url=document.url,
+        passages=passages,
+        responses=responses,
+        previous=previous or {},
+    )
     link_documents(session=session, docs=[doc], engine=index.engine, add_to_index=False)
 
 
@@ -88,43 +107,77 @@ def _has_review_candidate(doc: LinkDocument) -> bool:
 def _review(session: Session, doc: LinkDocument) -> None:
     """Review suggestions work on model objects; only the few documents that need one pay."""
     ids = [p.id for p in doc.claimable]
-    loaded = {p.id: p for p in session.execute(
-        select(Passage).where(Passage.id.in_(ids)).execution_options(populate_existing=True)  # type: ignore[union-attr]
-    ).scalars()} if ids else {}
+    loaded = (
+        {
+            p.id: p
+            for p in session.execute(
+                select(Passage).where(Passage.id.in_(ids)).execution_options(populate_existing=True)  # type: ignore[union-attr]
+            ).scalars()
+        }
+        if ids
+        else {}
+    )
     document = session.get(Document, doc.id, populate_existing=True)
     assert document is not None
-    review.after_linking(session=session, document=document,
-                         passages=[loaded[i] for i in ids], candidates=doc.candidates,
-                         confident=NEAR_DUPLICATE_SIMILARITY)
+    review.after_linking(
+        session=session,
+        document=document,
+        passages=[loaded[i] for i in ids],
+        candidates=doc.candidates,
+        confident=NEAR_DUPLICATE_SIMILARITY,
+    )
 
 
 def mark_recurring_boilerplate(*, session: Session, docs: list[LinkDocument]) -> None:
     """Passages that an outlet repeats in many of its documents are its boilerplate: such a
-    passage of the batch, and the outlet's stored ones with the same text, lose their claim."""
+    passage of the batch, and the outlet's stored ones with the same text, lose their claim.
+
+    Counted from the passages with the batch's texts (the norm_hash index finds them), not from
+    the outlet's documents: an outlet's share of a large corpus is too big to scan per batch."""
     wanted: dict[int, set[str]] = {}
     for doc in docs:
         if doc.outlet_id is not None:
             wanted.setdefault(doc.outlet_id, set()).update(
-                p.norm_hash for p in doc.passages if p.kind in CLAIM_KINDS)
-    recurring: dict[int, set[str]] = {}
-    for outlet_id, hashes in wanted.items():
-        for part in chunks(hashes):
-            found = set(session.execute(
-                select(_P.c.norm_hash).join(_D, _D.c.id == _P.c.document_id)
-                .where(_P.c.norm_hash.in_(part), _D.c.outlet_id == outlet_id)
-                .group_by(_P.c.norm_hash)
-                .having(func.count(func.distinct(_P.c.document_id)) >= BOILERPLATE_RECURRENCE)
-            ).scalars())
-            if found:
-                recurring.setdefault(outlet_id, set()).update(found)
-                session.execute(
-                    update(_P).where(_P.c.norm_hash.in_(found), _P.c.document_id.in_(
-                        select(_D.c.id).where(_D.c.outlet_id == outlet_id)))
-                    .values(kind="boilerplate", claim_id=None))
+                p.norm_hash for p in doc.passages if p.kind in CLAIM_KINDS
+            )
+    recurring = _recurring(session, wanted)
+    for outlet_id, found in recurring.items():
+        for part in chunks(found):
+            session.execute(
+                update(_P)
+                .where(
+                    _P.c.norm_hash.in_(part),
+                    _P.c.document_id.in_(select(_D.c.id).where(_D.c.outlet_id == outlet_id)),
+                )
+                .values(kind="boilerplate", claim_id=None)
+            )
     for doc in docs:
         for p in doc.passages:
             if p.norm_hash in recurring.get(doc.outlet_id, ()):  # type: ignore[arg-type]
                 p.kind, p.claim_id = "boilerplate", None
+
+
+def _recurring(session: Session, wanted: dict[int, set[str]]) -> dict[int, set[str]]:
+    """Per outlet, the texts among ``wanted`` that it has in BOILERPLATE_RECURRENCE or more
+    documents."""
+    docs_of: dict[str, set[int]] = {}
+    for part in chunks(set().union(*wanted.values()) if wanted else set()):
+        for h, d in session.execute(select(_P.c.norm_hash, _P.c.document_id).where(_P.c.norm_hash.in_(part))):
+            docs_of.setdefault(h, set()).add(d)
+    often = {h: ds for h, ds in docs_of.items() if len(ds) >= BOILERPLATE_RECURRENCE}
+    outlet_of: dict[int, int | None] = {}
+    for part in chunks(set().union(*often.values()) if often else set()):
+        outlet_of.update(session.execute(select(_D.c.id, _D.c.outlet_id).where(_D.c.id.in_(part))).all())
+    recurring: dict[int, set[str]] = {}
+    for outlet_id, hashes in wanted.items():
+        found = {
+            h
+            for h in hashes & often.keys()
+            if sum(1 for d in often[h] if outlet_of.get(d) == outlet_id) >= BOILERPLATE_RECURRENCE
+        }
+        if found:
+            recurring[outlet_id] = found
+    return recurring
 
 
 def refresh_canonical_many(*, session: Session, claim_ids: Iterable[int]) -> None:
@@ -133,9 +186,18 @@ def refresh_canonical_many(*, session: Session, claim_ids: Iterable[int]) -> Non
     changed = []
     for part in chunks(set(claim_ids)):
         rows = session.execute(
-            select(_P.c.id, _P.c.claim_id, _P.c.ordinal, _P.c.text, _D.c.published_at,
-                   _D.c.published_not_after, _D.c.content_hash, _C.c.canonical_passage_id)
-            .join(_D, _D.c.id == _P.c.document_id).join(_C, _C.c.id == _P.c.claim_id)
+            select(
+                _P.c.id,
+                _P.c.claim_id,
+                _P.c.ordinal,
+                _P.c.text,
+                _D.c.published_at,
+                _D.c.published_not_after,
+                _D.c.content_hash,
+                _C.c.canonical_passage_id,
+            )
+            .join(_D, _D.c.id == _P.c.document_id)
+            .join(_C, _C.c.id == _P.c.claim_id)
             .where(_P.c.claim_id.in_(part))
         ).all()
         earliest: dict[int, tuple[Any, ...]] = {}
@@ -144,11 +206,18 @@ def refresh_canonical_many(*, session: Session, claim_ids: Iterable[int]) -> Non
             cur = earliest.get(r.claim_id)
             if cur is None or key < cur[0]:
                 earliest[r.claim_id] = (key, r)
-        changed += [{"cid": cid, "pid": r.id, "text": r.text} for cid, (_, r) in earliest.items()
-                    if r.canonical_passage_id != r.id]
+        changed += [
+            {"cid": cid, "pid": r.id, "text": r.text}
+            for cid, (_, r) in earliest.items()
+            if r.canonical_passage_id != r.id
+        ]
     if changed:
-        session.execute(update(_C).where(_C.c.id == bindparam("cid")).values(
-            canonical_passage_id=bindparam("pid"), text=bindparam("text")), changed)
+        session.execute(
+            update(_C)
+            .where(_C.c.id == bindparam("cid"))
+            .values(canonical_passage_id=bindparam("pid"), text=bindparam("text")),
+            changed,
+        )
         session.expire_all()  # claims loaded as objects must not keep the old text
 
 

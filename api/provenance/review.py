@@ -40,14 +40,59 @@ STATUSES = ("pending", "confirmed", "rejected")
 # disputes, and links to nearby or overlapping passages, are applied as before.
 WEAK_RESPONSE_DISTANCE = 40
 WEAK_RESPONSE_MAX_SHARED = 1
-RESPONSE_FIELDS = ("speaker", "role", "organization", "stance", "date", "quote", "source_url",
-                   "how", "evidence")
+RESPONSE_FIELDS = (
+    "speaker",
+    "role",
+    "organization",
+    "stance",
+    "date",
+    "quote",
+    "source_url",
+    "how",
+    "evidence",
+)
 _WORD = re.compile(r"[^\W\d_]{4,}")
-_STOP = frozenset((
-    "that", "this", "with", "from", "have", "been", "were", "they", "their", "there", "said",
-    "says", "would", "which", "about", "after", "also", "into", "than", "them", "then", "what",
-    "when", "will", "your", "more", "some", "only", "other", "such", "very", "just", "over",
-    "here", "those", "these", "being"))
+_STOP = frozenset(
+    (
+        "that",
+        "this",
+        "with",
+        "from",
+        "have",
+        "been",
+        "were",
+        "they",
+        "their",
+        "there",
+        "said",
+        "says",
+        "would",
+        "which",
+        "about",
+        "after",
+        "also",
+        "into",
+        "than",
+        "them",
+        "then",
+        "what",
+        "when",
+        "will",
+        "your",
+        "more",
+        "some",
+        "only",
+        "other",
+        "such",
+        "very",
+        "just",
+        "over",
+        "here",
+        "those",
+        "these",
+        "being",
+    )
+)
 
 
 def _now() -> datetime:
@@ -60,9 +105,14 @@ def _words(text: str) -> set[str]:
 
 # --- ingestion ---------------------------------------------------------------------------------
 
+
 def after_linking(
-    *, session: Session, document: Document, passages: list[Passage],
-    candidates: list[tuple[int, float] | None], confident: float,
+    *,
+    session: Session,
+    document: Document,
+    passages: list[Passage],
+    candidates: list[tuple[int, float] | None],
+    confident: float,
 ) -> None:
     """Make (or re-apply) suggestions for one freshly linked document.
 
@@ -75,9 +125,7 @@ def after_linking(
     _weak_responses(session, document, passages)
 
 
-def _reuse_candidate(
-    session: Session, document: Document, passage: Passage, cand: tuple[int, float]
-) -> None:
+def _reuse_candidate(session: Session, document: Document, passage: Passage, cand: tuple[int, float]) -> None:
     other = session.get(Passage, cand[0])
     if other is None or other.claim_id is None or other.document_id == document.id:
         return
@@ -89,13 +137,22 @@ def _reuse_candidate(
     if decided == "confirmed":
         join_claims(session=session, passage=passage, claim_id=other.claim_id)
         return
-    _upsert_pending(session, ReviewSuggestion(
-        kind="reuse", subject_hash=passage.norm_hash, target_hash=other.norm_hash,
-        passage_id=passage.id, target_passage_id=other.id, claim_id=other.claim_id,
-        document_id=document.id, similarity=round(cand[1], 4), text=passage.text,
-        target_text=other.text,
-        reason=f"similarity {cand[1]:.2f}: below the confident threshold, in the review band",
-    ))
+    _upsert_pending(
+        session,
+        ReviewSuggestion(
+            kind="reuse",
+            subject_hash=passage.norm_hash,
+            target_hash=other.norm_hash,
+            passage_id=passage.id,
+            target_passage_id=other.id,
+            claim_id=other.claim_id,
+            document_id=document.id,
+            similarity=round(cand[1], 4),
+            text=passage.text,
+            target_text=other.text,
+            reason=f"similarity {cand[1]:.2f}: below the confident threshold, in the review band",
+        ),
+    )
 
 
 def _any_decided(session: Session, kind: str) -> bool:
@@ -103,9 +160,14 @@ def _any_decided(session: Session, kind: str) -> bool:
     bulk ingestion session never sees one decided meanwhile, and most databases have none)."""
     cache: dict[str, bool] = session.info.setdefault("review_decided", {})
     if kind not in cache:
-        cache[kind] = session.exec(select(ReviewSuggestion.id).where(
-            ReviewSuggestion.kind == kind, ReviewSuggestion.status != "pending").limit(1)
-        ).first() is not None
+        cache[kind] = (
+            session.exec(
+                select(ReviewSuggestion.id)
+                .where(ReviewSuggestion.kind == kind, ReviewSuggestion.status != "pending")
+                .limit(1)
+            ).first()
+            is not None
+        )
     return cache[kind]
 
 
@@ -116,13 +178,22 @@ def _reuse_decision(session: Session, subject_hash: str, claim_id: int) -> str |
     if not hashes:
         return None
     row = session.exec(
-        select(ReviewSuggestion.status).where(
-            ReviewSuggestion.kind == "reuse", ReviewSuggestion.status != "pending",
-            or_(and_(col(ReviewSuggestion.subject_hash) == subject_hash,
-                     col(ReviewSuggestion.target_hash).in_(hashes)),
-                and_(col(ReviewSuggestion.target_hash) == subject_hash,
-                     col(ReviewSuggestion.subject_hash).in_(hashes))),
-        ).order_by(col(ReviewSuggestion.decided_at).desc())
+        select(ReviewSuggestion.status)
+        .where(
+            ReviewSuggestion.kind == "reuse",
+            ReviewSuggestion.status != "pending",
+            or_(
+                and_(
+                    col(ReviewSuggestion.subject_hash) == subject_hash,
+                    col(ReviewSuggestion.target_hash).in_(hashes),
+                ),
+                and_(
+                    col(ReviewSuggestion.target_hash) == subject_hash,
+                    col(ReviewSuggestion.subject_hash).in_(hashes),
+                ),
+            ),
+        )
+        .order_by(col(ReviewSuggestion.decided_at).desc())
     ).first()
     return row
 
@@ -131,7 +202,8 @@ def _upsert_pending(session: Session, suggestion: ReviewSuggestion) -> None:
     """One pending suggestion per content key: a re-ingested document updates it."""
     existing = session.exec(
         select(ReviewSuggestion).where(
-            ReviewSuggestion.kind == suggestion.kind, ReviewSuggestion.status == "pending",
+            ReviewSuggestion.kind == suggestion.kind,
+            ReviewSuggestion.status == "pending",
             ReviewSuggestion.subject_hash == suggestion.subject_hash,
             ReviewSuggestion.target_hash == suggestion.target_hash,
         )
@@ -139,8 +211,17 @@ def _upsert_pending(session: Session, suggestion: ReviewSuggestion) -> None:
     if existing is None:
         session.add(suggestion)
     else:
-        for name in ("passage_id", "target_passage_id", "claim_id", "document_id", "similarity",
-                     "text", "target_text", "reason", "payload"):
+        for name in (
+            "passage_id",
+            "target_passage_id",
+            "claim_id",
+            "document_id",
+            "similarity",
+            "text",
+            "target_text",
+            "reason",
+            "payload",
+        ):
             setattr(existing, name, getattr(suggestion, name))
         session.add(existing)
     session.flush()
@@ -163,15 +244,19 @@ def weak_response_link(resp: Response, statement: Passage | None, claim_passages
 
 def _weak_responses(session: Session, document: Document, passages: list[Passage]) -> None:
     rows = session.exec(
-        select(Response).where(Response.document_id == document.id, Response.how == "extracted",
-                               Response.deleted == False)  # noqa: E712
+        select(Response).where(
+            Response.document_id == document.id,
+            Response.how == "extracted",
+            Response.deleted == False,  # noqa: E712
+        )
     ).all()
     if not rows:
         return
     by_id = {p.id: p for p in passages}
     for resp in rows:
         statement = by_id.get(resp.passage_id) or (
-            session.get(Passage, resp.passage_id) if resp.passage_id else None)
+            session.get(Passage, resp.passage_id) if resp.passage_id else None
+        )
         claim_passages = [p for p in passages if p.claim_id == resp.claim_id]
         if not weak_response_link(resp, statement, claim_passages):
             continue
@@ -179,7 +264,8 @@ def _weak_responses(session: Session, document: Document, passages: list[Passage
         subject = response_hash(resp.speaker, resp.organization, resp.quote)
         decided = session.exec(
             select(ReviewSuggestion.status).where(
-                ReviewSuggestion.kind == "response", ReviewSuggestion.status != "pending",
+                ReviewSuggestion.kind == "response",
+                ReviewSuggestion.status != "pending",
                 ReviewSuggestion.subject_hash == subject,
                 ReviewSuggestion.target_hash == target.norm_hash,
             )
@@ -192,16 +278,27 @@ def _weak_responses(session: Session, document: Document, passages: list[Passage
         if decided == "rejected":
             continue
         who = resp.speaker or resp.organization or "an official"
-        _upsert_pending(session, ReviewSuggestion(
-            kind="response", subject_hash=subject, target_hash=target.norm_hash,
-            passage_id=resp.passage_id, target_passage_id=target.id, claim_id=resp.claim_id,
-            document_id=document.id, text=resp.quote, target_text=target.text, payload=payload,
-            reason=f"{who}'s comment is {abs(target.ordinal - statement.ordinal)} passages "  # type: ignore[union-attr]
-                   "away from the claim and shares almost no words with it",
-        ))
+        _upsert_pending(
+            session,
+            ReviewSuggestion(
+                kind="response",
+                subject_hash=subject,
+                target_hash=target.norm_hash,
+                passage_id=resp.passage_id,
+                target_passage_id=target.id,
+                claim_id=resp.claim_id,
+                document_id=document.id,
+                text=resp.quote,
+                target_text=target.text,
+                payload=payload,
+                reason=f"{who}'s comment is {abs(target.ordinal - statement.ordinal)} passages "  # type: ignore[union-attr]
+                "away from the claim and shares almost no words with it",
+            ),
+        )
 
 
 # --- applying ----------------------------------------------------------------------------------
+
 
 def join_claims(*, session: Session, passage: Passage, claim_id: int) -> int:
     """The passage joins the claim: its claim and the target merge (the lower id is kept)."""
@@ -228,8 +325,7 @@ def _target_claim(session: Session, s: ReviewSuggestion) -> int | None:
     if target is not None and target.norm_hash == s.target_hash and target.claim_id is not None:
         return target.claim_id
     return session.exec(
-        select(Passage.claim_id).where(Passage.norm_hash == s.target_hash,
-                                       col(Passage.claim_id).is_not(None))
+        select(Passage.claim_id).where(Passage.norm_hash == s.target_hash, col(Passage.claim_id).is_not(None))
     ).first()
 
 
@@ -249,9 +345,13 @@ def _apply(session: Session, s: ReviewSuggestion, key: ApiKey) -> dict[str, Any]
         watch.enqueue_passage_joined(session=session, passage=passage, claim_id=keep)
         return {"claim_id": keep, "passage_id": passage.id}
     payload = dict(s.payload or {})
-    resp = Response(claim_id=claim_id, document_id=s.document_id, passage_id=s.passage_id,
-                    created_by_key_id=key.id, **{f: payload.get(f) for f in RESPONSE_FIELDS
-                                                 if payload.get(f) is not None})
+    resp = Response(
+        claim_id=claim_id,
+        document_id=s.document_id,
+        passage_id=s.passage_id,
+        created_by_key_id=key.id,
+        **{f: payload.get(f) for f in RESPONSE_FIELDS if payload.get(f) is not None},
+    )
     if s.document_id is not None and session.get(Document, s.document_id) is None:
         resp.document_id, resp.passage_id = None, None
     session.add(resp)
@@ -273,22 +373,40 @@ def decide(*, session: Session, suggestion_id: int, confirm: bool, key: ApiKey) 
     s.decided_at, s.decided_by_key_id = _now(), key.id
     session.add(s)
     # Other pending suggestions with the same content are answered by this decision.
-    session.execute(delete(ReviewSuggestion).where(
-        col(ReviewSuggestion.id) != s.id, ReviewSuggestion.status == "pending",
-        ReviewSuggestion.kind == s.kind, ReviewSuggestion.subject_hash == s.subject_hash,
-        ReviewSuggestion.target_hash == s.target_hash))
+    session.execute(
+        delete(ReviewSuggestion).where(
+            col(ReviewSuggestion.id) != s.id,
+            ReviewSuggestion.status == "pending",
+            ReviewSuggestion.kind == s.kind,
+            ReviewSuggestion.subject_hash == s.subject_hash,
+            ReviewSuggestion.target_hash == s.target_hash,
+        )
+    )
     after = {**suggestion_json(s), "applied": applied}
-    crud.audit(session=session, actor=key.name, key_id=key.id,
-               action=f"review.{'confirm' if confirm else 'reject'}", entity="review",
-               entity_id=s.id, before=before, after=after)
+    crud.audit(
+        session=session,
+        actor=key.name,
+        key_id=key.id,
+        action=f"review.{'confirm' if confirm else 'reject'}",
+        entity="review",
+        entity_id=s.id,
+        before=before,
+        after=after,
+    )
     session.commit()
     return after
 
 
 # --- reading -----------------------------------------------------------------------------------
 
+
 def list_suggestions(
-    *, session: Session, status: str | None, kind: str | None, limit: int, cursor: str | None,
+    *,
+    session: Session,
+    status: str | None,
+    kind: str | None,
+    limit: int,
+    cursor: str | None,
 ) -> tuple[list[ReviewSuggestion], str | None]:
     """Oldest first (the queue order), keyset-paginated by id."""
     query = select(ReviewSuggestion).order_by(col(ReviewSuggestion.id))
@@ -309,10 +427,17 @@ def list_suggestions(
 
 def suggestion_json(s: ReviewSuggestion, session: Session | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": s.id, "kind": s.kind, "status": s.status, "similarity": s.similarity,
-        "text": s.text, "target_text": s.target_text, "reason": s.reason,
-        "passage_id": s.passage_id, "target_passage_id": s.target_passage_id,
-        "claim_id": s.claim_id, "document_id": s.document_id,
+        "id": s.id,
+        "kind": s.kind,
+        "status": s.status,
+        "similarity": s.similarity,
+        "text": s.text,
+        "target_text": s.target_text,
+        "reason": s.reason,
+        "passage_id": s.passage_id,
+        "target_passage_id": s.target_passage_id,
+        "claim_id": s.claim_id,
+        "document_id": s.document_id,
         "response": s.payload if s.kind == "response" else None,
         "created_at": s.created_at.isoformat() if s.created_at else None,
         "decided_at": s.decided_at.isoformat() if s.decided_at else None,

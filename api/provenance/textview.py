@@ -65,7 +65,7 @@ def mask_markup(text: str) -> str:
     return _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
 
 
-_QUOTE_CHARS = re.compile(f"[{re.escape(OPEN_QUOTES + CLOSE_QUOTES)}\"]")
+_QUOTE_CHARS = re.compile(f'[{re.escape(OPEN_QUOTES + CLOSE_QUOTES)}"]')
 
 
 def quote_regions(view: str) -> list[tuple[int, int]]:

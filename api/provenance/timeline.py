@@ -54,15 +54,21 @@ class Publication:
         before what cites it, and a repost comes after the post it carries."""
         date = self.published_at or self.not_after or UNDATED
         rank = 2 if self.repost else (1 if self.attribution else 0)
-        return (0 if self.origin else 1, date[:10], rank, date[:16],
-                (self.outlet or {}).get("name") or "")
+        return (0 if self.origin else 1, date[:10], rank, date[:16], (self.outlet or {}).get("name") or "")
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "outlet": self.outlet, "published_at": self.published_at,
-            "date_precision": self.date_precision, "not_after": self.not_after, "url": self.url,
-            "title": self.title, "in_index": self.in_index, "document_id": self.document_id,
-            "relation": self.relation, "attribution": self.attribution, "evidence": self.evidence,
+            "outlet": self.outlet,
+            "published_at": self.published_at,
+            "date_precision": self.date_precision,
+            "not_after": self.not_after,
+            "url": self.url,
+            "title": self.title,
+            "in_index": self.in_index,
+            "document_id": self.document_id,
+            "relation": self.relation,
+            "attribution": self.attribution,
+            "evidence": self.evidence,
         }
 
 
@@ -80,7 +86,8 @@ _doc_date_key = date_key  # older name, still used by the export module
 
 def earliest_passage(*, session: Session, claim_id: int) -> Passage | None:
     rows = session.exec(
-        select(Passage, Document).join(Document, col(Document.id) == Passage.document_id)
+        select(Passage, Document)
+        .join(Document, col(Document.id) == Passage.document_id)
         .where(Passage.claim_id == claim_id)
     ).all()
     if not rows:
@@ -104,7 +111,8 @@ def _outlets(session: Session, ids: set[int]) -> dict[int, Outlet]:
 
 def claim_provenance(*, session: Session, claim_id: int) -> dict[str, Any]:
     rows = session.exec(
-        select(Passage, Document).join(Document, col(Document.id) == Passage.document_id)
+        select(Passage, Document)
+        .join(Document, col(Document.id) == Passage.document_id)
         .where(Passage.claim_id == claim_id)
     ).all()
     if not rows:
@@ -113,11 +121,12 @@ def claim_provenance(*, session: Session, claim_id: int) -> dict[str, Any]:
     docs: dict[int, tuple[Document, Passage]] = {}
     for passage, doc in sorted(rows, key=lambda r: r[0].ordinal):
         docs.setdefault(doc.id, (doc, passage))  # type: ignore[arg-type]
-    attributions = session.exec(
-        select(Attribution).where(col(Attribution.document_id).in_(list(docs)))
-    ).all()
-    outlets = _outlets(session, {d.outlet_id for d, _ in docs.values() if d.outlet_id}
-                       | {a.outlet_id for a in attributions if a.outlet_id})
+    attributions = session.exec(select(Attribution).where(col(Attribution.document_id).in_(list(docs)))).all()
+    outlets = _outlets(
+        session,
+        {d.outlet_id for d, _ in docs.values() if d.outlet_id}
+        | {a.outlet_id for a in attributions if a.outlet_id},
+    )
     pubs = _indexed_publications(docs, attributions, outlets, canonical)
     pubs += _cited_publications(docs, attributions, outlets, pubs)
     pubs.sort(key=Publication.sort_key)
@@ -127,30 +136,40 @@ def claim_provenance(*, session: Session, claim_id: int) -> dict[str, Any]:
     return {
         "first_publication": first.as_dict(),
         "republishers": [p.as_dict() for p in rest],
-        "official_responses": claim_responses(session=session, claim_id=claim_id, docs=docs,
-                                              outlets=outlets),
+        "official_responses": claim_responses(session=session, claim_id=claim_id, docs=docs, outlets=outlets),
     }
 
 
 def _indexed_publications(
-    docs: dict[int, tuple[Document, Passage]], attributions: list[Attribution],
-    outlets: dict[int, Outlet], canonical: Passage,
+    docs: dict[int, tuple[Document, Passage]],
+    attributions: list[Attribution],
+    outlets: dict[int, Outlet],
+    canonical: Passage,
 ) -> list[Publication]:
     pubs = []
     for doc_id, (doc, passage) in docs.items():
-        carrier = next((a for a in attributions if a.document_id == doc_id
-                        and a.kind in CARRIER_KINDS), None)
-        evidence = [f"appears in “{doc.title or doc.source_name or 'untitled'}”, characters "
-                    f"{passage.start}-{passage.end}"]
+        carrier = next((a for a in attributions if a.document_id == doc_id and a.kind in CARRIER_KINDS), None)
+        evidence = [
+            f"appears in “{doc.title or doc.source_name or 'untitled'}”, characters "
+            f"{passage.start}-{passage.end}"
+        ]
         if doc.date_evidence:
             evidence.append(f"date: {doc.date_evidence}")
-        pubs.append(Publication(
-            outlet=outlet_json(outlets.get(doc.outlet_id or -1)), published_at=doc.published_at,
-            date_precision=doc.date_precision, not_after=doc.published_not_after, url=doc.url,
-            title=doc.title, in_index=True, document_id=doc_id,
-            relation=relation_to(canonical, passage),
-            attribution=carrier.outlet_name if carrier else None, evidence=evidence,
-        ))
+        pubs.append(
+            Publication(
+                outlet=outlet_json(outlets.get(doc.outlet_id or -1)),
+                published_at=doc.published_at,
+                date_precision=doc.date_precision,
+                not_after=doc.published_not_after,
+                url=doc.url,
+                title=doc.title,
+                in_index=True,
+                document_id=doc_id,
+                relation=relation_to(canonical, passage),
+                attribution=carrier.outlet_name if carrier else None,
+                evidence=evidence,
+            )
+        )
         if doc.reposted_at or doc.reposted_by:
             pubs.append(_repost_publication(doc, evidence))
     return pubs
@@ -159,19 +178,30 @@ def _indexed_publications(
 def _repost_publication(doc: Document, evidence: list[str]) -> Publication:
     """The page that carried a copy of someone else's post (a blog's tag archive)."""
     name = doc.reposted_by or "reposting page" + (f" ({doc.part_of})" if doc.part_of else "")
-    original = f"post date on the reposting page: {doc.reposted_at}" if doc.reposted_at else \
-        "reposting page, date unknown"
+    original = (
+        f"post date on the reposting page: {doc.reposted_at}"
+        if doc.reposted_at
+        else "reposting page, date unknown"
+    )
     return Publication(
         outlet={"id": None, "name": name, "domain": None, "kind": "blog"},
-        published_at=doc.reposted_at, date_precision="day" if doc.reposted_at else None,
-        url=doc.url, title=doc.title, in_index=True, document_id=doc.id, relation="verbatim",
-        evidence=[*evidence, original], repost=True,
+        published_at=doc.reposted_at,
+        date_precision="day" if doc.reposted_at else None,
+        url=doc.url,
+        title=doc.title,
+        in_index=True,
+        document_id=doc.id,
+        relation="verbatim",
+        evidence=[*evidence, original],
+        repost=True,
     )
 
 
 def _cited_publications(
-    docs: dict[int, tuple[Document, Passage]], attributions: list[Attribution],
-    outlets: dict[int, Outlet], indexed: list[Publication],
+    docs: dict[int, tuple[Document, Passage]],
+    attributions: list[Attribution],
+    outlets: dict[int, Outlet],
+    indexed: list[Publication],
 ) -> list[Publication]:
     """Outlets named as a source by an appearing document but not themselves indexed with it."""
     have = {outlet_key(p.outlet["name"]) for p in indexed if p.outlet}
@@ -186,15 +216,18 @@ def _cited_publications(
         key = outlet_key(outlet.name if outlet else a.outlet_name)
         if key in have:
             continue
-        by = (outlets.get(doc.outlet_id or -1).name if doc.outlet_id in outlets else None) or \
-            f"document {doc.id}"
+        by = (
+            outlets.get(doc.outlet_id or -1).name if doc.outlet_id in outlets else None
+        ) or f"document {doc.id}"
         note = f"cited by {by}: {a.evidence.strip()[:200]}"
         pub = cited.get(key)
         if pub is None:
             pub = cited[key] = Publication(
-                outlet=outlet_json(outlet) or {"name": a.outlet_name, "domain": None,
-                                               "kind": "unknown"},
-                published_at=None, in_index=False, relation="cited", evidence=[],
+                outlet=outlet_json(outlet) or {"name": a.outlet_name, "domain": None, "kind": "unknown"},
+                published_at=None,
+                in_index=False,
+                relation="cited",
+                evidence=[],
                 origin=a.kind in ORIGIN_KINDS,
             )
         if a.cited_date and (pub.published_at is None or a.cited_date < pub.published_at):
@@ -212,8 +245,10 @@ def _cited_publications(
 
 def _first_reason(first: Publication) -> str:
     if first.origin:
-        return "first publication: the cited origin (an interview or report) that the indexed " \
-               "copies quote; it has no known date but precedes every document citing it"
+        return (
+            "first publication: the cited origin (an interview or report) that the indexed "
+            "copies quote; it has no known date but precedes every document citing it"
+        )
     if first.published_at:
         return f"first publication: the earliest dated appearance ({first.published_at})"
     if first.not_after:
@@ -222,11 +257,15 @@ def _first_reason(first: Publication) -> str:
 
 
 def claim_responses(
-    *, session: Session, claim_id: int, docs: dict[int, tuple[Document, Passage]],
+    *,
+    session: Session,
+    claim_id: int,
+    docs: dict[int, tuple[Document, Passage]],
     outlets: dict[int, Outlet],
 ) -> list[dict[str, Any]]:
     rows = session.exec(
-        select(Response).where(Response.claim_id == claim_id, Response.deleted == False)  # noqa: E712
+        select(Response)
+        .where(Response.claim_id == claim_id, Response.deleted == False)  # noqa: E712
         .order_by(col(Response.id))
     ).all()
     out: list[dict[str, Any]] = []
@@ -241,12 +280,20 @@ def claim_responses(
     for doc, passage in docs.values():  # documents published by officials are responses too
         outlet = outlets.get(doc.outlet_id or -1)
         if outlet is not None and outlet.kind == "official":
-            out.append({
-                "id": None, "speaker": None, "role": None, "organization": outlet.name,
-                "stance": "comments", "date": doc.published_at, "quote": passage.text,
-                "how": "official_document", "evidence": "a document of an official outlet",
-                "source": _source_json(doc, outlet),
-            })
+            out.append(
+                {
+                    "id": None,
+                    "speaker": None,
+                    "role": None,
+                    "organization": outlet.name,
+                    "stance": "comments",
+                    "date": doc.published_at,
+                    "quote": passage.text,
+                    "how": "official_document",
+                    "evidence": "a document of an official outlet",
+                    "source": _source_json(doc, outlet),
+                }
+            )
     out.sort(key=lambda r: (r["date"] or UNDATED, r["speaker"] or ""))
     return out
 
@@ -261,8 +308,13 @@ def _docs_by_id(session: Session, ids: set[int | None]) -> dict[int, Document]:
 def _source_json(doc: Document | None, outlet: Outlet | None) -> dict[str, Any] | None:
     if doc is None:
         return None
-    return {"document_id": doc.id, "title": doc.title, "url": doc.url,
-            "published_at": doc.published_at, "outlet": outlet_json(outlet)}
+    return {
+        "document_id": doc.id,
+        "title": doc.title,
+        "url": doc.url,
+        "published_at": doc.published_at,
+        "outlet": outlet_json(outlet),
+    }
 
 
 def response_json(r: Response, doc: Document | None, *, session: Session) -> dict[str, Any]:
@@ -271,7 +323,14 @@ def response_json(r: Response, doc: Document | None, *, session: Session) -> dic
     if source is None and r.source_url:
         source = {"document_id": None, "title": None, "url": r.source_url, "outlet": None}
     return {
-        "id": r.id, "speaker": r.speaker, "role": r.role, "organization": r.organization,
-        "stance": r.stance, "date": r.date, "quote": r.quote, "how": r.how,
-        "evidence": r.evidence, "source": source,
+        "id": r.id,
+        "speaker": r.speaker,
+        "role": r.role,
+        "organization": r.organization,
+        "stance": r.stance,
+        "date": r.date,
+        "quote": r.quote,
+        "how": r.how,
+        "evidence": r.evidence,
+        "source": source,
     }

@@ -73,9 +73,16 @@ def verify(secret: str, body: bytes, signature: str) -> bool:
 
 # --- subscriptions -----------------------------------------------------------------------------
 
+
 def create_watch(
-    *, session: Session, key: ApiKey, url: str, claim_id: int | None = None,
-    outlet_id: int | None = None, secret: str | None = None, allow_private: bool = False,
+    *,
+    session: Session,
+    key: ApiKey,
+    url: str,
+    claim_id: int | None = None,
+    outlet_id: int | None = None,
+    secret: str | None = None,
+    allow_private: bool = False,
 ) -> Watch:
     if (claim_id is None) == (outlet_id is None):
         raise BadInput("give exactly one of claim_id and outlet_id", field="claim_id")
@@ -89,8 +96,14 @@ def create_watch(
     if outlet_id is not None and session.get(Outlet, outlet_id) is None:
         raise NotFound(f"no outlet {outlet_id}")
     url = check_url(url, allow_private=allow_private)
-    row = Watch(claim_id=claim_id, claim_hash=claim_hash, outlet_id=outlet_id, url=url,
-                secret=secret or secrets.token_urlsafe(24), key_id=key.id)
+    row = Watch(
+        claim_id=claim_id,
+        claim_hash=claim_hash,
+        outlet_id=outlet_id,
+        url=url,
+        secret=secret or secrets.token_urlsafe(24),
+        key_id=key.id,
+    )
     session.add(row)
     session.flush()
     return row
@@ -111,14 +124,24 @@ def get_watch(session: Session, key: ApiKey, watch_id: int) -> Watch:
 def cancel_watch(*, session: Session, watch: Watch) -> None:
     watch.active = False
     session.add(watch)
-    session.execute(update(WebhookDelivery).where(
-        col(WebhookDelivery.watch_id) == watch.id, col(WebhookDelivery.status) == "pending",
-    ).values(status="cancelled"))
+    session.execute(
+        update(WebhookDelivery)
+        .where(
+            col(WebhookDelivery.watch_id) == watch.id,
+            col(WebhookDelivery.status) == "pending",
+        )
+        .values(status="cancelled")
+    )
 
 
 def watch_json(w: Watch, *, with_secret: bool = False) -> dict[str, Any]:
-    out = {"id": w.id, "claim_id": w.claim_id, "outlet_id": w.outlet_id, "url": w.url,
-           "created_at": w.created_at.isoformat()}
+    out = {
+        "id": w.id,
+        "claim_id": w.claim_id,
+        "outlet_id": w.outlet_id,
+        "url": w.url,
+        "created_at": w.created_at.isoformat(),
+    }
     if with_secret:
         out["secret"] = w.secret
     return out
@@ -126,9 +149,15 @@ def watch_json(w: Watch, *, with_secret: bool = False) -> dict[str, Any]:
 
 def delivery_json(d: WebhookDelivery) -> dict[str, Any]:
     return {
-        "id": d.id, "watch_id": d.watch_id, "event": d.event, "status": d.status,
-        "attempts": d.attempts, "next_attempt_at": _aware(d.next_attempt_at).isoformat(),
-        "last_status_code": d.last_status_code, "last_error": d.last_error, "log": d.log,
+        "id": d.id,
+        "watch_id": d.watch_id,
+        "event": d.event,
+        "status": d.status,
+        "attempts": d.attempts,
+        "next_attempt_at": _aware(d.next_attempt_at).isoformat(),
+        "last_status_code": d.last_status_code,
+        "last_error": d.last_error,
+        "log": d.log,
         "created_at": _aware(d.created_at).isoformat(),
         "delivered_at": _aware(d.delivered_at).isoformat() if d.delivered_at else None,
         "body": json.loads(d.body),
@@ -137,11 +166,22 @@ def delivery_json(d: WebhookDelivery) -> dict[str, Any]:
 
 # --- events ------------------------------------------------------------------------------------
 
+
 def _enqueue(session: Session, watch: Watch, event: str, data: dict[str, Any]) -> None:
-    body = {"id": uuid.uuid4().hex, "event": event, "watch_id": watch.id,
-            "created_at": _now().isoformat(), **data}
-    session.add(WebhookDelivery(watch_id=watch.id, event=event,  # type: ignore[arg-type]
-                                body=json.dumps(body, ensure_ascii=False, sort_keys=True)))
+    body = {
+        "id": uuid.uuid4().hex,
+        "event": event,
+        "watch_id": watch.id,
+        "created_at": _now().isoformat(),
+        **data,
+    }
+    session.add(
+        WebhookDelivery(
+            watch_id=watch.id,
+            event=event,  # type: ignore[arg-type]
+            body=json.dumps(body, ensure_ascii=False, sort_keys=True),
+        )
+    )
 
 
 def _follow_merges(session: Session) -> None:
@@ -151,12 +191,17 @@ def _follow_merges(session: Session) -> None:
     ).all()
     if not watches:
         return
-    alive = set(session.exec(select(Claim.id).where(
-        col(Claim.id).in_({w.claim_id for w in watches}))).all())
+    alive = set(session.exec(select(Claim.id).where(col(Claim.id).in_({w.claim_id for w in watches}))).all())
     for w in (w for w in watches if w.claim_id not in alive):
-        found = session.exec(select(Passage.claim_id).where(
-            Passage.norm_hash == w.claim_hash, col(Passage.claim_id).is_not(None))).first() \
-            if w.claim_hash else None
+        found = (
+            session.exec(
+                select(Passage.claim_id).where(
+                    Passage.norm_hash == w.claim_hash, col(Passage.claim_id).is_not(None)
+                )
+            ).first()
+            if w.claim_hash
+            else None
+        )
         if found is not None:
             w.claim_id = found
             session.add(w)
@@ -166,8 +211,9 @@ def _follow_merges(session: Session) -> None:
 def _claim_watches(session: Session, claim_ids: set[int]) -> list[Watch]:
     if not claim_ids:
         return []
-    return list(session.exec(select(Watch).where(
-        Watch.active == True, col(Watch.claim_id).in_(claim_ids))).all())  # noqa: E712
+    return list(
+        session.exec(select(Watch).where(Watch.active == True, col(Watch.claim_id).in_(claim_ids))).all()  # noqa: E712
+    )
 
 
 def _document_json(session: Session, doc: Document) -> dict[str, Any]:
@@ -186,9 +232,17 @@ def _passage_json(p: Passage) -> dict[str, Any]:
 
 
 def response_event_json(r: Response) -> dict[str, Any]:
-    return {"id": r.id, "speaker": r.speaker, "role": r.role, "organization": r.organization,
-            "stance": r.stance, "date": r.date, "quote": r.quote, "how": r.how,
-            "source_url": r.source_url}
+    return {
+        "id": r.id,
+        "speaker": r.speaker,
+        "role": r.role,
+        "organization": r.organization,
+        "stance": r.stance,
+        "date": r.date,
+        "quote": r.quote,
+        "how": r.how,
+        "source_url": r.source_url,
+    }
 
 
 def watching(session: Session) -> bool:
@@ -206,24 +260,46 @@ def enqueue_document_events(*, session: Session, document_id: int) -> None:
         return
     doc_json = _document_json(session, doc)
     if doc.outlet_id is not None:
-        for w in session.exec(select(Watch).where(Watch.active == True,  # noqa: E712
-                                                  Watch.outlet_id == doc.outlet_id)).all():
+        for w in session.exec(
+            select(Watch).where(
+                Watch.active == True,  # noqa: E712
+                Watch.outlet_id == doc.outlet_id,
+            )
+        ).all():
             _enqueue(session, w, "document", {"document": doc_json})
-    passages = session.exec(select(Passage).where(
-        Passage.document_id == document_id, col(Passage.claim_id).is_not(None))
-        .order_by(col(Passage.ordinal))).all()
+    passages = session.exec(
+        select(Passage)
+        .where(Passage.document_id == document_id, col(Passage.claim_id).is_not(None))
+        .order_by(col(Passage.ordinal))
+    ).all()
     for w in _claim_watches(session, {p.claim_id for p in passages if p.claim_id is not None}):
         mine = [_passage_json(p) for p in passages if p.claim_id == w.claim_id]
-        _enqueue(session, w, "republication", {"claim": _claim_json(session, w.claim_id),  # type: ignore[arg-type]
-                                               "document": doc_json, "passages": mine})
-    responses = session.exec(select(Response).where(
-        Response.document_id == document_id, Response.deleted == False)).all()  # noqa: E712
+        _enqueue(
+            session,
+            w,
+            "republication",
+            {
+                "claim": _claim_json(session, w.claim_id),  # type: ignore[arg-type]
+                "document": doc_json,
+                "passages": mine,
+            },
+        )
+    responses = session.exec(
+        select(Response).where(Response.document_id == document_id, Response.deleted == False)  # noqa: E712
+    ).all()
     for w in _claim_watches(session, {r.claim_id for r in responses}):
         for r in responses:
             if r.claim_id == w.claim_id:
-                _enqueue(session, w, "response", {"claim": _claim_json(session, r.claim_id),
-                                                  "response": response_event_json(r),
-                                                  "document": doc_json})
+                _enqueue(
+                    session,
+                    w,
+                    "response",
+                    {
+                        "claim": _claim_json(session, r.claim_id),
+                        "response": response_event_json(r),
+                        "document": doc_json,
+                    },
+                )
     session.flush()
 
 
@@ -231,9 +307,16 @@ def enqueue_passage_joined(*, session: Session, passage: Passage, claim_id: int)
     _follow_merges(session)
     doc = session.get(Document, passage.document_id)
     for w in _claim_watches(session, {claim_id}):
-        _enqueue(session, w, "republication", {
-            "claim": _claim_json(session, claim_id), "passages": [_passage_json(passage)],
-            "document": _document_json(session, doc) if doc else None})
+        _enqueue(
+            session,
+            w,
+            "republication",
+            {
+                "claim": _claim_json(session, claim_id),
+                "passages": [_passage_json(passage)],
+                "document": _document_json(session, doc) if doc else None,
+            },
+        )
     session.flush()
 
 
@@ -241,39 +324,57 @@ def enqueue_response(*, session: Session, response: Response) -> None:
     _follow_merges(session)
     doc = session.get(Document, response.document_id) if response.document_id else None
     for w in _claim_watches(session, {response.claim_id}):
-        _enqueue(session, w, "response", {
-            "claim": _claim_json(session, response.claim_id),
-            "response": response_event_json(response),
-            "document": _document_json(session, doc) if doc else None})
+        _enqueue(
+            session,
+            w,
+            "response",
+            {
+                "claim": _claim_json(session, response.claim_id),
+                "response": response_event_json(response),
+                "document": _document_json(session, doc) if doc else None,
+            },
+        )
     session.flush()
 
 
 # --- delivery ----------------------------------------------------------------------------------
+
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=BACKOFF_BASE_S * 2 ** max(attempts - 1, 0))
 
 
 def deliver_pending(
-    engine: Engine, *, now: datetime | None = None, allow_private: bool = False,
-    limit: int = 100, transport: httpx.BaseTransport | None = None,
+    engine: Engine,
+    *,
+    now: datetime | None = None,
+    allow_private: bool = False,
+    limit: int = 100,
+    transport: httpx.BaseTransport | None = None,
 ) -> dict[str, int]:
     """One pass: send every due delivery once. Returns counts by outcome."""
     now = now or _now()
     counts = {"delivered": 0, "retry": 0, "failed": 0}
     with Session(engine, expire_on_commit=False) as session:
-        due = session.exec(select(WebhookDelivery).where(
-            WebhookDelivery.status == "pending", col(WebhookDelivery.next_attempt_at) <= now)
-            .order_by(col(WebhookDelivery.id)).limit(limit)).all()
+        due = session.exec(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.status == "pending", col(WebhookDelivery.next_attempt_at) <= now)
+            .order_by(col(WebhookDelivery.id))
+            .limit(limit)
+        ).all()
         if not due:  # the common case: no client (and no TLS context) built for nothing
             return counts
         with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False, transport=transport) as client:
             for d in due:
-                claimed = session.execute(update(WebhookDelivery).where(
-                    col(WebhookDelivery.id) == d.id, col(WebhookDelivery.attempts) == d.attempts,
-                    col(WebhookDelivery.status) == "pending",
-                ).values(attempts=d.attempts + 1,
-                         next_attempt_at=now + timedelta(seconds=LEASE_S)))
+                claimed = session.execute(
+                    update(WebhookDelivery)
+                    .where(
+                        col(WebhookDelivery.id) == d.id,
+                        col(WebhookDelivery.attempts) == d.attempts,
+                        col(WebhookDelivery.status) == "pending",
+                    )
+                    .values(attempts=d.attempts + 1, next_attempt_at=now + timedelta(seconds=LEASE_S))
+                )
                 session.commit()
                 if claimed.rowcount != 1:  # type: ignore[attr-defined]
                     continue  # another worker has it
@@ -287,7 +388,11 @@ def deliver_pending(
 
 
 def _attempt(
-    client: httpx.Client, d: WebhookDelivery, watch: Watch | None, *, allow_private: bool,
+    client: httpx.Client,
+    d: WebhookDelivery,
+    watch: Watch | None,
+    *,
+    allow_private: bool,
     now: datetime,
 ) -> str:
     entry: dict[str, Any] = {"attempt": d.attempts, "at": now.isoformat()}
@@ -298,10 +403,17 @@ def _attempt(
     body = d.body.encode("utf-8")
     try:
         check_url(watch.url, allow_private=allow_private)
-        resp = client.post(watch.url, content=body, headers={
-            "Content-Type": "application/json", "User-Agent": "ClaimScope-Webhooks/1",
-            "X-ClaimScope-Event": d.event, "X-ClaimScope-Delivery": str(d.id),
-            SIGNATURE_HEADER: sign(watch.secret, body)})
+        resp = client.post(
+            watch.url,
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": "ClaimScope-Webhooks/1",
+                "X-ClaimScope-Event": d.event,
+                "X-ClaimScope-Delivery": str(d.id),
+                SIGNATURE_HEADER: sign(watch.secret, body),
+            },
+        )
         code = resp.status_code
         if not 200 <= code < 300:
             error = f"HTTP {code}"
@@ -323,7 +435,10 @@ def _attempt(
 
 
 def start_worker(
-    engine: Engine, *, allow_private: bool = False, interval_s: float = WORKER_INTERVAL_S,
+    engine: Engine,
+    *,
+    allow_private: bool = False,
+    interval_s: float = WORKER_INTERVAL_S,
 ) -> Callable[[], None]:
     """A daemon thread delivering due webhooks every ``interval_s``; returns its stop function."""
     stop = threading.Event()

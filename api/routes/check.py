@@ -29,21 +29,29 @@ def _raw_from(body: CheckIn, settings: Any) -> RawDocument:
             raise BadInput("text is empty", field="text")
         if len(body.text.encode("utf-8")) > settings.max_document_bytes:
             raise TooLarge(f"text over the {settings.max_document_bytes} byte limit", field="text")
-        return RawDocument(content=body.text, source_format="api", source_name="check",
-                           url=body.url)
+        return RawDocument(content=body.text, source_format="api", source_name="check", url=body.url)
     if not body.url:
         raise BadInput("give 'text' or a 'url' to check", field="text")
     final, ctype, page = fetcher.fetch(
-        body.url, timeout_s=settings.fetch_timeout_s, max_bytes=settings.max_document_bytes,
-        max_redirects=settings.fetch_max_redirects, allow_private=settings.allow_private_fetch)
+        body.url,
+        timeout_s=settings.fetch_timeout_s,
+        max_bytes=settings.max_document_bytes,
+        max_redirects=settings.fetch_max_redirects,
+        allow_private=settings.allow_private_fetch,
+    )
     fmt = "html" if "html" in ctype or page.lstrip()[:1] == "<" else "txt"
     return RawDocument(content=page, source_format=fmt, source_name=final, url=final)
 
 
-@router.post("/check", summary="Check a text or URL against the index (repost check)",
-             responses={401: {}, 403: {}, 413: {}, 422: {}})
+@router.post(
+    "/check",
+    summary="Check a text or URL against the index (repost check)",
+    responses={401: {}, 403: {}, 413: {}, 422: {}},
+)
 async def check(
-    body: CheckIn, request: Request, _: AsyncReaderDep,
+    body: CheckIn,
+    request: Request,
+    _: AsyncReaderDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """Async with one thread-pool call for all its work (see api/routes/match.py)."""
@@ -57,17 +65,22 @@ async def check(
             key = None
             if body.ingest:
                 key = keys.require_scope(
-                    keys.authenticate(session=session, authorization=authorization), "ingest")
+                    keys.authenticate(session=session, authorization=authorization), "ingest"
+                )
             raw = _raw_from(body, settings)
             try:
-                report = check_text(session=session, index=index, raw=raw,
-                                    threshold=settings.match_threshold, base_url=base_url,
-                                    provenance_cache=cache.for_session(session))
+                report = check_text(
+                    session=session,
+                    index=index,
+                    raw=raw,
+                    threshold=settings.match_threshold,
+                    base_url=base_url,
+                    provenance_cache=cache.for_session(session),
+                )
             except ExtractRejected as exc:
                 raise RejectedInput(str(getattr(exc, "reason", exc)), field="text") from exc
         if key is not None:
-            ingestor = Ingestor(engine, settings=settings, index=index, key_id=key.id,
-                                actor=key.name)
+            ingestor = Ingestor(engine, settings=settings, index=index, key_id=key.id, actor=key.name)
             report["ingested"] = [o.as_dict() for o in ingestor.ingest_raw(raw)]
         return JSONResponse(report)
 

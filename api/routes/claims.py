@@ -25,8 +25,10 @@ RESPONSE_FIELDS = ("speaker", "role", "organization", "stance", "date", "quote",
 
 @router.get("", summary="Claims, newest first")
 def list_claims(
-    session: SessionDep, _: ReaderDep,
-    limit: int = Query(20, ge=1, le=100), cursor: str | None = Query(None, max_length=200),
+    session: SessionDep,
+    _: ReaderDep,
+    limit: int = Query(20, ge=1, le=100),
+    cursor: str | None = Query(None, max_length=200),
 ) -> dict[str, Any]:
     query = select(Claim).order_by(col(Claim.id).desc())
     if cursor:
@@ -37,8 +39,7 @@ def list_claims(
             raise BadInput("invalid cursor", field="cursor") from exc
     rows = list(session.exec(query.limit(limit + 1)).all())
     next_cursor = crud.encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
-    return {"items": [{"id": c.id, "text": c.text} for c in rows[:limit]],
-            "next_cursor": next_cursor}
+    return {"items": [{"id": c.id, "text": c.text} for c in rows[:limit]], "next_cursor": next_cursor}
 
 
 @router.get("/{claim_id}", summary="A claim, its appearances and full provenance")
@@ -49,8 +50,12 @@ async def get_claim(claim_id: int, request: Request, _: AsyncReaderDep) -> dict[
 
     def read() -> JSONResponse:
         with Session(engine, expire_on_commit=False) as session:
-            detail = claim_detail(session=session, claim_id=claim_id, base_url=base_url,
-                                  provenance_cache=cache.for_session(session))
+            detail = claim_detail(
+                session=session,
+                claim_id=claim_id,
+                base_url=base_url,
+                provenance_cache=cache.for_session(session),
+            )
         return JSONResponse(detail)  # plain JSON: skip the recursive encoder
 
     return await run_in_threadpool(read)  # type: ignore[return-value]
@@ -77,12 +82,18 @@ def _snapshot(resp: Response) -> dict[str, Any]:
 @router.post("/{claim_id}/responses", status_code=201, summary="Add an official response")
 def add_response(claim_id: int, body: ResponseIn, session: SessionDep, key: CurateKey) -> JSONResponse:
     _claim_or_404(session, claim_id)
-    resp = Response(claim_id=claim_id, how="curated", created_by_key_id=key.id,
-                    **body.model_dump())
+    resp = Response(claim_id=claim_id, how="curated", created_by_key_id=key.id, **body.model_dump())
     session.add(resp)
     session.flush()
-    crud.audit(session=session, actor=key.name, key_id=key.id, action="response.create",
-               entity="response", entity_id=resp.id, after=_snapshot(resp))
+    crud.audit(
+        session=session,
+        actor=key.name,
+        key_id=key.id,
+        action="response.create",
+        entity="response",
+        entity_id=resp.id,
+        after=_snapshot(resp),
+    )
     session.commit()
     return JSONResponse(_json(session, resp), status_code=201)
 
@@ -104,14 +115,21 @@ def edit_response(
     resp.how = "curated"
     resp.updated_at = datetime.now(UTC)
     session.add(resp)
-    crud.audit(session=session, actor=key.name, key_id=key.id, action="response.update",
-               entity="response", entity_id=resp.id, before=before, after=_snapshot(resp))
+    crud.audit(
+        session=session,
+        actor=key.name,
+        key_id=key.id,
+        action="response.update",
+        entity="response",
+        entity_id=resp.id,
+        before=before,
+        after=_snapshot(resp),
+    )
     session.commit()
     return _json(session, resp)
 
 
-@router.delete("/{claim_id}/responses/{response_id}", status_code=204,
-               summary="Remove a response")
+@router.delete("/{claim_id}/responses/{response_id}", status_code=204, summary="Remove a response")
 def delete_response(claim_id: int, response_id: int, session: SessionDep, key: CurateKey) -> None:
     resp = _response_or_404(session, claim_id, response_id)
     before = _snapshot(resp)
@@ -119,8 +137,16 @@ def delete_response(claim_id: int, response_id: int, session: SessionDep, key: C
     resp.how = "curated"  # a curated removal: re-ingestion must not bring it back
     resp.updated_at = datetime.now(UTC)
     session.add(resp)
-    crud.audit(session=session, actor=key.name, key_id=key.id, action="response.delete",
-               entity="response", entity_id=resp.id, before=before, after=_snapshot(resp))
+    crud.audit(
+        session=session,
+        actor=key.name,
+        key_id=key.id,
+        action="response.delete",
+        entity="response",
+        entity_id=resp.id,
+        before=before,
+        after=_snapshot(resp),
+    )
     session.commit()
 
 

@@ -22,33 +22,51 @@ router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
 def summary_json(doc: Document, outlet: Outlet | None) -> dict[str, Any]:
     return {
-        "id": doc.id, "title": doc.title, "url": doc.url, "outlet": outlet_json(outlet),
-        "author": doc.author, "published_at": doc.published_at,
-        "date_precision": doc.date_precision, "not_after": doc.published_not_after,
-        "language": doc.language, "source_format": doc.source_format,
+        "id": doc.id,
+        "title": doc.title,
+        "url": doc.url,
+        "outlet": outlet_json(outlet),
+        "author": doc.author,
+        "published_at": doc.published_at,
+        "date_precision": doc.date_precision,
+        "not_after": doc.published_not_after,
+        "language": doc.language,
+        "source_format": doc.source_format,
         "ingested_at": doc.ingested_at.isoformat() if doc.ingested_at else None,
     }
 
 
-@router.post("", status_code=201, summary="Ingest one document (text, HTML or a URL)",
-             responses={200: {"description": "Already stored, unchanged"},
-                        201: {"description": "Stored"}, 401: {}, 403: {}, 413: {}, 422: {}})
-def post_document(
-    body: DocumentIn, request: Request, key: IngestKey, settings: SettingsDep
-) -> JSONResponse:
+@router.post(
+    "",
+    status_code=201,
+    summary="Ingest one document (text, HTML or a URL)",
+    responses={
+        200: {"description": "Already stored, unchanged"},
+        201: {"description": "Stored"},
+        401: {},
+        403: {},
+        413: {},
+        422: {},
+    },
+)
+def post_document(body: DocumentIn, request: Request, key: IngestKey, settings: SettingsDep) -> JSONResponse:
     content = body.html or body.text
     if content is not None and len(content.encode("utf-8")) > settings.max_document_bytes:
         raise TooLarge(f"document over the {settings.max_document_bytes} byte limit", field="text")
-    ingestor = Ingestor(request.app.state.engine, settings=settings,
-                        index=request.app.state.index, key_id=key.id, actor=key.name)
+    ingestor = Ingestor(
+        request.app.state.engine,
+        settings=settings,
+        index=request.app.state.index,
+        key_id=key.id,
+        actor=key.name,
+    )
     if content is None:
         if not body.url:
             raise BadInput("give 'text', 'html' or a 'url' to fetch", field="text")
         outcomes = ingestor.ingest_url(body.url)
     else:
         try:
-            raw = record_to_raw(body.model_dump(exclude_none=True), source_name="api",
-                                source_format="api")
+            raw = record_to_raw(body.model_dump(exclude_none=True), source_name="api", source_format="api")
         except ValueError as exc:
             raise BadInput(str(exc), field="text") from exc
         outcomes = ingestor.ingest_raw(raw)
@@ -65,16 +83,17 @@ def _outcomes_response(outcomes: list[Outcome]) -> JSONResponse:
 
 @router.get("", summary="Documents, newest first")
 def list_documents(
-    session: SessionDep, _: ReaderDep,
-    limit: int = Query(20, ge=1, le=100), cursor: str | None = Query(None, max_length=200),
+    session: SessionDep,
+    _: ReaderDep,
+    limit: int = Query(20, ge=1, le=100),
+    cursor: str | None = Query(None, max_length=200),
 ) -> dict[str, Any]:
     try:
         docs, next_cursor = crud.list_documents(session=session, limit=limit, cursor=cursor)
     except ValueError as exc:
         raise BadInput(str(exc), field="cursor") from exc
     return {
-        "items": [summary_json(d, session.get(Outlet, d.outlet_id) if d.outlet_id else None)
-                  for d in docs],
+        "items": [summary_json(d, session.get(Outlet, d.outlet_id) if d.outlet_id else None) for d in docs],
         "next_cursor": next_cursor,
     }
 
@@ -92,14 +111,28 @@ def get_document(document_id: int, session: SessionDep, _: ReaderDep) -> dict[st
         "text": doc.text,
         "date_evidence": doc.date_evidence,
         "attributions": [
-            {"outlet": a.outlet_name, "outlet_id": a.outlet_id, "kind": a.kind,
-             "cited_date": a.cited_date, "cited_date_precision": a.cited_date_precision,
-             "evidence": a.evidence, "start": a.start, "end": a.end}
+            {
+                "outlet": a.outlet_name,
+                "outlet_id": a.outlet_id,
+                "kind": a.kind,
+                "cited_date": a.cited_date,
+                "cited_date_precision": a.cited_date_precision,
+                "evidence": a.evidence,
+                "start": a.start,
+                "end": a.end,
+            }
             for a in attributions
         ],
         "passages": [
-            {"id": p.id, "ordinal": p.ordinal, "start": p.start, "end": p.end, "text": p.text,
-             "kind": p.kind, "claim_id": p.claim_id}
+            {
+                "id": p.id,
+                "ordinal": p.ordinal,
+                "start": p.start,
+                "end": p.end,
+                "text": p.text,
+                "kind": p.kind,
+                "claim_id": p.claim_id,
+            }
             for p in passages
         ],
         "reuse": reuse_relations(session=session, document_id=document_id),

@@ -16,22 +16,35 @@ router = APIRouter(tags=["export"])
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
-@router.get("/v1/claims/{claim_id}/export", summary="A claim as JSON or schema.org JSON-LD",
-            responses={200: {"content": {"application/ld+json": {"schema": {"type": "object"}}}}})
+@router.get(
+    "/v1/claims/{claim_id}/export",
+    summary="A claim as JSON or schema.org JSON-LD",
+    responses={200: {"content": {"application/ld+json": {"schema": {"type": "object"}}}}},
+)
 def export_claim(
-    claim_id: int, request: Request, session: SessionDep, _: ReaderDep,
+    claim_id: int,
+    request: Request,
+    session: SessionDep,
+    _: ReaderDep,
     format: str = Query("json", pattern="^(json|jsonld)$"),
 ) -> Any:
     base = str(request.base_url).rstrip("/")
     if format == "jsonld":
-        return JSONResponse(claim_jsonld(session=session, claim_id=claim_id, base_url=base),
-                            media_type="application/ld+json")
+        return JSONResponse(
+            claim_jsonld(session=session, claim_id=claim_id, base_url=base), media_type="application/ld+json"
+        )
     return claim_detail(session=session, claim_id=claim_id, base_url=base)
 
 
-@router.get("/v1/export/claims.jsonl", summary="Every claim, one JSON object a line (streamed)",
-            response_class=StreamingResponse,
-            responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}})
+@router.get(
+    "/v1/export/claims.jsonl",
+    summary="Every claim, one JSON object a line (streamed)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}},
+)
 def export_claims(engine: EngineDep, _: ReaderDep) -> StreamingResponse:
-    return StreamingResponse(iter_jsonl(engine), media_type="application/x-ndjson",
-                             headers={"Content-Disposition": 'attachment; filename="claims.jsonl"'})
+    return StreamingResponse(
+        iter_jsonl(engine),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": 'attachment; filename="claims.jsonl"'},
+    )

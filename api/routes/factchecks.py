@@ -15,20 +15,38 @@ router = APIRouter(prefix="/v1/factchecks", tags=["factchecks"])
 
 @router.post("", summary="Import ClaimReview JSON-LD (an object, a list, @graph or a feed)")
 def import_factchecks(
-    session: SessionDep, key: CurateKey, index: IndexDep, settings: SettingsDep,
-    body: Any = Body(..., examples=[{
-        "@context": "https://schema.org", "@type": "ClaimReview",
-        "url": "https://factcheck.example/lead", "claimReviewed": "…",
-        "author": {"@type": "Organization", "name": "Example Fact Check"},
-        "datePublished": "2024-03-10",
-        "reviewRating": {"@type": "Rating", "alternateName": "False"}}]),
+    session: SessionDep,
+    key: CurateKey,
+    index: IndexDep,
+    settings: SettingsDep,
+    body: Any = Body(
+        ...,
+        examples=[
+            {
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "url": "https://factcheck.example/lead",
+                "claimReviewed": "…",
+                "author": {"@type": "Organization", "name": "Example Fact Check"},
+                "datePublished": "2024-03-10",
+                "reviewRating": {"@type": "Rating", "alternateName": "False"},
+            }
+        ],
+    ),
 ) -> dict[str, Any]:
     reviews = find_claimreviews(body)
     if not reviews:
         raise BadInput("no ClaimReview object found in the body")
-    outcomes = import_claimreviews(session=session, index=index, reviews=reviews,
-                                   threshold=settings.match_threshold, actor=key.name,
-                                   key_id=key.id)
-    summary = {s: sum(1 for o in outcomes if o.status == s)
-               for s in ("linked", "updated", "unchanged", "unmatched", "invalid")}
+    outcomes = import_claimreviews(
+        session=session,
+        index=index,
+        reviews=reviews,
+        threshold=settings.match_threshold,
+        actor=key.name,
+        key_id=key.id,
+    )
+    summary = {
+        s: sum(1 for o in outcomes if o.status == s)
+        for s in ("linked", "updated", "unchanged", "unmatched", "invalid")
+    }
     return {"summary": summary, "items": [o.as_dict() for o in outcomes]}

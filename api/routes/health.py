@@ -27,8 +27,12 @@ def readyz(request: Request) -> JSONResponse:
     except Exception as exc:
         return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
     ready = current == head
-    body = {"status": "ready" if ready else "migrations_pending", "revision": current,
-            "head": head, "passages_indexed": _indexed(request.app.state.index)}
+    body = {
+        "status": "ready" if ready else "migrations_pending",
+        "revision": current,
+        "head": head,
+        "passages_indexed": _indexed(request.app.state.index),
+    }
     return JSONResponse(body, 200 if ready else 503)
 
 

@@ -33,16 +33,20 @@ router = APIRouter(prefix="/v1", tags=["match"])
 log = logging.getLogger("claimscope.match")
 
 
-
-
-@router.post("/match", summary="Find the claims a highlight comes from, with provenance",
-             responses={413: {"model": ErrorBody, "description": "Highlight over the size limit"},
-                        422: {"model": ErrorBody, "description": "Empty or invalid input"}})
+@router.post(
+    "/match",
+    summary="Find the claims a highlight comes from, with provenance",
+    responses={
+        413: {"model": ErrorBody, "description": "Highlight over the size limit"},
+        422: {"model": ErrorBody, "description": "Empty or invalid input"},
+    },
+)
 async def match(body: MatchRequest, request: Request, _: AsyncReaderDep) -> dict[str, Any]:
     settings = app_settings(request)
     if len(body.text) > settings.max_match_chars:
-        raise TooLarge(f"text is {len(body.text)} characters; the limit is "
-                       f"{settings.max_match_chars}", field="text")
+        raise TooLarge(
+            f"text is {len(body.text)} characters; the limit is {settings.max_match_chars}", field="text"
+        )
     if settings.log_highlights:
         log.info("match text=%r", body.text)
     engine, index = read_engine(get_engine(request)), get_index(request)
@@ -53,10 +57,17 @@ async def match(body: MatchRequest, request: Request, _: AsyncReaderDep) -> dict
         with Session(engine, expire_on_commit=False) as session:
             synced = cache.sync(session, index)
             result = match_text(
-                session=session, index=index, text=body.text, prefix=body.prefix,
-                suffix=body.suffix, page_url=body.page_url, limit=body.limit,
-                threshold=settings.match_threshold, base_url=base_url,
-                provenance_cache=synced.claims, hit_cache=synced.hits,
+                session=session,
+                index=index,
+                text=body.text,
+                prefix=body.prefix,
+                suffix=body.suffix,
+                page_url=body.page_url,
+                limit=body.limit,
+                threshold=settings.match_threshold,
+                base_url=base_url,
+                provenance_cache=synced.claims,
+                hit_cache=synced.hits,
                 refresh_index=not synced.index_current,
             )
         # Already plain JSON types: skip FastAPI's recursive encoder, which cost more than the match.
@@ -65,11 +76,14 @@ async def match(body: MatchRequest, request: Request, _: AsyncReaderDep) -> dict
     return await run_in_threadpool(answer)  # type: ignore[return-value]
 
 
-@router.post("/match/batch", summary="Match up to 100 highlights at once, answered in order",
-             responses={413: {"model": ErrorBody,
-                              "description": "Over 100 items, or one highlight over the size limit"},
-                        422: {"model": ErrorBody,
-                              "description": "Empty or invalid input; `field` names the item"}})
+@router.post(
+    "/match/batch",
+    summary="Match up to 100 highlights at once, answered in order",
+    responses={
+        413: {"model": ErrorBody, "description": "Over 100 items, or one highlight over the size limit"},
+        422: {"model": ErrorBody, "description": "Empty or invalid input; `field` names the item"},
+    },
+)
 async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderDep) -> dict[str, Any]:
     started = time.perf_counter()
     settings = app_settings(request)
@@ -77,8 +91,10 @@ async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderD
         raise TooLarge(f"{len(body.items)} items; the limit is {MAX_BATCH_ITEMS}", field="items")
     for i, item in enumerate(body.items):
         if len(item.text) > settings.max_match_chars:
-            raise TooLarge(f"items.{i}.text is {len(item.text)} characters; the limit is "
-                           f"{settings.max_match_chars}", field=f"items.{i}.text")
+            raise TooLarge(
+                f"items.{i}.text is {len(item.text)} characters; the limit is {settings.max_match_chars}",
+                field=f"items.{i}.text",
+            )
     if settings.log_highlights:
         log.info("match batch texts=%r", [item.text for item in body.items])
     engine, index = read_engine(get_engine(request)), get_index(request)
@@ -96,10 +112,17 @@ async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderD
                 key = (item.text, item.prefix, item.suffix, item.page_url, item.limit)
                 if key not in answered:
                     found = match_text(
-                        session=session, index=index, text=item.text, prefix=item.prefix,
-                        suffix=item.suffix, page_url=item.page_url, limit=item.limit,
-                        threshold=settings.match_threshold, base_url=base_url,
-                        provenance_cache=synced.claims, hit_cache=synced.hits,
+                        session=session,
+                        index=index,
+                        text=item.text,
+                        prefix=item.prefix,
+                        suffix=item.suffix,
+                        page_url=item.page_url,
+                        limit=item.limit,
+                        threshold=settings.match_threshold,
+                        base_url=base_url,
+                        provenance_cache=synced.claims,
+                        hit_cache=synced.hits,
                         refresh_index=not synced.index_current,
                     )
                     answered[key] = {"matches": found["matches"], "page": found["page"]}

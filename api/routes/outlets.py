@@ -17,14 +17,15 @@ router = APIRouter(prefix="/v1/outlets", tags=["outlets"])
 
 
 def _full(o: Outlet) -> dict[str, Any]:
-    return {**(outlet_json(o) or {}), "domains": o.domains, "aliases": o.aliases,
-            "publisher": o.publisher}
+    return {**(outlet_json(o) or {}), "domains": o.domains, "aliases": o.aliases, "publisher": o.publisher}
 
 
 @router.get("", summary="Outlets in the registry")
 def list_outlets(
-    session: SessionDep, _: ReaderDep,
-    limit: int = Query(50, ge=1, le=200), cursor: str | None = Query(None, max_length=200),
+    session: SessionDep,
+    _: ReaderDep,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = Query(None, max_length=200),
 ) -> dict[str, Any]:
     try:
         rows, next_cursor = crud.list_outlets(session=session, limit=limit, cursor=cursor)
@@ -44,7 +45,15 @@ def patch_outlet(outlet_id: int, body: OutletPatch, session: SessionDep, key: Cu
             raise BadInput(f"{name} cannot be null", field=name)
         setattr(outlet, name, value)
     session.add(outlet)
-    crud.audit(session=session, actor=key.name, key_id=key.id, action="outlet.update",
-               entity="outlet", entity_id=outlet.id, before=before, after=_full(outlet))
+    crud.audit(
+        session=session,
+        actor=key.name,
+        key_id=key.id,
+        action="outlet.update",
+        entity="outlet",
+        entity_id=outlet.id,
+        before=before,
+        after=_full(outlet),
+    )
     session.commit()
     return _full(outlet)

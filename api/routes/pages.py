@@ -46,21 +46,27 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> HTMLResp
     try:
         detail = claim_detail(session=session, claim_id=claim_id)
     except ClaimScopeError as exc:
-        return TEMPLATES.TemplateResponse(request, "search.html", {"q": "", "matches": []},
-                                          status_code=exc.status)
+        return TEMPLATES.TemplateResponse(
+            request, "search.html", {"q": "", "matches": []}, status_code=exc.status
+        )
     canonical = detail["claim"]["text"]
     appearances = [{**a, "diff": word_diff(canonical, a["text"])} for a in detail["appearances"]]
-    return TEMPLATES.TemplateResponse(request, "claim.html",
-                                      {"detail": detail, "appearances": appearances})
+    return TEMPLATES.TemplateResponse(request, "claim.html", {"detail": detail, "appearances": appearances})
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, session: SessionDep, index: IndexDep, settings: SettingsDep,
-                q: str = "") -> HTMLResponse:
+def search_page(
+    request: Request, session: SessionDep, index: IndexDep, settings: SettingsDep, q: str = ""
+) -> HTMLResponse:
     matches: list[dict[str, Any]] = []
     if q.strip():
-        matches = match_text(session=session, index=index, text=q[: settings.max_match_chars],
-                             limit=10, threshold=settings.match_threshold)["matches"]
+        matches = match_text(
+            session=session,
+            index=index,
+            text=q[: settings.max_match_chars],
+            limit=10,
+            threshold=settings.match_threshold,
+        )["matches"]
     return TEMPLATES.TemplateResponse(request, "search.html", {"q": q, "matches": matches})
 
 
@@ -71,15 +77,20 @@ def check_form(request: Request) -> HTMLResponse:
 
 @router.post("/check", response_class=HTMLResponse)
 def check_page(
-    request: Request, session: SessionDep, index: IndexDep, settings: SettingsDep,
-    text: Annotated[str, Form()] = "", url: Annotated[str, Form()] = "",
+    request: Request,
+    session: SessionDep,
+    index: IndexDep,
+    settings: SettingsDep,
+    text: Annotated[str, Form()] = "",
+    url: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     context: dict[str, Any] = {"text": text, "url": url, "report": None, "error": None}
     status = 200
     try:
         raw = _raw_from(CheckIn(text=text or None, url=url or None), settings)
-        context["report"] = check_text(session=session, index=index, raw=raw,
-                                       threshold=settings.match_threshold)
+        context["report"] = check_text(
+            session=session, index=index, raw=raw, threshold=settings.match_threshold
+        )
     except ClaimScopeError as exc:
         context["error"], status = exc.message, exc.status
     except RejectedInput as exc:

@@ -25,11 +25,16 @@ KindQ = Annotated[str | None, Query(pattern="^(" + "|".join(KINDS) + ")$")]
 
 @router.get("/v1/review", summary="Review suggestions, oldest first")
 def list_review(
-    session: SessionDep, _: CurateKey, status: StatusQ = "pending", kind: KindQ = None,
-    limit: int = Query(20, ge=1, le=100), cursor: str | None = Query(None, max_length=200),
+    session: SessionDep,
+    _: CurateKey,
+    status: StatusQ = "pending",
+    kind: KindQ = None,
+    limit: int = Query(20, ge=1, le=100),
+    cursor: str | None = Query(None, max_length=200),
 ) -> dict[str, Any]:
-    rows, next_cursor = list_suggestions(session=session, status=status, kind=kind, limit=limit,
-                                         cursor=cursor)
+    rows, next_cursor = list_suggestions(
+        session=session, status=status, kind=kind, limit=limit, cursor=cursor
+    )
     return {"items": [suggestion_json(s, session) for s in rows], "next_cursor": next_cursor}
 
 
@@ -45,22 +50,40 @@ def reject(suggestion_id: int, session: SessionDep, key: CurateKey) -> dict[str,
 
 # --- the page ----------------------------------------------------------------------------------
 
+
 @router.get("/review", response_class=HTMLResponse, include_in_schema=False)
 def review_page(
-    request: Request, session: SessionDep, settings: SettingsDep, status: str = "pending",
-    kind: str = "", cursor: str | None = None, done: str = "", error: str = "",
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    status: str = "pending",
+    kind: str = "",
+    cursor: str | None = None,
+    done: str = "",
+    error: str = "",
 ) -> HTMLResponse:
-    context: dict[str, Any] = {"status": status, "kind": kind, "items": [], "next_cursor": None,
-                               "done": done, "error": error, "statuses": STATUSES,
-                               "kinds": KINDS}
+    context: dict[str, Any] = {
+        "status": status,
+        "kind": kind,
+        "items": [],
+        "next_cursor": None,
+        "done": done,
+        "error": error,
+        "statuses": STATUSES,
+        "kinds": KINDS,
+    }
     code = 200
     if settings.require_key_for_read:
         context["error"], code = "this server requires an API key for reading", 401
     else:
         try:
             rows, context["next_cursor"] = list_suggestions(
-                session=session, status=status if status in STATUSES else None,
-                kind=kind if kind in KINDS else None, limit=50, cursor=cursor)
+                session=session,
+                status=status if status in STATUSES else None,
+                kind=kind if kind in KINDS else None,
+                limit=50,
+                cursor=cursor,
+            )
             context["items"] = [suggestion_json(s, session) for s in rows]
         except ClaimScopeError as exc:
             context["error"], code = exc.message, exc.status
@@ -69,21 +92,34 @@ def review_page(
 
 @router.post("/review/{suggestion_id}", response_class=HTMLResponse, include_in_schema=False)
 def review_decide(
-    suggestion_id: int, request: Request, session: SessionDep,
-    key: Annotated[str, Form()] = "", decision: Annotated[str, Form()] = "",
+    suggestion_id: int,
+    request: Request,
+    session: SessionDep,
+    key: Annotated[str, Form()] = "",
+    decision: Annotated[str, Form()] = "",
 ) -> Any:
     try:
-        row = keys.authenticate(session=session, authorization=f"Bearer {key.strip()}"
-                                if key.strip() else None)
+        row = keys.authenticate(
+            session=session, authorization=f"Bearer {key.strip()}" if key.strip() else None
+        )
         api_key = keys.require_scope(row, "curate")
         if decision not in ("confirm", "reject"):
             raise Unauthorized("choose confirm or reject")
-        decide(session=session, suggestion_id=suggestion_id, confirm=decision == "confirm",
-               key=api_key)
+        decide(session=session, suggestion_id=suggestion_id, confirm=decision == "confirm", key=api_key)
     except ClaimScopeError as exc:
         return TEMPLATES.TemplateResponse(
-            request, "review.html",
-            {"status": "pending", "kind": "", "items": [], "next_cursor": None, "done": "",
-             "error": exc.message, "statuses": STATUSES, "kinds": KINDS},
-            status_code=exc.status)
+            request,
+            "review.html",
+            {
+                "status": "pending",
+                "kind": "",
+                "items": [],
+                "next_cursor": None,
+                "done": "",
+                "error": exc.message,
+                "statuses": STATUSES,
+                "kinds": KINDS,
+            },
+            status_code=exc.status,
+        )
     return RedirectResponse(f"/review?done={decision}ed+{suggestion_id}", status_code=303)

@@ -22,9 +22,13 @@ class WatchIn(BaseModel):
     claim_id: int | None = Field(None, description="Watch this claim")
     outlet_id: int | None = Field(None, description="…or this outlet")
     url: str = Field(..., max_length=2000, description="Where events are POSTed")
-    secret: str | None = Field(None, min_length=8, max_length=200,
-                               description="HMAC-SHA256 key for X-ClaimScope-Signature; "
-                               "generated (and returned once) when not given")
+    secret: str | None = Field(
+        None,
+        min_length=8,
+        max_length=200,
+        description="HMAC-SHA256 key for X-ClaimScope-Signature; "
+        "generated (and returned once) when not given",
+    )
 
 
 def _page(query: Any, id_col: Any, limit: int, cursor: str | None) -> Any:
@@ -40,18 +44,33 @@ def _page(query: Any, id_col: Any, limit: int, cursor: str | None) -> Any:
 
 @router.post("", status_code=201, summary="Subscribe a webhook to a claim or an outlet")
 def create(body: WatchIn, session: SessionDep, key: CurateKey, settings: SettingsDep) -> JSONResponse:
-    row = watch.create_watch(session=session, key=key, url=body.url, claim_id=body.claim_id,
-                             outlet_id=body.outlet_id, secret=body.secret,
-                             allow_private=settings.allow_private_fetch)
-    crud.audit(session=session, actor=key.name, key_id=key.id, action="watch.create",
-               entity="watch", entity_id=row.id, after=watch.watch_json(row))
+    row = watch.create_watch(
+        session=session,
+        key=key,
+        url=body.url,
+        claim_id=body.claim_id,
+        outlet_id=body.outlet_id,
+        secret=body.secret,
+        allow_private=settings.allow_private_fetch,
+    )
+    crud.audit(
+        session=session,
+        actor=key.name,
+        key_id=key.id,
+        action="watch.create",
+        entity="watch",
+        entity_id=row.id,
+        after=watch.watch_json(row),
+    )
     session.commit()
     return JSONResponse(watch.watch_json(row, with_secret=True), status_code=201)
 
 
 @router.get("", summary="Your watches, newest first (admin keys see all)")
 def list_watches(
-    session: SessionDep, key: CurateKey, limit: int = Query(20, ge=1, le=100),
+    session: SessionDep,
+    key: CurateKey,
+    limit: int = Query(20, ge=1, le=100),
     cursor: str | None = Query(None, max_length=200),
 ) -> dict[str, Any]:
     query = _page(watch.visible_watches(session, key), col(Watch.id), limit, cursor)
@@ -64,19 +83,33 @@ def list_watches(
 def delete(watch_id: int, session: SessionDep, key: CurateKey) -> None:
     row = watch.get_watch(session, key, watch_id)
     watch.cancel_watch(session=session, watch=row)
-    crud.audit(session=session, actor=key.name, key_id=key.id, action="watch.delete",
-               entity="watch", entity_id=row.id, before=watch.watch_json(row))
+    crud.audit(
+        session=session,
+        actor=key.name,
+        key_id=key.id,
+        action="watch.delete",
+        entity="watch",
+        entity_id=row.id,
+        before=watch.watch_json(row),
+    )
     session.commit()
 
 
 @router.get("/{watch_id}/deliveries", summary="The delivery log of a watch, newest first")
 def deliveries(
-    watch_id: int, session: SessionDep, key: CurateKey, limit: int = Query(20, ge=1, le=100),
+    watch_id: int,
+    session: SessionDep,
+    key: CurateKey,
+    limit: int = Query(20, ge=1, le=100),
     cursor: str | None = Query(None, max_length=200),
 ) -> dict[str, Any]:
     watch.get_watch(session, key, watch_id)
-    query = _page(select(WebhookDelivery).where(WebhookDelivery.watch_id == watch_id),
-                     col(WebhookDelivery.id), limit, cursor)
+    query = _page(
+        select(WebhookDelivery).where(WebhookDelivery.watch_id == watch_id),
+        col(WebhookDelivery.id),
+        limit,
+        cursor,
+    )
     rows = list(session.exec(query).all())
     nxt = crud.encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
     return {"items": [watch.delivery_json(d) for d in rows[:limit]], "next_cursor": nxt}

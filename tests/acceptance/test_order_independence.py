@@ -29,8 +29,9 @@ def test_every_order_gives_identical_provenance(tmp_path: Path, seeds_dir: Path)
     reference = _provenance_by_claim(f"sqlite:///{tmp_path / 'sorted.sqlite'}", files)
     assert len(reference) > 100
     for order in ORDERS:
-        shuffled = list(reversed(files)) if order == "reverse" else \
-            random.Random(order).sample(files, len(files))
+        shuffled = (
+            list(reversed(files)) if order == "reverse" else random.Random(order).sample(files, len(files))
+        )
         other = _provenance_by_claim(f"sqlite:///{tmp_path / f'{order}.sqlite'}", shuffled)
         assert other.keys() == reference.keys(), order
         for claim_text, expected in reference.items():
@@ -40,5 +41,6 @@ def test_every_order_gives_identical_provenance(tmp_path: Path, seeds_dir: Path)
 @pytest.mark.slow
 def test_reverse_order_on_postgresql(pg_url: str, tmp_path: Path, seeds_dir: Path) -> None:
     files = sorted(seeds_dir.iterdir())
-    assert _provenance_by_claim(pg_url, list(reversed(files))) == \
-        _provenance_by_claim(f"sqlite:///{tmp_path / 'ref.sqlite'}", files)
+    assert _provenance_by_claim(pg_url, list(reversed(files))) == _provenance_by_claim(
+        f"sqlite:///{tmp_path / 'ref.sqlite'}", files
+    )

@@ -25,35 +25,48 @@ def _speakers(client: TestClient, text: str) -> set[str]:
     return {r["speaker"] or r["organization"] for r in matches[0]["provenance"]["official_responses"]}
 
 
-@pytest.mark.parametrize("text", [
-    "The Americans are on our side.",
-    "Yes, the US supports the opposition [in Syria], but not directly.",
-    "No, the missiles were given to us directly.",
-    "The funds came from the governments of those states, not from private individuals",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Americans are on our side.",
+        "Yes, the US supports the opposition [in Syria], but not directly.",
+        "No, the missiles were given to us directly.",
+        "The funds came from the governments of those states, not from private individuals",
+    ],
+)
 def test_toner_answers_the_us_support_claims(client: TestClient, text: str) -> None:
     assert "Mark Toner" in _speakers(client, text)
 
 
-@pytest.mark.parametrize("text", [
-    "to see proof that there is a genuine desire to separate US-allied rebel groups from the Al-Nusra Front",
-    "investigative journalist Peter Osborne showed that military aid from the United Kingdom and "
-    "United States to so-called moderate rebel groups",
-    "The weapons migrate along the line to the more radical elements.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "to see proof that there is a genuine desire to separate US-allied rebel groups "
+        "from the Al-Nusra Front",
+        "investigative journalist Peter Osborne showed that military aid from the United Kingdom and "
+        "United States to so-called moderate rebel groups",
+        "The weapons migrate along the line to the more radical elements.",
+    ],
+)
 def test_toner_does_not_answer_churkin_or_the_bbc_report(client: TestClient, text: str) -> None:
     assert "Mark Toner" not in _speakers(client, text)
 
 
-@pytest.mark.parametrize("text", [
-    "we reported that to American base command, but following our report no action has been taken",
-    "And he was selling all sorts of weapons our unit possessed, US-made small arms",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we reported that to American base command, but following our report no action has been taken",
+        "And he was selling all sorts of weapons our unit possessed, US-made small arms",
+    ],
+)
 def test_zakharova_answers_the_weapons_sold_to_isis_claims(client: TestClient, text: str) -> None:
     assert "Maria Zakharova" in _speakers(client, text)
 
 
 def test_zakharova_does_not_answer_the_refugee_camp_claim(client: TestClient) -> None:
-    speakers = _speakers(client, "There’s a refugee camp, Rukhban, for example, located some 20 "
-                                 "kilometres from the American military base.")
+    speakers = _speakers(
+        client,
+        "There’s a refugee camp, Rukhban, for example, located some 20 "
+        "kilometres from the American military base.",
+    )
     assert "Maria Zakharova" not in speakers

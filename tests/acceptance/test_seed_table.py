@@ -37,7 +37,7 @@ def _outlet(pub: dict[str, Any]) -> str:
 
 
 def test_americans_on_our_side(seeded: TestClient) -> None:
-    matches = _match(seeded, "\"The Americans are on our side.\"")
+    matches = _match(seeded, '"The Americans are on our side."')
     assert matches, "no match"
     best = matches[0]
     assert best["score"] >= 0.95 and best["confidence"] == "high"
@@ -60,9 +60,12 @@ def test_americans_on_our_side(seeded: TestClient) -> None:
     responses = prov["official_responses"]
     toner = [r for r in responses if r["speaker"] == "Mark Toner"]
     assert toner, responses
-    assert any(r["stance"] == "denies" and "State Department" in (r["organization"] or "")
-               and "we would never provide Nusra with any kind of assistance whatsoever" in r["quote"]
-               for r in toner)
+    assert any(
+        r["stance"] == "denies"
+        and "State Department" in (r["organization"] or "")
+        and "we would never provide Nusra with any kind of assistance whatsoever" in r["quote"]
+        for r in toner
+    )
 
 
 def test_edited_copy_joins_the_same_claim(seeded: TestClient) -> None:
@@ -76,18 +79,23 @@ def test_edited_copy_joins_the_same_claim(seeded: TestClient) -> None:
     in_index = [p for p in [prov["first_publication"], *prov["republishers"]] if p["in_index"]]
     assert len({p["document_id"] for p in in_index}) == 2
     assert "edited" in {p["relation"] for p in in_index} | {"edited"} and any(
-        p["relation"] in ("edited", "original") for p in in_index)
+        p["relation"] in ("edited", "original") for p in in_index
+    )
 
 
 def test_state_department_refused_to_acknowledge(seeded: TestClient) -> None:
-    matches = _match(seeded, "the State Department has refused to acknowledge that the US backed "
-                             "rebel factions are fighting in Aleppo")
+    matches = _match(
+        seeded,
+        "the State Department has refused to acknowledge that the US backed "
+        "rebel factions are fighting in Aleppo",
+    )
     assert matches
     prov = matches[0]["provenance"]
     first = prov["first_publication"]
     assert _outlet(first) == "Yalla La Barra" and first["published_at"] == "2016-05-07"
-    assert any(_outlet(p) == "Mondialisation.ca" and p["published_at"] == "2016-05-08"
-               for p in prov["republishers"])
+    assert any(
+        _outlet(p) == "Mondialisation.ca" and p["published_at"] == "2016-05-08" for p in prov["republishers"]
+    )
     speakers = {r["speaker"] for r in prov["official_responses"]}
     assert {"John Kirby", "Mark Toner"} <= speakers, speakers
 
@@ -110,15 +118,17 @@ def test_ankara_delivers_weapons(seeded: TestClient) -> None:
     prov = matches[0]["provenance"]
     first = prov["first_publication"]
     assert _outlet(first) == "Al Bawaba" and first["published_at"].startswith("2015-10-06")
-    assert any(p["published_at"] and p["published_at"].startswith("2015-10-08")
-               for p in prov["republishers"])
-    assert any(r["stance"] == "denies" and "Turk" in (r["organization"] or r["speaker"] or "")
-               for r in prov["official_responses"])
+    assert any(p["published_at"] and p["published_at"].startswith("2015-10-08") for p in prov["republishers"])
+    assert any(
+        r["stance"] == "denies" and "Turk" in (r["organization"] or r["speaker"] or "")
+        for r in prov["official_responses"]
+    )
 
 
 def test_duran_bounded_date_and_rossiya_origin(seeded: TestClient) -> None:
-    matches = _match(seeded, "we reported that to American base command, but following our report "
-                             "no action has been taken")
+    matches = _match(
+        seeded, "we reported that to American base command, but following our report no action has been taken"
+    )
     assert matches
     prov = matches[0]["provenance"]
     pubs = [prov["first_publication"], *prov["republishers"]]
@@ -128,10 +138,13 @@ def test_duran_bounded_date_and_rossiya_origin(seeded: TestClient) -> None:
     assert any(r["speaker"] == "Maria Zakharova" for r in prov["official_responses"])
 
 
-@pytest.mark.parametrize("text", [
-    "The contents of this article are of sole responsibility of the author(s)",
-    "The quarterly earnings call is scheduled for Thursday",
-    "The U.S. main stream media never reported Obama funding ISIS.",  # a reader comment in 003
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The contents of this article are of sole responsibility of the author(s)",
+        "The quarterly earnings call is scheduled for Thursday",
+        "The U.S. main stream media never reported Obama funding ISIS.",  # a reader comment in 003
+    ],
+)
 def test_no_match(seeded: TestClient, text: str) -> None:
     assert _match(seeded, text) == []

@@ -19,15 +19,17 @@ def test_check_a_copy_against_the_indexed_original(db_url: str, seeds_dir: Path)
         assert any("governments" in t and "private individuals" in t for t in shared)
         for claim in report["claims"]:
             for span in claim["spans"]:
-                assert report["text"][span["start"]:span["end"]] == span["text"]
+                assert report["text"][span["start"] : span["end"]] == span["text"]
         new = " ".join(p["text"] for p in report["new_parts"])
         assert "The fight is difficult" in new  # RT's copy has sentences MintPress cut
         assert "The Americans are on our side" not in new
         source = report["republishes"][0]
         assert source["outlet"]["name"] == "Mondialisation.ca"
         assert 0 < source["coverage"] < 1
-        assert len(report["new_parts"]) + sum(len(c["spans"]) for c in report["claims"]) >= \
-            report["passages_checked"] * 0.9
+        assert (
+            len(report["new_parts"]) + sum(len(c["spans"]) for c in report["claims"])
+            >= report["passages_checked"] * 0.9
+        )
 
 
 def test_check_an_indexed_document_reports_coverage_one(db_url: str, seeds_dir: Path) -> None:
@@ -41,8 +43,10 @@ def test_check_an_indexed_document_reports_coverage_one(db_url: str, seeds_dir: 
 
 
 def test_check_does_not_store_unless_asked(db_url: str) -> None:
-    text = ("The harbour ferry will stop running in December, the port authority said on Monday, "
-            "citing a shortage of qualified crews.")
+    text = (
+        "The harbour ferry will stop running in December, the port authority said on Monday, "
+        "citing a shortage of qualified crews."
+    )
     key = make_key(db_url, "ingest")
     with client_for(db_url, rate_limit_per_minute=0) as client:
         client.post("/v1/check", json={"text": text})

@@ -36,8 +36,9 @@ def test_write_needs_a_valid_key_of_the_right_scope(db_url: str) -> None:
         assert revoked.status_code == 401 and "revoked" in revoked.json()["error"]["message"]
         # ingest scope cannot curate
         ingest_key = make_key(db_url, scope="ingest")
-        resp = client.post("/v1/claims/1/responses", headers=auth(ingest_key),
-                           json={"stance": "denies", "quote": "no"})
+        resp = client.post(
+            "/v1/claims/1/responses", headers=auth(ingest_key), json={"stance": "denies", "quote": "no"}
+        )
         assert resp.status_code == 403 and resp.json()["error"]["code"] == "forbidden"
     assert _count_documents(db_url) == 0
 
@@ -45,12 +46,14 @@ def test_write_needs_a_valid_key_of_the_right_scope(db_url: str) -> None:
 def test_ingest_one_document_then_unchanged(db_url: str) -> None:
     key = make_key(db_url, scope="ingest", name="loader")
     with client_for(db_url) as client:
-        first = client.post("/v1/documents", json={"text": ARTICLE, "url": "https://tribune.example/a"},
-                            headers=auth(key))
+        first = client.post(
+            "/v1/documents", json={"text": ARTICLE, "url": "https://tribune.example/a"}, headers=auth(key)
+        )
         assert first.status_code == 201, first.text
         doc_id = first.json()["documents"][0]["document_id"]
-        again = client.post("/v1/documents", json={"text": ARTICLE, "url": "https://tribune.example/a"},
-                            headers=auth(key))
+        again = client.post(
+            "/v1/documents", json={"text": ARTICLE, "url": "https://tribune.example/a"}, headers=auth(key)
+        )
         assert again.status_code == 200
         assert again.json()["documents"][0]["status"] == "unchanged"
         listing = client.get("/v1/documents").json()
@@ -60,7 +63,8 @@ def test_ingest_one_document_then_unchanged(db_url: str) -> None:
         assert detail["published_at"] == "2024-03-07"
         assert detail["url"] == "https://tribune.example/a"
         assert detail["passages"] and all(
-            detail["text"][p["start"]:p["end"]] == p["text"] for p in detail["passages"])
+            detail["text"][p["start"] : p["end"]] == p["text"] for p in detail["passages"]
+        )
     with Session(get_engine(db_url)) as s:
         audit = s.exec(select(AuditEntry)).all()
     assert [a.actor for a in audit] == ["loader"]

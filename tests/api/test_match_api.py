@@ -13,8 +13,9 @@ def _ingest_demo_with_urls(client, key: str) -> dict[str, str]:  # type: ignore[
     urls = {}
     for path in sorted(DEMO.glob("*.md")):
         url = f"https://news.example/{path.stem}"
-        resp = client.post("/v1/documents", json={"text": path.read_text(encoding="utf-8"),
-                                                  "url": url}, headers=auth(key))
+        resp = client.post(
+            "/v1/documents", json={"text": path.read_text(encoding="utf-8"), "url": url}, headers=auth(key)
+        )
         assert resp.status_code == 201, resp.text
         urls[path.stem] = url
     return urls
@@ -50,9 +51,9 @@ def test_alignment_offsets_point_into_the_passage_and_the_query(db_url: str) -> 
         best = client.post("/v1/match", json={"text": query}).json()["matches"][0]
         passage = best["passage"]
         assert passage["text"].startswith("Residents have complained")
-        matched = passage["text"][passage["match_start"]:passage["match_end"]]
+        matched = passage["text"][passage["match_start"] : passage["match_end"]]
         assert "discoloured tap water" in matched
-        assert query[passage["query_start"]:passage["query_end"]].strip().startswith("Residents")
+        assert query[passage["query_start"] : passage["query_end"]].strip().startswith("Residents")
         assert 0 < best["score"] <= 1 and best["confidence"] in ("high", "suggestion")
         assert set(best["components"]) and all(0 <= v <= 1.0001 for v in best["components"].values())
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from tests.factories import auth, client_for, make_key
 
-REPORT = ("## Bridge Cracks Hidden, Inspector Says\n\nHarbor Tribune, 7 March 2024\n\n"
-          "Inspectors found cracks in two support beams of the Marlow bridge last winter, "
-          "an inspector told the Harbor Tribune.\n")
+REPORT = (
+    "## Bridge Cracks Hidden, Inspector Says\n\nHarbor Tribune, 7 March 2024\n\n"
+    "Inspectors found cracks in two support beams of the Marlow bridge last winter, "
+    "an inspector told the Harbor Tribune.\n"
+)
 STATEMENT = {
     "text": "Inspectors found cracks in two support beams of the Marlow bridge last winter. "
-            "The ministry has ordered repairs and the bridge remains safe for light traffic.",
-    "outlet": "U.S. Department of State", "title": "Statement on the Marlow bridge",
-    "published_at": "2024-03-09", "url": "https://www.state.gov/marlow",
+    "The ministry has ordered repairs and the bridge remains safe for light traffic.",
+    "outlet": "U.S. Department of State",
+    "title": "Statement on the Marlow bridge",
+    "published_at": "2024-03-09",
+    "url": "https://www.state.gov/marlow",
 }
 HIGHLIGHT = "Inspectors found cracks in two support beams of the Marlow bridge"
 
@@ -30,11 +34,17 @@ def test_official_outlet_documents_are_responses_and_outlets_are_editable(db_url
         outlets = {o["name"]: o for o in client.get("/v1/outlets", params={"limit": 200}).json()["items"]}
         tribune = outlets["Harbor Tribune"]
         assert tribune["kind"] == "unknown"
-        assert client.patch(f"/v1/outlets/{tribune['id']}", json={"kind": "news"},
-                            headers=auth(ingest)).status_code == 403
-        changed = client.patch(f"/v1/outlets/{tribune['id']}", headers=auth(curate),
-                               json={"kind": "news", "domains": ["tribune.example"],
-                                     "aliases": ["The Tribune"]})
+        assert (
+            client.patch(
+                f"/v1/outlets/{tribune['id']}", json={"kind": "news"}, headers=auth(ingest)
+            ).status_code
+            == 403
+        )
+        changed = client.patch(
+            f"/v1/outlets/{tribune['id']}",
+            headers=auth(curate),
+            json={"kind": "news", "domains": ["tribune.example"], "aliases": ["The Tribune"]},
+        )
         assert changed.status_code == 200 and changed.json()["domain"] == "tribune.example"
         prov = client.post("/v1/match", json={"text": HIGHLIGHT}).json()["matches"][0]["provenance"]
         first = prov["first_publication"]

@@ -37,9 +37,7 @@ def test_parse_date(text: str, iso: str | None, precision: str | None) -> None:
     assert (found.iso, found.precision) == (iso, precision)
 
 
-@pytest.mark.parametrize(
-    "text", ["hello", "", "The 2 men left at 10", "Chapter 11", "31 February 2016"]
-)
+@pytest.mark.parametrize("text", ["hello", "", "The 2 men left at 10", "Chapter 11", "31 February 2016"])
 def test_not_a_date(text: str) -> None:
     assert parse_date(text) is None
 
@@ -48,8 +46,11 @@ def test_not_a_date(text: str) -> None:
     ("line", "iso", "span_text"),
     [
         ("Mondialisation.ca, 30 septembre 2016", "2016-09-30", "30 septembre 2016"),
-        ("Published time: 4 Oct, 2016 10:26 Edited time: 4 Oct, 2016 12:33", "2016-10-04T10:26",
-         "4 Oct, 2016 10:26"),
+        (
+            "Published time: 4 Oct, 2016 10:26 Edited time: 4 Oct, 2016 12:33",
+            "2016-10-04T10:26",
+            "4 Oct, 2016 10:26",
+        ),
         ("Feb 22, 2016, 7:30PM Becca Noy", "2016-02-22T19:30", "Feb 22, 2016, 7:30PM"),
     ],
 )

@@ -15,10 +15,11 @@ from api.ingest.types import RawDocument
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("The minister said in an interview with Le Monde newspaper that talks failed.",
-         ("interview", "Le Monde")),
-        ("He told the BBC in an exclusive interview with the BBC that he would stay.",
-         ("interview", "BBC")),
+        (
+            "The minister said in an interview with Le Monde newspaper that talks failed.",
+            ("interview", "Le Monde"),
+        ),
+        ("He told the BBC in an exclusive interview with the BBC that he would stay.", ("interview", "BBC")),
         ("Spiegel TV published an interview with the general on Monday.", ("interview", "Spiegel TV")),
         ("The spokesman told RT that the report was false.", ("told", "RT")),
         ("The figures were confirmed, according to Die Welt.", ("according_to", "Die Welt")),
@@ -83,10 +84,14 @@ def test_not_attribution_lines(line: str) -> None:
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        ("Disclaimer: The contents of this article are of sole responsibility of the author(s).",
-         "disclaimer"),
-        ("The views expressed in this article do not necessarily reflect those of Example News.",
-         "disclaimer"),
+        (
+            "Disclaimer: The contents of this article are of sole responsibility of the author(s).",
+            "disclaimer",
+        ),
+        (
+            "The views expressed in this article do not necessarily reflect those of Example News.",
+            "disclaimer",
+        ),
         ("Copyright © Example, 2019", "copyright"),
         ("© 2020 Example Media Group. All rights reserved.", "copyright"),
         ("Read more »", "read_more"),
@@ -206,8 +211,11 @@ def _post(title: str, date: str, header: str) -> str:
 def test_multi_post_page_generic() -> None:
     page = "Archive for category ‘Water’\n\n" + "".join(
         [
-            _post("Dam project stalls again", "5 mars 2019",
-                  "Posted on 4 March 2019 08:15\n\nSource: Dam project stalls again — Valley News"),
+            _post(
+                "Dam project stalls again",
+                "5 mars 2019",
+                "Posted on 4 March 2019 08:15\n\nSource: Dam project stalls again — Valley News",
+            ),
             _post("Council rejects the water plan", "2 mars 2019", "via River Times » Council rejects"),
             _post("Residents protest outside hall", "1 mars 2019", "By Jane Roe"),
         ]
@@ -216,13 +224,20 @@ def test_multi_post_page_generic() -> None:
     assert [d.part_index for d in docs] == [0, 1, 2]
     first, second, third = docs
     assert (first.outlet, first.published_at, first.reposted_at) == (
-        "Valley News", "2019-03-04T08:15", "2019-03-05")
+        "Valley News",
+        "2019-03-04T08:15",
+        "2019-03-05",
+    )
     assert first.reposted_by == "The Blog"
     assert (second.outlet, second.published_at, second.reposted_at) == ("River Times", None, "2019-03-02")
     assert ("via", "River Times") in {(a.kind, a.outlet) for a in second.attributions}
     # no source and no own date: an original post of the blog itself
     assert (third.outlet, third.published_at, third.reposted_at, third.author) == (
-        "The Blog", "2019-03-01", None, "Jane Roe")
+        "The Blog",
+        "2019-03-01",
+        None,
+        "Jane Roe",
+    )
     for d in docs:
         assert "Archive for" not in d.text and "Read more" not in d.text
         assert d.text.count(d.title or "") == 1

@@ -28,8 +28,10 @@ CASES = [
     ),
     (  # a quotation cut by the segmenter stays whole, with its attribution
         "Al Ezz replied: “The Americans are on our side. They help us.” Then he left.",
-        [("Al Ezz replied: “The Americans are on our side. They help us.”", "quote"),
-         ("Then he left.", "body")],
+        [
+            ("Al Ezz replied: “The Americans are on our side. They help us.”", "quote"),
+            ("Then he left.", "body"),
+        ],
     ),
     (  # a ':' sentence introducing a short quote keeps it (mostly not quoted: body)
         "The minister said: “No.” The room went quiet.",
@@ -49,12 +51,14 @@ CASES = [
     ),
     (
         "‘Al-Nusra using ceasefire to regroup’\n\nIn the interview, he confirmed the claims.",
-        [("‘Al-Nusra using ceasefire to regroup’", "heading"),
-         ("In the interview, he confirmed the claims.", "body")],
+        [
+            ("‘Al-Nusra using ceasefire to regroup’", "heading"),
+            ("In the interview, he confirmed the claims.", "body"),
+        ],
     ),
     (
-        "\"No, the missiles were given to us directly.\"",
-        [("\"No, the missiles were given to us directly.\"", "quote")],
+        '"No, the missiles were given to us directly."',
+        [('"No, the missiles were given to us directly."', "quote")],
     ),
     (
         "  Leading spaces.  \n\n\nTrailing gaps.   ",
@@ -80,7 +84,9 @@ def test_other_languages() -> None:
     expected = ["Der Minister sprach am 3. Oktober in Berlin.", "Dann ging er."]
     assert [t for t, _ in split(de, "de")] == expected
     assert split("Unknown language code. Still split.", "xx-YY") == [
-        ("Unknown language code.", "body"), ("Still split.", "body")]
+        ("Unknown language code.", "body"),
+        ("Still split.", "body"),
+    ]
 
 
 def test_long_sentence_cut_at_clauses() -> None:

@@ -9,28 +9,51 @@ from tests.matching.conftest import AMERICANS_LONG, AMERICANS_SHORT
 
 # (highlight, text the top hit's passage must contain, other passages that must be hit)
 EXPECTED = [
-    ('"The Americans are on our side."', "The Americans are on our side.",
-     [AMERICANS_LONG, AMERICANS_SHORT]),
-    ("The money came from the governments of those states, not private individuals",
-     "The money came from the “*governments*” of those states, not private individuals", []),
-    ("the State Department has refused to acknowledge that the US backed rebel factions are "
-     "fighting in Aleppo", "refused to acknowledge that the US backed rebel factions", []),
-    ("Washington has asked Moscow not to conduct airstrikes against al-Nusra Front",
-     "Washington has asked Moscow not to conduct airstrikes", []),
-    ("Ankara delivers weapons to armed Syrian rebel groups",
-     "Ankara delivers weapons to armed Syrian rebel groups", []),
-    ("we reported that to American base command, but following our report no action has been "
-     "taken", "we reported that to American base command", []),
+    ('"The Americans are on our side."', "The Americans are on our side.", [AMERICANS_LONG, AMERICANS_SHORT]),
+    (
+        "The money came from the governments of those states, not private individuals",
+        "The money came from the “*governments*” of those states, not private individuals",
+        [],
+    ),
+    (
+        "the State Department has refused to acknowledge that the US backed rebel factions are "
+        "fighting in Aleppo",
+        "refused to acknowledge that the US backed rebel factions",
+        [],
+    ),
+    (
+        "Washington has asked Moscow not to conduct airstrikes against al-Nusra Front",
+        "Washington has asked Moscow not to conduct airstrikes",
+        [],
+    ),
+    (
+        "Ankara delivers weapons to armed Syrian rebel groups",
+        "Ankara delivers weapons to armed Syrian rebel groups",
+        [],
+    ),
+    (
+        "we reported that to American base command, but following our report no action has been taken",
+        "we reported that to American base command",
+        [],
+    ),
     # noise: straight quotes, case, stray whitespace, a typo, a changed word
-    ("THE STATE DEPARTMENT moved  quickly to deny a Syrian rebel commanders recent allegations",
-     "The State Department moved quickly to deny", []),
-    ("the state departmnt moved quickly to reject a syrian rebel commander's recent allegations",
-     "The State Department moved quickly to deny", []),
+    (
+        "THE STATE DEPARTMENT moved  quickly to deny a Syrian rebel commanders recent allegations",
+        "The State Department moved quickly to deny",
+        [],
+    ),
+    (
+        "the state departmnt moved quickly to reject a syrian rebel commander's recent allegations",
+        "The State Department moved quickly to deny",
+        [],
+    ),
     # edges cut mid-word, an ellipsis for omitted text
-    ("erman journalist asked if US instructors were really present among the jihad",
-     "The German journalist asked", []),
-    ("The money came from … private individuals, he said.",
-     "The money came from the “*governments*”", []),
+    (
+        "erman journalist asked if US instructors were really present among the jihad",
+        "The German journalist asked",
+        [],
+    ),
+    ("The money came from … private individuals, he said.", "The money came from the “*governments*”", []),
 ]
 NO_MATCH = [
     "The quarterly earnings call is scheduled for Thursday",
@@ -38,10 +61,12 @@ NO_MATCH = [
 ]
 
 
-@pytest.mark.parametrize(("query", "must_contain", "also"), EXPECTED,
-                         ids=[e[0][:40] for e in EXPECTED])
+@pytest.mark.parametrize(("query", "must_contain", "also"), EXPECTED, ids=[e[0][:40] for e in EXPECTED])
 def test_expected_top_hit(
-    seed_engine: MatchEngine, texts: dict[int, str], query: str, must_contain: str,
+    seed_engine: MatchEngine,
+    texts: dict[int, str],
+    query: str,
+    must_contain: str,
     also: list[str],
 ) -> None:
     hits = seed_engine.search(query, limit=10)
@@ -55,8 +80,7 @@ def test_expected_top_hit(
 
 
 def test_money_prefers_the_money_sentence(seed_engine: MatchEngine, texts: dict[int, str]) -> None:
-    hits = seed_engine.search(
-        "The money came from the governments of those states, not private individuals")
+    hits = seed_engine.search("The money came from the governments of those states, not private individuals")
     assert "The money came" in texts[hits[0].passage_id]
     assert all(h.score <= hits[0].score for h in hits)
 
@@ -72,7 +96,7 @@ def test_empty_input(seed_engine: MatchEngine, query: str) -> None:
 
 
 def test_aligned_spans_are_original_offsets(seed_engine: MatchEngine, texts: dict[int, str]) -> None:
-    query = "  Al Ezz replied: \"the americans are on our side\"  "
+    query = '  Al Ezz replied: "the americans are on our side"  '
     hit = next(h for h in seed_engine.search(query) if h.passage_id == 10_001)
     passage = texts[hit.passage_id]
     assert passage[hit.passage_start : hit.passage_end].startswith("Al Ezz replied: “The")
@@ -82,12 +106,12 @@ def test_aligned_spans_are_original_offsets(seed_engine: MatchEngine, texts: dic
 
 def test_edge_cut_span_starts_mid_word(seed_engine: MatchEngine, texts: dict[int, str]) -> None:
     hit = seed_engine.search("ericans are on our sid", limit=10)[0]
-    assert texts[hit.passage_id][hit.passage_start : hit.passage_end].lower() == (
-        "ericans are on our sid")
+    assert texts[hit.passage_id][hit.passage_start : hit.passage_end].lower() == ("ericans are on our sid")
 
 
 def test_multi_passage_highlight_reports_each_part(
-    seed_engine: MatchEngine, texts: dict[int, str],
+    seed_engine: MatchEngine,
+    texts: dict[int, str],
 ) -> None:
     first = next(t for t in texts.values() if t.startswith("The State Department moved quickly"))
     second = next(t for t in texts.values() if t.startswith("On Monday, German newspaper"))
@@ -118,12 +142,14 @@ def test_short_ambiguous_highlight_is_a_suggestion(seed_engine: MatchEngine) -> 
 
 def test_context_decides_between_equal_passages() -> None:
     engine = MatchEngine()
-    engine.add_many([
-        (1, "The minister resigned on Friday.", 1, 0),
-        (2, "Prices of bread rose sharply in the capital.", 1, 1),
-        (3, "Fishermen protested at the harbour.", 2, 0),
-        (4, "Prices of bread rose sharply in the capital.", 2, 1),
-    ])
+    engine.add_many(
+        [
+            (1, "The minister resigned on Friday.", 1, 0),
+            (2, "Prices of bread rose sharply in the capital.", 1, 1),
+            (3, "Fishermen protested at the harbour.", 2, 0),
+            (4, "Prices of bread rose sharply in the capital.", 2, 1),
+        ]
+    )
     plain = engine.search("Prices of bread rose sharply in the capital.")
     assert {h.passage_id for h in plain} == {2, 4}
     for prefix, want in (("resigned on Friday. ", 2), ("protested at the harbour. ", 4)):
@@ -134,11 +160,13 @@ def test_context_decides_between_equal_passages() -> None:
 
 def test_unicode_oddities_in_passages_and_queries() -> None:
     engine = MatchEngine()
-    engine.add_many([
-        (1, "Le ministre a déclaré: «\u00a0Nous n’avons rien à cacher\u00a0» 🙂", 1, 0),
-        (2, "\u200fהשר אמר כי אין לו מה להסתיר\u200f", 2, 0),
-        (3, "Cafe\u0301 owners protested the new tax on espresso machines.", 3, 0),
-    ])
+    engine.add_many(
+        [
+            (1, "Le ministre a déclaré: «\u00a0Nous n’avons rien à cacher\u00a0» 🙂", 1, 0),
+            (2, "\u200fהשר אמר כי אין לו מה להסתיר\u200f", 2, 0),
+            (3, "Cafe\u0301 owners protested the new tax on espresso machines.", 3, 0),
+        ]
+    )
     assert engine.search('"nous n\'avons rien a cacher"')[0].passage_id == 1
     assert engine.search("השר אמר כי אין לו מה להסתיר")[0].passage_id == 2
     hit = engine.search("Café owners protested the new tax")[0]

@@ -21,8 +21,18 @@ def _add_document(session: Session, key: str, sentences: list[str], kind: str = 
     session.flush()
     assert doc.id is not None
     for i, sent in enumerate(sentences):
-        session.add(Passage(document_id=doc.id, ordinal=i, start=0, end=len(sent), text=sent,
-                            norm=sent.lower(), norm_hash=f"{doc.id}-{i}", kind=kind))
+        session.add(
+            Passage(
+                document_id=doc.id,
+                ordinal=i,
+                start=0,
+                end=len(sent),
+                text=sent,
+                norm=sent.lower(),
+                norm_hash=f"{doc.id}-{i}",
+                kind=kind,
+            )
+        )
     session.add(IndexEvent(op="add", document_id=doc.id))
     session.commit()
     return doc.id
@@ -39,8 +49,9 @@ def test_load_then_follow_adds_and_removes(db_url: str, seeds_dir) -> None:  # t
     sentences = [s for _, s in seed_sentences(seeds_dir)]
     with Session(db) as session:
         seed_doc = _add_document(session, "seeds", sentences[:120])
-        _add_document(session, "comments", ["A reader comment that is not indexed at all here."],
-                      kind="comment")
+        _add_document(
+            session, "comments", ["A reader comment that is not indexed at all here."], kind="comment"
+        )
     live = LiveIndex(db, sync_interval_ms=0)
     stats = live.load()
     assert stats.passages == 120 and stats.last_event_id >= 2

@@ -10,11 +10,15 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from tests.factories import make_settings
 
-ORIGINAL = ("The harbor commission approved a new dredging contract worth twelve million dollars "
-            "on Tuesday evening after a long debate.")
+ORIGINAL = (
+    "The harbor commission approved a new dredging contract worth twelve million dollars "
+    "on Tuesday evening after a long debate."
+)
 # fuzz.ratio of the normalized texts is about 0.75: in the review band, below 0.80
-BORDERLINE = ("The harbour board has approved a new dredging deal worth twelve million dollars "
-              "late on Tuesday following a heated row.")
+BORDERLINE = (
+    "The harbour board has approved a new dredging deal worth twelve million dollars "
+    "late on Tuesday following a heated row."
+)
 
 
 def article(title: str, outlet_line: str, *sentences: str) -> str:
@@ -29,9 +33,16 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def original_doc(folder: Path) -> Path:
-    return write(folder, "a.md", article(
-        "Harbor Commission Backs Dredging", "Coastal Ledger, 4 March 2024", ORIGINAL,
-        "Residents of the Marlow district had asked for the channel to be deepened for years."))
+    return write(
+        folder,
+        "a.md",
+        article(
+            "Harbor Commission Backs Dredging",
+            "Coastal Ledger, 4 March 2024",
+            ORIGINAL,
+            "Residents of the Marlow district had asked for the channel to be deepened for years.",
+        ),
+    )
 
 
 def borderline_doc(folder: Path, extra: str = "") -> Path:
@@ -39,9 +50,13 @@ def borderline_doc(folder: Path, extra: str = "") -> Path:
     sentences = [BORDERLINE, "Fishermen say the work will close the north channel for a month."]
     if extra:
         sentences.append(extra)
-    record = {"url": "https://civicwatch.example/dredging", "title": "Dredging Deal Approved",
-              "outlet": "Civic Watch", "published_at": "2024-03-08",
-              "text": "\n\n".join(sentences)}
+    record = {
+        "url": "https://civicwatch.example/dredging",
+        "title": "Dredging Deal Approved",
+        "outlet": "Civic Watch",
+        "published_at": "2024-03-08",
+        "text": "\n\n".join(sentences),
+    }
     return write(folder, "b.jsonl", json.dumps(record) + "\n")
 
 

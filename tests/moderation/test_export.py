@@ -72,16 +72,21 @@ def test_export_command(fmt: str, sqlite_url: str, tmp_path: Path, monkeypatch: 
     try:
         doc = tmp_path / "in" / "a.md"
         doc.parent.mkdir()
-        doc.write_text("## Bridge Closed\n\nHarbor Tribune, 7 March 2024\n\n"
-                       "The Marlow bridge was closed on Tuesday after inspectors found cracks.\n\n"
-                       "A city engineer said repairs would take at least six weeks to finish.\n")
+        doc.write_text(
+            "## Bridge Closed\n\nHarbor Tribune, 7 March 2024\n\n"
+            "The Marlow bridge was closed on Tuesday after inspectors found cracks.\n\n"
+            "A city engineer said repairs would take at least six weeks to finish.\n"
+        )
         ingest_paths(sqlite_url, [doc])
         out = tmp_path / f"claims.{fmt}"
         result = CliRunner().invoke(cli, ["export", "--format", fmt, "--out", str(out)])
         assert result.exit_code == 0, result.output
         text = out.read_text(encoding="utf-8")
-        rows = list(csv.DictReader(text.splitlines())) if fmt == "csv" else \
-            [json.loads(line) for line in text.splitlines()]
+        rows = (
+            list(csv.DictReader(text.splitlines()))
+            if fmt == "csv"
+            else [json.loads(line) for line in text.splitlines()]
+        )
         assert [int(r["id"]) for r in rows] == _claim_ids(sqlite_url)
         assert {r["first_publication_outlet"] for r in rows} == {"Harbor Tribune"}
         assert {str(r["first_publication_date"]) for r in rows} == {"2024-03-07"}

@@ -20,20 +20,23 @@ REVIEWS = Path(__file__).parent / "data" / "claimreview_demo.jsonld"
 LEAD = "tests found lead levels three times above the federal limit"
 
 
-@pytest.mark.parametrize(("rating", "stance"), [
-    ({"alternateName": "False"}, "denies"),
-    ({"alternateName": "Pants on Fire!"}, "denies"),
-    ({"alternateName": "Mostly False"}, "disputes"),
-    ({"alternateName": "Half True"}, "disputes"),
-    ({"alternateName": "Misleading"}, "disputes"),
-    ({"alternateName": "True"}, "confirms"),
-    ({"alternateName": "Mostly true"}, "confirms"),
-    ({"ratingValue": 1, "bestRating": 5, "worstRating": 1}, "denies"),
-    ({"ratingValue": 3, "bestRating": 5}, "disputes"),
-    ({"ratingValue": "5"}, "confirms"),
-    ({}, "comments"),
-    (None, "comments"),
-])
+@pytest.mark.parametrize(
+    ("rating", "stance"),
+    [
+        ({"alternateName": "False"}, "denies"),
+        ({"alternateName": "Pants on Fire!"}, "denies"),
+        ({"alternateName": "Mostly False"}, "disputes"),
+        ({"alternateName": "Half True"}, "disputes"),
+        ({"alternateName": "Misleading"}, "disputes"),
+        ({"alternateName": "True"}, "confirms"),
+        ({"alternateName": "Mostly true"}, "confirms"),
+        ({"ratingValue": 1, "bestRating": 5, "worstRating": 1}, "denies"),
+        ({"ratingValue": 3, "bestRating": 5}, "disputes"),
+        ({"ratingValue": "5"}, "confirms"),
+        ({}, "comments"),
+        (None, "comments"),
+    ],
+)
 def test_stance_of_rating(rating: object, stance: str) -> None:
     assert stance_of_rating(rating) == stance
 
@@ -70,8 +73,9 @@ def test_import_over_the_api_links_the_matching_claim(db_url: str) -> None:
         assert check["source"]["url"] == "https://factcheck.example/2024/03/eastside-lead"
         again = client.post("/v1/factchecks", json=body, headers=auth(curate)).json()
         assert again["summary"]["unchanged"] == 1 and again["summary"]["linked"] == 0
-        assert client.post("/v1/factchecks", json={"@type": "Article"},
-                           headers=auth(curate)).status_code == 422
+        assert (
+            client.post("/v1/factchecks", json={"@type": "Article"}, headers=auth(curate)).status_code == 422
+        )
 
 
 @pytest.fixture

@@ -31,9 +31,7 @@ def _pending(client, key: str) -> list[dict]:  # type: ignore[no-untyped-def]
     return resp.json()["items"]
 
 
-def test_borderline_copy_is_suggested_and_confirming_joins_the_claims(
-    db_url: str, tmp_path: Path
-) -> None:
+def test_borderline_copy_is_suggested_and_confirming_joins_the_claims(db_url: str, tmp_path: Path) -> None:
     ingest_paths(db_url, [original_doc(tmp_path / "in")])
     ingest_paths(db_url, [borderline_doc(tmp_path / "in")])
     assert _claim_of(db_url, ORIGINAL) != _claim_of(db_url, BORDERLINE)  # not linked
@@ -106,8 +104,9 @@ def test_review_page_lists_and_decides_with_a_key(db_url: str, tmp_path: Path) -
             sid = s.exec(select(ReviewSuggestion.id)).one()
         bad = client.post(f"/review/{sid}", data={"key": "cs_x_y", "decision": "confirm"})
         assert bad.status_code == 401
-        ok = client.post(f"/review/{sid}", data={"key": curate, "decision": "confirm"},
-                         follow_redirects=False)
+        ok = client.post(
+            f"/review/{sid}", data={"key": curate, "decision": "confirm"}, follow_redirects=False
+        )
         assert ok.status_code == 303
         assert "Nothing to review" in client.get("/review").text
     assert _claim_of(db_url, ORIGINAL) == _claim_of(db_url, BORDERLINE)
@@ -118,13 +117,25 @@ def test_confirming_a_response_suggestion_attaches_the_response(db_url: str, tmp
     claim_id = _claim_of(db_url, ORIGINAL)
     with Session(get_engine(db_url)) as s:
         target = s.exec(select(Passage).where(Passage.text == ORIGINAL)).one()
-        s.add(ReviewSuggestion(
-            kind="response", subject_hash="abc", target_hash=target.norm_hash,
-            target_passage_id=target.id, claim_id=claim_id, text="We are reviewing the contract.",
-            target_text=target.text, payload={"speaker": "Ann Lee", "role": "spokeswoman",
-                                              "organization": "Harbor Commission",
-                                              "stance": "comments", "how": "extracted",
-                                              "quote": "We are reviewing the contract."}))
+        s.add(
+            ReviewSuggestion(
+                kind="response",
+                subject_hash="abc",
+                target_hash=target.norm_hash,
+                target_passage_id=target.id,
+                claim_id=claim_id,
+                text="We are reviewing the contract.",
+                target_text=target.text,
+                payload={
+                    "speaker": "Ann Lee",
+                    "role": "spokeswoman",
+                    "organization": "Harbor Commission",
+                    "stance": "comments",
+                    "how": "extracted",
+                    "quote": "We are reviewing the contract.",
+                },
+            )
+        )
         s.commit()
     curate = make_key(db_url, scope="curate")
     with app_client(db_url) as client:
@@ -136,13 +147,31 @@ def test_confirming_a_response_suggestion_attaches_the_response(db_url: str, tmp
 
 
 def test_weak_response_judgement() -> None:
-    statement = Passage(document_id=1, ordinal=50, start=0, end=1, norm="", norm_hash="x",
-                        text="Spokeswoman Ann Lee said the commission would publish its minutes.")
-    far = Passage(document_id=1, ordinal=3, start=0, end=1, norm="", norm_hash="y",
-                  text="Fishermen say the north channel will close for a month.")
+    statement = Passage(
+        document_id=1,
+        ordinal=50,
+        start=0,
+        end=1,
+        norm="",
+        norm_hash="x",
+        text="Spokeswoman Ann Lee said the commission would publish its minutes.",
+    )
+    far = Passage(
+        document_id=1,
+        ordinal=3,
+        start=0,
+        end=1,
+        norm="",
+        norm_hash="y",
+        text="Fishermen say the north channel will close for a month.",
+    )
     near = Passage(document_id=1, ordinal=48, start=0, end=1, norm="", norm_hash="z", text=far.text)
-    resp = Response(claim_id=1, stance="comments", quote="the commission would publish its minutes",
-                    evidence=statement.text)
+    resp = Response(
+        claim_id=1,
+        stance="comments",
+        quote="the commission would publish its minutes",
+        evidence=statement.text,
+    )
     assert weak_response_link(resp, statement, [far])
     assert not weak_response_link(resp, statement, [near])
     resp.stance = "denies"

@@ -55,9 +55,16 @@ def receiver() -> Iterator[Receiver]:
 
 
 def _copy(folder: Path) -> Path:
-    return write(folder, "copy.md", article(
-        "Dredging Contract Approved", "Harbor Tribune, 9 March 2024", ORIGINAL,
-        "The work is due to start in April."))
+    return write(
+        folder,
+        "copy.md",
+        article(
+            "Dredging Contract Approved",
+            "Harbor Tribune, 9 March 2024",
+            ORIGINAL,
+            "The work is due to start in April.",
+        ),
+    )
 
 
 def _claim(db_url: str) -> int:
@@ -70,17 +77,19 @@ def test_signed_events_reach_the_receiver(db_url: str, tmp_path: Path, receiver:
     claim_id = _claim(db_url)
     curate = make_key(db_url, scope="curate", name="watcher")
     with app_client(db_url, allow_private_fetch=True) as client:
-        assert client.post("/v1/watches", json={"claim_id": claim_id, "url": receiver.url}
-                           ).status_code == 401
-        made = client.post("/v1/watches", headers=auth(curate),
-                           json={"claim_id": claim_id, "url": receiver.url,
-                                 "secret": "s3cret-s3cret"})
+        assert client.post("/v1/watches", json={"claim_id": claim_id, "url": receiver.url}).status_code == 401
+        made = client.post(
+            "/v1/watches",
+            headers=auth(curate),
+            json={"claim_id": claim_id, "url": receiver.url, "secret": "s3cret-s3cret"},
+        )
         assert made.status_code == 201, made.text
         watch_id = made.json()["id"]
         with Session(get_engine(db_url)) as s:
             tribune = s.exec(select(Outlet).where(Outlet.name == "Coastal Ledger")).one()
-        by_outlet = client.post("/v1/watches", headers=auth(curate),
-                                json={"outlet_id": tribune.id, "url": receiver.url})
+        by_outlet = client.post(
+            "/v1/watches", headers=auth(curate), json={"outlet_id": tribune.id, "url": receiver.url}
+        )
         assert by_outlet.status_code == 201 and len(by_outlet.json()["secret"]) > 10
         listed = client.get("/v1/watches", headers=auth(curate)).json()
         assert {w["id"] for w in listed["items"]} == {watch_id, by_outlet.json()["id"]}
@@ -105,9 +114,15 @@ def test_signed_events_reach_the_receiver(db_url: str, tmp_path: Path, receiver:
         assert delivery["log"][0]["status_code"] == 204
 
         # a new document of the watched outlet
-        write(tmp_path / "more", "c.md", article(
-            "Budget Vote Delayed", "Coastal Ledger, 12 March 2024",
-            "The city council postponed its vote on the water budget until the end of April."))
+        write(
+            tmp_path / "more",
+            "c.md",
+            article(
+                "Budget Vote Delayed",
+                "Coastal Ledger, 12 March 2024",
+                "The city council postponed its vote on the water budget until the end of April.",
+            ),
+        )
         ingest_paths(db_url, [tmp_path / "more"])
         deliver_pending(get_engine(db_url), allow_private=True)
         assert json.loads(receiver.requests[-1][1])["event"] == "document"
@@ -122,19 +137,24 @@ def test_failing_receiver_is_retried_with_backoff(db_url: str, tmp_path: Path) -
         ingest_paths(db_url, [original_doc(tmp_path / "in")])
         curate = make_key(db_url, scope="curate")
         with app_client(db_url, allow_private_fetch=True) as client:
-            made = client.post("/v1/watches", headers=auth(curate),
-                               json={"claim_id": _claim(db_url), "url": receiver.url})
+            made = client.post(
+                "/v1/watches", headers=auth(curate), json={"claim_id": _claim(db_url), "url": receiver.url}
+            )
             watch_id = made.json()["id"]
             ingest_paths(db_url, [_copy(tmp_path / "in")])
             engine = get_engine(db_url)
             now = datetime.now(UTC)
             assert deliver_pending(engine, allow_private=True, now=now)["retry"] == 1
             # not due yet: the backoff holds it back
-            assert deliver_pending(engine, allow_private=True, now=now + timedelta(seconds=1)) == \
-                {"delivered": 0, "retry": 0, "failed": 0}
+            assert deliver_pending(engine, allow_private=True, now=now + timedelta(seconds=1)) == {
+                "delivered": 0,
+                "retry": 0,
+                "failed": 0,
+            }
             assert deliver_pending(engine, allow_private=True, now=now + timedelta(minutes=2))["retry"] == 1
-            assert deliver_pending(engine, allow_private=True,
-                                   now=now + timedelta(minutes=10))["delivered"] == 1
+            assert (
+                deliver_pending(engine, allow_private=True, now=now + timedelta(minutes=10))["delivered"] == 1
+            )
             (d,) = client.get(f"/v1/watches/{watch_id}/deliveries", headers=auth(curate)).json()["items"]
             assert d["status"] == "delivered" and d["attempts"] == 3
             assert [a["status_code"] for a in d["log"]] == [500, 500, 204]
@@ -151,8 +171,9 @@ def test_attempts_are_bounded(db_url: str, tmp_path: Path) -> None:
         ingest_paths(db_url, [original_doc(tmp_path / "in")])
         curate = make_key(db_url, scope="curate")
         with app_client(db_url, allow_private_fetch=True) as client:
-            client.post("/v1/watches", headers=auth(curate),
-                        json={"claim_id": _claim(db_url), "url": receiver.url})
+            client.post(
+                "/v1/watches", headers=auth(curate), json={"claim_id": _claim(db_url), "url": receiver.url}
+            )
         ingest_paths(db_url, [_copy(tmp_path / "in")])
         later = datetime.now(UTC)
         for _ in range(MAX_ATTEMPTS + 2):
@@ -169,11 +190,15 @@ def test_private_urls_are_refused_unless_allowed(db_url: str, tmp_path: Path) ->
     ingest_paths(db_url, [original_doc(tmp_path / "in")])
     curate = make_key(db_url, scope="curate")
     with app_client(db_url) as client:
-        resp = client.post("/v1/watches", headers=auth(curate),
-                           json={"claim_id": _claim(db_url), "url": "http://127.0.0.1:9/hook"})
+        resp = client.post(
+            "/v1/watches",
+            headers=auth(curate),
+            json={"claim_id": _claim(db_url), "url": "http://127.0.0.1:9/hook"},
+        )
         assert resp.status_code == 422 and resp.json()["error"]["field"] == "url"
-        bad = client.post("/v1/watches", headers=auth(curate),
-                          json={"claim_id": 999999, "url": "https://example.org/hook"})
+        bad = client.post(
+            "/v1/watches", headers=auth(curate), json={"claim_id": 999999, "url": "https://example.org/hook"}
+        )
         assert bad.status_code == 404
         both = client.post("/v1/watches", headers=auth(curate), json={"url": "https://example.org/h"})
         assert both.status_code == 422

@@ -69,13 +69,23 @@ def test_claim_page_shows_timeline_responses_and_diffs(seeded: Any) -> None:
     page = parse(resp.text)
     text = " ".join(page.text)
     assert page.scripts == 0
-    for expected in ("Kölner Stadt-Anzeiger", "RT", "MintPress News", "Mondialisation.ca",
-                     "Global Research", "known through attribution", "Mark Toner", "denies",
-                     "2016-09-26", "2016-09-29"):
+    for expected in (
+        "Kölner Stadt-Anzeiger",
+        "RT",
+        "MintPress News",
+        "Mondialisation.ca",
+        "Global Research",
+        "known through attribution",
+        "Mark Toner",
+        "denies",
+        "2016-09-26",
+        "2016-09-29",
+    ):
         assert expected in text, expected
     assert "stance-denies" in page.classes and "first" in page.classes
-    money = client.post("/v1/match", json={
-        "text": "The money came from the governments of those states"}).json()["matches"][0]
+    money = client.post(
+        "/v1/match", json={"text": "The money came from the governments of those states"}
+    ).json()["matches"][0]
     diff_page = parse(client.get(f"/claims/{money['claim']['id']}").text)
     assert "edited" in " ".join(diff_page.text)
     html = client.get(f"/claims/{money['claim']['id']}").text
@@ -127,11 +137,17 @@ def test_screenshots_for_the_readme(seeded: Any, seeds_dir: Path) -> None:
     claim_id = _claim_id(client)
     article = next(seeds_dir.glob("001_*")).read_text(encoding="utf-8")
     DOCS.mkdir(exist_ok=True)
-    with LiveServer(url, env={"CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "0"}) as server, \
-            sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+    with LiveServer(url, env={"CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "0"}) as server, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=_chromium(),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         page = browser.new_page(viewport={"width": 900, "height": 1200})
         page.goto(f"{server.url}/claims/{claim_id}")
         page.screenshot(path=str(DOCS / "claim-page.png"), full_page=False)

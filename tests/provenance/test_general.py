@@ -77,7 +77,10 @@ CASES = (
         "inspections had been carried out in full.\n",
         (
             Expect(
-                None, None, "Ukraine's Energy Ministry", "denies",
+                None,
+                None,
+                "Ukraine's Energy Ministry",
+                "denies",
                 ("A former employee of the state grid operator", "The employee said"),
             ),
         ),
@@ -121,7 +124,10 @@ CASES = (
         "Bureau spokesman Chen Wei rejected the whistleblower's claims on Friday.\n",
         (
             Expect(
-                "Chen Wei", "spokesman", "National Security Bureau", "denies",
+                "Chen Wei",
+                "spokesman",
+                "National Security Bureau",
+                "denies",
                 ("A whistleblower alleged", "They listened to everything"),
             ),
         ),

@@ -19,18 +19,26 @@ from tests.factories import claims_snapshot, make_settings
 DEMO = Path(__file__).resolve().parents[2] / "api" / "demo"
 
 STORIES = [
-    ["The harbour authority said the new container terminal would open in the spring of next year.",
-     "Dock workers told reporters that the night shifts had been cut without any consultation.",
-     "A spokesman for the port denied that any jobs would be lost because of the terminal."],
-    ["Residents of the northern district reported brown water coming from their taps for a week.",
-     "The water utility blamed a broken valve at the pumping station near the old railway bridge.",
-     "Independent tests ordered by the council found traces of iron but no harmful bacteria."],
-    ["The regional airline announced it would stop flying to three island airports in October.",
-     "Tourism operators on the islands warned that bookings had already fallen by a third.",
-     "The transport ministry said it was studying a subsidy to keep one of the routes open."],
-    ["A fire destroyed the roof of the nineteenth century library late on Sunday evening.",
-     "Firefighters saved most of the rare manuscripts by carrying them out through a side door.",
-     "The mayor promised that the library would be rebuilt exactly as it stood before the fire."],
+    [
+        "The harbour authority said the new container terminal would open in the spring of next year.",
+        "Dock workers told reporters that the night shifts had been cut without any consultation.",
+        "A spokesman for the port denied that any jobs would be lost because of the terminal.",
+    ],
+    [
+        "Residents of the northern district reported brown water coming from their taps for a week.",
+        "The water utility blamed a broken valve at the pumping station near the old railway bridge.",
+        "Independent tests ordered by the council found traces of iron but no harmful bacteria.",
+    ],
+    [
+        "The regional airline announced it would stop flying to three island airports in October.",
+        "Tourism operators on the islands warned that bookings had already fallen by a third.",
+        "The transport ministry said it was studying a subsidy to keep one of the routes open.",
+    ],
+    [
+        "A fire destroyed the roof of the nineteenth century library late on Sunday evening.",
+        "Firefighters saved most of the rare manuscripts by carrying them out through a side door.",
+        "The mayor promised that the library would be rebuilt exactly as it stood before the fire.",
+    ],
 ]
 
 
@@ -48,10 +56,14 @@ def _corpus(folder: Path) -> list[Path]:
         edited = [s.replace(" the ", " the local ", 1) for s in story]
         docs = {
             f"{i}-b-original.md": _article(f"Story {i}", "Harbor Tribune", f"{3 + i} May 2021", story),
-            f"{i}-a-copy.md": _article(f"Copy of story {i}", "Daily Relay", f"{10 + i} May 2021",
-                                       story, "\nThe original source of this article is Harbor Tribune\n"),
-            f"{i}-c-edited.md": _article(f"Edited story {i}", "Civic Watch", f"{12 + i} May 2021",
-                                         edited),
+            f"{i}-a-copy.md": _article(
+                f"Copy of story {i}",
+                "Daily Relay",
+                f"{10 + i} May 2021",
+                story,
+                "\nThe original source of this article is Harbor Tribune\n",
+            ),
+            f"{i}-c-edited.md": _article(f"Edited story {i}", "Civic Watch", f"{12 + i} May 2021", edited),
         }
         for name, body in docs.items():
             (folder / name).write_text(body, encoding="utf-8")
@@ -64,10 +76,12 @@ def test_batches_give_the_claims_and_provenance_of_one_by_one(
 ) -> None:
     inputs = [seeds_dir, DEMO, *_corpus(tmp_path / "gen")]
     reference_url = f"sqlite:///{tmp_path / 'one-by-one.sqlite'}"
-    one_by_one = Ingestor(get_engine(reference_url), settings=make_settings(reference_url),
-                          batch_size=1, workers=0).ingest_paths(inputs)
-    bulk = Ingestor(get_engine(db_url), settings=make_settings(db_url), batch_size=7,
-                    workers=1).ingest_paths(inputs)
+    one_by_one = Ingestor(
+        get_engine(reference_url), settings=make_settings(reference_url), batch_size=1, workers=0
+    ).ingest_paths(inputs)
+    bulk = Ingestor(get_engine(db_url), settings=make_settings(db_url), batch_size=7, workers=1).ingest_paths(
+        inputs
+    )
     assert bulk.summary() == one_by_one.summary()
     assert bulk.count("added") > 25 and bulk.count("rejected") == 0
     expected = claims_snapshot(reference_url)
@@ -94,17 +108,26 @@ def _refuse_titles_with_poison(db_url: str) -> None:
     engine = get_engine(db_url)
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
-            conn.execute(text(
-                "CREATE TRIGGER refuse_poison BEFORE INSERT ON document "
-                "WHEN NEW.title LIKE '%POISON%' BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+            conn.execute(
+                text(
+                    "CREATE TRIGGER refuse_poison BEFORE INSERT ON document "
+                    "WHEN NEW.title LIKE '%POISON%' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+            )
         else:
-            conn.execute(text(
-                "CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN "
-                "IF NEW.title LIKE '%POISON%' THEN RAISE EXCEPTION 'refused'; END IF; "
-                "RETURN NEW; END $$ LANGUAGE plpgsql"))
-            conn.execute(text(
-                "CREATE TRIGGER refuse_poison BEFORE INSERT ON document "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_poison()"))
+            conn.execute(
+                text(
+                    "CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN "
+                    "IF NEW.title LIKE '%POISON%' THEN RAISE EXCEPTION 'refused'; END IF; "
+                    "RETURN NEW; END $$ LANGUAGE plpgsql"
+                )
+            )
+            conn.execute(
+                text(
+                    "CREATE TRIGGER refuse_poison BEFORE INSERT ON document "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_poison()"
+                )
+            )
 
 
 def test_a_document_the_database_refuses_loses_only_itself(db_url: str, tmp_path: Path) -> None:
@@ -127,9 +150,14 @@ def test_a_document_the_database_refuses_loses_only_itself(db_url: str, tmp_path
 
 def test_worker_processes_prepare_in_input_order(tmp_path: Path) -> None:
     files = _corpus(tmp_path / "gen")
-    items = [SourceItem(f"{f.name}#{n}", RawDocument(content=f.read_text() + f"\nRun {n}.\n",
-                                                      source_format="md", source_name=f.name))
-             for n in range(6) for f in files]
+    items = [
+        SourceItem(
+            f"{f.name}#{n}",
+            RawDocument(content=f.read_text() + f"\nRun {n}.\n", source_format="md", source_name=f.name),
+        )
+        for n in range(6)
+        for f in files
+    ]
     assert len(items) > 2 * CHUNK
     serial = [(p.name, p.identity) for p in prepared(items, max_bytes=10**6, workers=0)]
     parallel = [(p.name, p.identity) for p in prepared(items, max_bytes=10**6, workers=1)]

@@ -40,17 +40,18 @@ def _by_title(db_url: str, fragment: str) -> Document:
 
 def _attributions(db_url: str, doc: Document) -> set[tuple[str, str]]:
     with Session(get_engine(db_url)) as s:
-        rows = s.exec(select(Attribution, Outlet).join(Outlet, isouter=True)
-                      .where(Attribution.document_id == doc.id)).all()
+        rows = s.exec(
+            select(Attribution, Outlet).join(Outlet, isouter=True).where(Attribution.document_id == doc.id)
+        ).all()
         return {(a.kind, o.name if o else a.outlet_name) for a, o in rows}
 
 
 def _cited_date(db_url: str, doc: Document, outlet: str) -> str | None:
     with Session(get_engine(db_url)) as s:
-        rows = s.exec(select(Attribution, Outlet).join(Outlet, isouter=True)
-                      .where(Attribution.document_id == doc.id)).all()
-        dates = {a.cited_date for a, o in rows if (o.name if o else a.outlet_name) == outlet
-                 and a.cited_date}
+        rows = s.exec(
+            select(Attribution, Outlet).join(Outlet, isouter=True).where(Attribution.document_id == doc.id)
+        ).all()
+        dates = {a.cited_date for a, o in rows if (o.name if o else a.outlet_name) == outlet and a.cited_date}
     assert len(dates) <= 1
     return next(iter(dates), None)
 
