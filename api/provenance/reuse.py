@@ -16,9 +16,10 @@ work in memory); ``link_document`` is the same for one document read back from t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from api.provenance import review
@@ -32,7 +33,7 @@ from api.provenance.linker import (
     merge_claims,
 )
 from api.provenance.timeline import date_key_of
-from db.models import Claim, Document, Passage
+from db.models import Claim, Document, IndexEvent, Passage
 
 __all__ = [
     "BOILERPLATE_RECURRENCE",
@@ -48,6 +49,7 @@ BOILERPLATE_RECURRENCE = 3
 _P = Passage.__table__  # type: ignore[attr-defined]
 _D = Document.__table__  # type: ignore[attr-defined]
 _C = Claim.__table__  # type: ignore[attr-defined]
+_E = IndexEvent.__table__  # type: ignore[attr-defined]
 
 
 def link_documents(*, session: Session, docs: list[LinkDocument], engine: Any, add_to_index: bool) -> None:
@@ -141,16 +143,28 @@ def mark_recurring_boilerplate(*, session: Session, docs: list[LinkDocument]) ->
                 p.norm_hash for p in doc.passages if p.kind in CLAIM_KINDS
             )
     recurring = _recurring(session, wanted)
+    relabeled: set[int] = set()
     for outlet_id, found in recurring.items():
         for part in chunks(found):
-            session.execute(
-                update(_P)
-                .where(
-                    _P.c.norm_hash.in_(part),
-                    _P.c.document_id.in_(select(_D.c.id).where(_D.c.outlet_id == outlet_id)),
-                )
-                .values(kind="boilerplate", claim_id=None)
+            relabeled.update(
+                session.execute(
+                    update(_P)
+                    .where(
+                        _P.c.norm_hash.in_(part),
+                        _P.c.kind != "boilerplate",
+                        _P.c.document_id.in_(select(_D.c.id).where(_D.c.outlet_id == outlet_id)),
+                    )
+                    .values(kind="boilerplate", claim_id=None)
+                    .returning(_P.c.document_id)
+                ).scalars()
             )
+    # Stored documents that just lost passages to boilerplate: every index re-reads them (the
+    # batch's own documents are indexed after this, with their passages' new kinds).
+    stored = sorted(relabeled - {doc.id for doc in docs})
+    if stored:
+        session.execute(
+            insert(_E), [{"op": "add", "document_id": d, "at": datetime.now(UTC)} for d in stored]
+        )
     for doc in docs:
         for p in doc.passages:
             if p.norm_hash in recurring.get(doc.outlet_id, ()):  # type: ignore[arg-type]

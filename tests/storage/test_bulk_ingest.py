@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
@@ -13,7 +14,7 @@ from api.ingest.sources import SourceItem
 from api.ingest.types import RawDocument
 from api.ingest.workers import CHUNK, prepared
 from db.engine import get_engine
-from db.models import Document
+from db.models import Document, Passage
 from tests.factories import claims_snapshot, make_settings
 
 DEMO = Path(__file__).resolve().parents[2] / "api" / "demo"
@@ -162,3 +163,27 @@ def test_worker_processes_prepare_in_input_order(tmp_path: Path) -> None:
     serial = [(p.name, p.identity) for p in prepared(items, max_bytes=10**6, workers=0)]
     parallel = [(p.name, p.identity) for p in prepared(items, max_bytes=10**6, workers=1)]
     assert parallel == serial and len(serial) == len(items)
+
+
+FOOTER = "The editors of this newsletter meet every Thursday to choose the stories of the week."
+
+
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_text_that_turns_out_boilerplate_leaves_every_index(
+    db_url: str, tmp_path: Path, batch_size: int
+) -> None:
+    folder = tmp_path / "outlet"
+    folder.mkdir()
+    for i, story in enumerate(STORIES):
+        body = _article(f"Story {i}", "Harbor Tribune", f"{3 + i} May 2021", [*story, FOOTER])
+        (folder / f"{i}.md").write_text(body, encoding="utf-8")
+    ingestor = Ingestor(get_engine(db_url), settings=make_settings(db_url), batch_size=batch_size)
+    ingestor.ingest_paths([folder])
+    index = ingestor.index
+    index.refresh()  # type: ignore[union-attr]
+    # the footer recurs in 3+ documents of one outlet: boilerplate everywhere, found nowhere
+    assert index.search(FOOTER) == []  # type: ignore[union-attr]
+    with Session(get_engine(db_url)) as session:
+        kinds = set(session.exec(select(Passage.kind).where(Passage.text == FOOTER)).all())
+    assert kinds == {"boilerplate"}
+    assert index.search(STORIES[1][0])[0].score > 0.99  # type: ignore[union-attr]
