@@ -57,9 +57,16 @@ def link_documents(*, session: Session, docs: list[LinkDocument], engine: Any, a
     freshly stored documents, in this order (see ``linker.link_batch`` for ``add_to_index``)."""
     mark_recurring_boilerplate(session=session, docs=docs)
     grown = link_batch(session=session, docs=docs, engine=engine, add_to_index=add_to_index)
+    maybe = [
+        (doc.id, p, c)
+        for doc in docs
+        for p, c in zip(doc.claimable, doc.candidates, strict=True)
+        if c is not None and c[1] < NEAR_DUPLICATE_SIMILARITY and p.claim_id is not None
+    ]
+    batched = review.suggest_reuse(session, maybe)
     for doc in docs:
-        if doc.responses_stored or _has_review_candidate(doc):
-            _review(session, doc)
+        if doc.responses_stored or (not batched and _has_review_candidate(doc)):
+            _review(session, doc, reuse=not batched)
     refresh_canonical_many(session=session, claim_ids=grown)
 
 
@@ -106,7 +113,7 @@ def _has_review_candidate(doc: LinkDocument) -> bool:
     return any(c is not None and c[1] < NEAR_DUPLICATE_SIMILARITY for c in doc.candidates)
 
 
-def _review(session: Session, doc: LinkDocument) -> None:
+def _review(session: Session, doc: LinkDocument, *, reuse: bool) -> None:
     """Review suggestions work on model objects; only the few documents that need one pay."""
     ids = [p.id for p in doc.claimable]
     loaded = (
@@ -127,6 +134,7 @@ def _review(session: Session, doc: LinkDocument) -> None:
         passages=[loaded[i] for i in ids],
         candidates=doc.candidates,
         confident=NEAR_DUPLICATE_SIMILARITY,
+        reuse=reuse,
     )
 
 

@@ -25,7 +25,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_
+from sqlalchemy import and_, delete, insert, or_
 from sqlmodel import Session, col, select
 
 from api.errors import BadInput, NotFound
@@ -113,16 +113,92 @@ def after_linking(
     passages: list[Passage],
     candidates: list[tuple[int, float] | None],
     confident: float,
+    reuse: bool = True,
 ) -> None:
     """Make (or re-apply) suggestions for one freshly linked document.
 
     ``passages`` are the claimable passages and ``candidates`` their best near-duplicate at
     the lower band's threshold (the list reuse linking computed); those at or above
-    ``confident`` were linked already and are skipped here."""
-    for passage, cand in zip(passages, candidates, strict=True):
-        if cand is not None and cand[1] < confident and passage.claim_id is not None:
-            _reuse_candidate(session, document, passage, cand)
+    ``confident`` were linked already and are skipped here. ``reuse=False``: the caller made
+    the reuse suggestions already (``suggest_reuse``)."""
+    if reuse:
+        for passage, cand in zip(passages, candidates, strict=True):
+            if cand is not None and cand[1] < confident and passage.claim_id is not None:
+                _reuse_candidate(session, document, passage, cand)
     _weak_responses(session, document, passages)
+
+
+def suggest_reuse(session: Session, items: list[tuple[int, Any, tuple[int, float]]]) -> bool:
+    """Reuse suggestions for a batch, in three statements: ``items`` are (document id, passage
+    with ``id``/``claim_id``/``norm_hash``/``text``, its maybe-band candidate). Only while no
+    reuse suggestion was ever decided (decisions are re-applied one by one, by
+    ``after_linking``); returns False, doing nothing, otherwise."""
+    if _any_decided(session, "reuse"):
+        return False
+    if not items:
+        return True
+    others = {
+        r.id: r
+        for r in session.execute(
+            select(Passage.id, Passage.claim_id, Passage.document_id, Passage.norm_hash, Passage.text).where(
+                col(Passage.id).in_({cand[0] for _, _, cand in items})
+            )
+        )
+    }
+    wanted: dict[tuple[str, str], dict[str, Any]] = {}
+    for doc_id, passage, (other_id, similarity) in items:
+        other = others.get(other_id)
+        if (
+            other is None
+            or other.claim_id is None
+            or other.document_id == doc_id
+            or other.claim_id == passage.claim_id
+        ):
+            continue
+        wanted[(passage.norm_hash, other.norm_hash)] = {
+            "kind": "reuse",
+            "status": "pending",
+            "subject_hash": passage.norm_hash,
+            "target_hash": other.norm_hash,
+            "passage_id": passage.id,
+            "target_passage_id": other.id,
+            "claim_id": other.claim_id,
+            "document_id": doc_id,
+            "similarity": round(similarity, 4),
+            "text": passage.text,
+            "target_text": other.text,
+            "reason": f"similarity {similarity:.2f}: below the confident threshold, in the review band",
+            "payload": None,
+            "created_at": _now(),
+        }
+    if not wanted:
+        return True
+    pending = session.exec(
+        select(ReviewSuggestion).where(
+            ReviewSuggestion.kind == "reuse",
+            ReviewSuggestion.status == "pending",
+            col(ReviewSuggestion.subject_hash).in_({k[0] for k in wanted}),
+        )
+    ).all()
+    for row in pending:  # a re-ingested document updates its pending suggestion
+        fields = wanted.pop((row.subject_hash, row.target_hash), None)
+        if fields is not None:
+            for name in (
+                "passage_id",
+                "target_passage_id",
+                "claim_id",
+                "document_id",
+                "similarity",
+                "text",
+                "target_text",
+                "reason",
+            ):
+                setattr(row, name, fields[name])
+            session.add(row)
+    if wanted:
+        session.execute(insert(ReviewSuggestion.__table__), list(wanted.values()))  # type: ignore[attr-defined]
+    session.flush()
+    return True
 
 
 def _reuse_candidate(session: Session, document: Document, passage: Passage, cand: tuple[int, float]) -> None:
