@@ -51,6 +51,17 @@ RESPONSE_FIELDS = (
     "how",
     "evidence",
 )
+# What a re-ingested document refreshes on its pending suggestion (the content key stays).
+REFRESHED_FIELDS = (
+    "passage_id",
+    "target_passage_id",
+    "claim_id",
+    "document_id",
+    "similarity",
+    "text",
+    "target_text",
+    "reason",
+)
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = frozenset(
     (
@@ -183,16 +194,7 @@ def suggest_reuse(session: Session, items: list[tuple[int, Any, tuple[int, float
     for row in pending:  # a re-ingested document updates its pending suggestion
         fields = wanted.pop((row.subject_hash, row.target_hash), None)
         if fields is not None:
-            for name in (
-                "passage_id",
-                "target_passage_id",
-                "claim_id",
-                "document_id",
-                "similarity",
-                "text",
-                "target_text",
-                "reason",
-            ):
+            for name in REFRESHED_FIELDS:
                 setattr(row, name, fields[name])
             session.add(row)
     if wanted:
@@ -287,17 +289,7 @@ def _upsert_pending(session: Session, suggestion: ReviewSuggestion) -> None:
     if existing is None:
         session.add(suggestion)
     else:
-        for name in (
-            "passage_id",
-            "target_passage_id",
-            "claim_id",
-            "document_id",
-            "similarity",
-            "text",
-            "target_text",
-            "reason",
-            "payload",
-        ):
+        for name in (*REFRESHED_FIELDS, "payload"):
             setattr(existing, name, getattr(suggestion, name))
         session.add(existing)
     session.flush()
