@@ -10,7 +10,7 @@ documents arrive in. A passage that recurs verbatim in BOILERPLATE_RECURRENCE or
 of one outlet is that outlet's boilerplate, not a claim.
 
 ``link_documents`` links a batch of stored documents (``api.provenance.linker`` does the claim
-work in memory); ``link_document`` is the same for one document read back from the database.
+work in memory); one document is a batch of one.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from api.provenance.linker import (
     CLAIM_KINDS,
     NEAR_DUPLICATE_SIMILARITY,
     LinkDocument,
-    LinkPassage,
     chunks,
     link_batch,
     merge_claims,
@@ -37,7 +36,6 @@ from db.models import Claim, Document, IndexEvent, Passage
 
 __all__ = [
     "BOILERPLATE_RECURRENCE",
-    "link_document",
     "link_documents",
     "merge_claims",
     "refresh_canonical",
@@ -68,45 +66,6 @@ def link_documents(*, session: Session, docs: list[LinkDocument], engine: Any, a
         if doc.responses_stored or (not batched and _has_review_candidate(doc)):
             _review(session, doc, reuse=not batched)
     refresh_canonical_many(session=session, claim_ids=grown)
-
-
-def link_document(
-    *,
-    session: Session,
-    document_id: int,
-    index: Any,
-    previous: dict[str, int] | None = None,
-) -> None:
-    """Link one stored document against the index (which must not hold it yet).
-
-    ``previous`` maps the normalized-text hashes of an earlier version of this document to
-    their claims, so that an updated document keeps the claims of its unchanged passages."""
-    from api.provenance.responses import extract_responses
-
-    session.flush()
-    document = session.get(Document, document_id)
-    assert document is not None
-    rows = session.execute(
-        select(_P.c.id, _P.c.ordinal, _P.c.kind, _P.c.text, _P.c.norm, _P.c.norm_hash, _P.c.start, _P.c.end)
-        .where(_P.c.document_id == document_id)
-        .order_by(_P.c.ordinal)
-    ).all()
-    passages = [LinkPassage(r.id, r.ordinal, r.kind, r.text, r.norm, r.norm_hash) for r in rows]
-    responses = extract_responses(
-        document.text,
-        rows,
-        published_at=document.published_at,  # type: ignore[arg-type]
-        language=document.language,
-    )
-    doc = LinkDocument(
-        id=document_id,
-        outlet_id=document.outlet_id,
-        url=document.url,
-        passages=passages,
-        responses=responses,
-        previous=previous or {},
-    )
-    link_documents(session=session, docs=[doc], engine=index.engine, add_to_index=False)
 
 
 def _has_review_candidate(doc: LinkDocument) -> bool:
