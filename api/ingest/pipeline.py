@@ -115,7 +115,12 @@ class Ingestor:
                 if on_item:
                     on_item(outcome)
 
-        ready = prepared(items, max_bytes=self.settings.max_document_bytes, workers=self.workers)
+        ready = prepared(
+            items,
+            max_bytes=self.settings.max_document_bytes,
+            workers=self.workers,
+            ahead=2 * self.batch_size,
+        )
         for batch in _batches(ready, self.batch_size):
             emit(self._store_many(batch))
         return report

@@ -20,7 +20,7 @@ from api.ingest.prepare import Prepared, Rejected, prepare
 from api.ingest.sources import SourceItem
 
 CHUNK = 32  # inputs per task: enough to amortize the round trip, small enough to keep order
-IN_FLIGHT = 4  # chunks queued per worker
+IN_FLIGHT = 4  # chunks queued per worker, at least
 
 
 def prepare_item(item: SourceItem, max_bytes: int) -> list[Prepared | Rejected]:
@@ -33,8 +33,13 @@ def _prepare_chunk(items: list[SourceItem], max_bytes: int) -> list[Prepared | R
     return [p for item in items for p in prepare_item(item, max_bytes)]
 
 
-def prepared(items: Iterable[SourceItem], *, max_bytes: int, workers: int) -> Iterator[Prepared | Rejected]:
-    """Every input prepared, in input order."""
+def prepared(
+    items: Iterable[SourceItem], *, max_bytes: int, workers: int, ahead: int = 0
+) -> Iterator[Prepared | Rejected]:
+    """Every input prepared, in input order. ``ahead``: how many inputs the workers may
+    prepare beyond the one being read; a caller that takes a batch of n inputs at a time
+    passes 2n, or the workers would sit idle while it stores each batch and it would wait
+    for them at the start of the next (measured: a third of the wall time, at n = 200)."""
     source = iter(items)
     first = list(islice(source, CHUNK))
     rest = list(islice(source, 1))
@@ -46,11 +51,12 @@ def prepared(items: Iterable[SourceItem], *, max_bytes: int, workers: int) -> It
     chunks = _chunks(first + rest, source)
     # fork: the worker starts with the modules (and the date parser's caches) already loaded
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    in_flight = max(workers * IN_FLIGHT, -(-ahead // CHUNK))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque[Future[list[Prepared | Rejected]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(_prepare_chunk, chunk, max_bytes))
-            if len(pending) >= workers * IN_FLIGHT:
+            if len(pending) >= in_flight:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
