@@ -1,17 +1,18 @@
 """Many-row writes in a constant number of statements, whatever the backend.
 
 Ingestion writes thousands of passages per batch, then sets their claims. Through SQLAlchemy's
-generic executemany, PostgreSQL pays a statement per row (~0.1 ms each, measured in
-bench/provenance.py); there the rows travel as one array per column instead
-(``INSERT ... SELECT FROM unnest(...)``, ``UPDATE ... FROM unnest(...)``). SQLite, in process,
-is fast with executemany and keeps it.
+generic executemany every row pays for parameter processing in Python, and PostgreSQL a
+statement per row (~0.1 ms each, measured in bench/provenance.py). So the rows go straight to
+the driver: ids are taken first (PostgreSQL: the table's own sequence; SQLite: after the
+largest id, under the write lock the transaction holds), then PostgreSQL receives the rows
+with ``COPY ... FROM STDIN`` and SQLite, in process, with the driver's ``executemany``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, text, update
+from sqlalchemy import Table, text
 from sqlalchemy.orm import Session
 
 
@@ -19,32 +20,71 @@ def _pg(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def _driver_connection(session: Session) -> Any:
+    """The DB-API connection of the session's transaction (the same transaction)."""
+    return session.connection().connection.driver_connection
+
+
 def _pg_array_type(session: Session, column: Any) -> str:
     """The column's own PostgreSQL type, as an array (``INTEGER[]``, ``VARCHAR(16)[]``)."""
     return f"{column.type.compile(dialect=session.get_bind().dialect)}[]"
+
+
+def _new_ids(session: Session, table: Table, n: int) -> list[int]:
+    if _pg(session):
+        # from the table's own sequence, so that no RETURNING order has to be trusted
+        return list(
+            session.execute(
+                text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+                {"table": table.name, "n": n},
+            ).scalars()
+        )
+    # SQLite has one writer at a time. Ingestion has written its documents before it asks for
+    # passage ids, so no other connection can take these; if a caller had not, a collision
+    # would fail the insert on the primary key, never overwrite a row.
+    largest = session.execute(text(f'SELECT coalesce(max(id), 0) FROM "{table.name}"')).scalar_one()
+    return list(range(largest + 1, largest + 1 + n))
 
 
 def insert_returning_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
     """Insert ``rows`` (all with the same keys); their new ids, in the order given."""
     if not rows:
         return []
-    if not _pg(session):
-        result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-        return [r[0] for r in result]
-    # ids first, from the table's own sequence, so that no RETURNING order has to be trusted
-    ids = list(
-        session.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-            {"table": table.name, "n": len(rows)},
-        ).scalars()
-    )
+    ids = _new_ids(session, table, len(rows))
     names = list(rows[0])
-    arrays = {"id": ids, **{name: [r[name] for r in rows] for name in names}}
-    columns = ["id", *names]
-    casts = ", ".join(f"CAST(:{c} AS {_pg_array_type(session, table.c[c])})" for c in columns)
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    session.execute(text(f'INSERT INTO "{table.name}" ({quoted}) SELECT * FROM unnest({casts})'), arrays)
+    columns = ", ".join(f'"{c}"' for c in ["id", *names])
+    values = [(i, *(r[c] for c in names)) for i, r in zip(ids, rows, strict=True)]
+    values = _as_driver_values(session, table, ["id", *names], values)
+    connection = _driver_connection(session)
+    if _pg(session):
+        statement = f'COPY "{table.name}" ({columns}) FROM STDIN'
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in values:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" for _ in range(len(names) + 1))
+        connection.executemany(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values)
     return ids
+
+
+def _as_driver_values(
+    session: Session, table: Table, names: list[str], rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Values as the column types would bind them (dates as SQLite stores them, JSON as text):
+    what SQLAlchemy does for its own statements, done here once per column."""
+    dialect = session.get_bind().dialect
+    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+    if not any(processors):
+        return rows
+    convert = [(i, f) for i, f in enumerate(processors) if f is not None]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, f in convert:
+            if values[i] is not None:
+                values[i] = f(values[i])
+        out.append(tuple(values))
+    return out
 
 
 def set_column(session: Session, table: Table, column: str, values: dict[int, Any]) -> None:
@@ -52,9 +92,9 @@ def set_column(session: Session, table: Table, column: str, values: dict[int, An
     if not values:
         return
     if not _pg(session):
-        session.execute(
-            update(table).where(table.c.id == bindparam("_id")).values({column: bindparam("_value")}),
-            [{"_id": k, "_value": v} for k, v in values.items()],
+        pairs = _as_driver_values(session, table, [column, "id"], [(v, k) for k, v in values.items()])
+        _driver_connection(session).executemany(
+            f'UPDATE "{table.name}" SET "{column}" = ? WHERE id = ?', pairs
         )
         return
     kind = _pg_array_type(session, table.c[column])

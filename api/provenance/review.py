@@ -236,17 +236,17 @@ def _reuse_candidate(session: Session, document: Document, passage: Passage, can
 def _any_decided(session: Session, kind: str) -> bool:
     """Whether a moderator ever decided a suggestion of this kind (asked once per session: a
     bulk ingestion session never sees one decided meanwhile, and most databases have none)."""
-    cache: dict[str, bool] = session.info.setdefault("review_decided", {})
-    if kind not in cache:
-        cache[kind] = (
+    cache = session.info
+    if "review_decided" not in cache:
+        # By status alone, through its index: decisions are made by hand and few. With the kind
+        # in the condition both databases chose the content index and read every pending
+        # suggestion of that kind (44 ms per batch at 1M passages, bench/provenance.py).
+        cache["review_decided"] = set(
             session.exec(
-                select(ReviewSuggestion.id)
-                .where(ReviewSuggestion.kind == kind, ReviewSuggestion.status != "pending")
-                .limit(1)
-            ).first()
-            is not None
+                select(ReviewSuggestion.kind).where(col(ReviewSuggestion.status).in_(STATUSES[1:])).distinct()
+            ).all()
         )
-    return cache[kind]
+    return kind in cache["review_decided"]
 
 
 def _reuse_decision(session: Session, subject_hash: str, claim_id: int) -> str | None:
