@@ -21,7 +21,7 @@ from api.provenance.outlets import resolve_outlet
 from api.provenance.reuse import link_documents
 from api.provenance.watch import enqueue_document_events, watching
 from db import crud
-from db.bulk import insert_returning_ids
+from db.bulk import insert_returning_ids, one_of
 from db.models import Attribution, AuditEntry, Document, IndexEvent, Passage
 
 _D = Document.__table__  # type: ignore[attr-defined]
@@ -122,7 +122,9 @@ class _Existing:
 
 def _existing(session: Session, identities: list[str]) -> dict[str, _Existing]:
     rows = session.execute(
-        select(_D.c.identity, _D.c.id, _D.c.content_hash, _D.c.title).where(_D.c.identity.in_(identities))
+        select(_D.c.identity, _D.c.id, _D.c.content_hash, _D.c.title).where(
+            one_of(session, _D.c.identity, identities)
+        )
     ).all()
     return {r.identity: _Existing(r.id, r.content_hash, r.title) for r in rows}
 

@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from api.matching.engine import MatchEngine
 from api.matching.reuse import CANDIDATES_PER_TEXT, ReuseCandidates, reuse_candidates
-from db.bulk import insert_returning_ids, set_column
+from db.bulk import insert_returning_ids, one_of, set_column
 from db.models import Claim, Passage, Response
 
 CLAIM_KINDS = ("body", "quote")
@@ -184,7 +184,7 @@ class _StoredClaims:
             # the batch's own passages have no claim yet, so they never come back here
             for h, c in session.execute(
                 select(_P.c.norm_hash, _P.c.claim_id).where(
-                    _P.c.norm_hash.in_(part), _P.c.claim_id.is_not(None)
+                    one_of(session, _P.c.norm_hash, part), _P.c.claim_id.is_not(None)
                 )
             ):
                 by_hash.setdefault(h, set()).add(c)
@@ -192,14 +192,16 @@ class _StoredClaims:
         for part in chunks(linked):
             claim_of.update(
                 session.execute(
-                    select(_P.c.id, _P.c.claim_id).where(_P.c.id.in_(part), _P.c.claim_id.is_not(None))
+                    select(_P.c.id, _P.c.claim_id).where(
+                        one_of(session, _P.c.id, part), _P.c.claim_id.is_not(None)
+                    )
                 ).all()
             )
         wanted = {c for cs in by_hash.values() for c in cs} | set(claim_of.values())
         wanted |= {c for d in docs for c in d.previous.values()}
         existing: set[int] = set()
         for part in chunks(wanted):
-            existing.update(session.execute(select(_C.c.id).where(_C.c.id.in_(part))).scalars())
+            existing.update(session.execute(select(_C.c.id).where(one_of(session, _C.c.id, part))).scalars())
         return _StoredClaims(by_hash, claim_of, existing)
 
 

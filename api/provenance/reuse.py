@@ -32,6 +32,7 @@ from api.provenance.linker import (
     merge_claims,
 )
 from api.provenance.timeline import date_key_of
+from db.bulk import one_of
 from db.models import Claim, Document, IndexEvent, Passage
 
 __all__ = [
@@ -117,7 +118,7 @@ def mark_recurring_boilerplate(*, session: Session, docs: list[LinkDocument]) ->
                 session.execute(
                     update(_P)
                     .where(
-                        _P.c.norm_hash.in_(part),
+                        one_of(session, _P.c.norm_hash, part),
                         _P.c.kind != "boilerplate",
                         _P.c.document_id.in_(select(_D.c.id).where(_D.c.outlet_id == outlet_id)),
                     )
@@ -143,12 +144,16 @@ def _recurring(session: Session, wanted: dict[int, set[str]]) -> dict[int, set[s
     documents."""
     docs_of: dict[str, set[int]] = {}
     for part in chunks(set().union(*wanted.values()) if wanted else set()):
-        for h, d in session.execute(select(_P.c.norm_hash, _P.c.document_id).where(_P.c.norm_hash.in_(part))):
+        for h, d in session.execute(
+            select(_P.c.norm_hash, _P.c.document_id).where(one_of(session, _P.c.norm_hash, part))
+        ):
             docs_of.setdefault(h, set()).add(d)
     often = {h: ds for h, ds in docs_of.items() if len(ds) >= BOILERPLATE_RECURRENCE}
     outlet_of: dict[int, int | None] = {}
     for part in chunks(set().union(*often.values()) if often else set()):
-        outlet_of.update(session.execute(select(_D.c.id, _D.c.outlet_id).where(_D.c.id.in_(part))).all())
+        outlet_of.update(
+            session.execute(select(_D.c.id, _D.c.outlet_id).where(one_of(session, _D.c.id, part))).all()
+        )
     recurring: dict[int, set[str]] = {}
     for outlet_id, hashes in wanted.items():
         found = {
@@ -179,7 +184,7 @@ def refresh_canonical_many(*, session: Session, claim_ids: Iterable[int]) -> Non
             )
             .join(_D, _D.c.id == _P.c.document_id)
             .join(_C, _C.c.id == _P.c.claim_id)
-            .where(_P.c.claim_id.in_(part))
+            .where(one_of(session, _P.c.claim_id, part))
         ).all()
         earliest: dict[int, tuple[Any, ...]] = {}
         for r in rows:

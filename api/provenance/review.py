@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 
 from api.errors import BadInput, NotFound
 from db import crud
+from db.bulk import one_of
 from db.models import ApiKey, Claim, Document, Passage, Response, ReviewSuggestion
 
 KINDS = ("reuse", "response")
@@ -152,7 +153,7 @@ def suggest_reuse(session: Session, items: list[tuple[int, Any, tuple[int, float
         r.id: r
         for r in session.execute(
             select(Passage.id, Passage.claim_id, Passage.document_id, Passage.norm_hash, Passage.text).where(
-                col(Passage.id).in_({cand[0] for _, _, cand in items})
+                one_of(session, col(Passage.id), {cand[0] for _, _, cand in items})
             )
         )
     }
@@ -188,7 +189,7 @@ def suggest_reuse(session: Session, items: list[tuple[int, Any, tuple[int, float
         select(ReviewSuggestion).where(
             ReviewSuggestion.kind == "reuse",
             ReviewSuggestion.status == "pending",
-            col(ReviewSuggestion.subject_hash).in_({k[0] for k in wanted}),
+            one_of(session, col(ReviewSuggestion.subject_hash), {k[0] for k in wanted}),
         )
     ).all()
     for row in pending:  # a re-ingested document updates its pending suggestion
