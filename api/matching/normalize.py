@@ -120,6 +120,14 @@ def _markup(m: re.Match[str]) -> tuple[str, int | None]:
     return "", None
 
 
+def _entity_text(m: re.Match[str]) -> str:
+    return html.unescape(m.group(0))
+
+
+def _markup_text(m: re.Match[str]) -> str:
+    return m.group(1) or ""
+
+
 def _special(m: re.Match[str]) -> str:
     return _SPECIAL[m.group()]
 
@@ -201,10 +209,25 @@ def normalize(text: str) -> str:
     whole-string NFKC equals the cluster-by-cluster fold unless a starter composes with
     the previous starter (Hangul jamo, a few Indic vowel signs), which takes the slow path.
     """
-    if "&" in text or "[" in text or "*" in text or _CROSS_COMPOSING_RE.search(text):
+    if "&" in text or "[" in text or "*" in text:
+        # the substitutions of ``normalize_spans`` without its offset maps (Markdown text
+        # has emphasis asterisks almost everywhere: this is the common case at ingestion)
+        original = text
+        if "&" in text:
+            text = _ENTITY_RE.sub(_entity_text, text)
+        if "[" in text or "*" in text:
+            text = _MARKUP_RE.sub(_markup_text, text)
+        if not text.isascii() and _CROSS_COMPOSING_RE.search(text):
+            return normalize_spans(original).text
+    elif not text.isascii() and _CROSS_COMPOSING_RE.search(text):
         return normalize_spans(text).text
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        # NFKC leaves ASCII alone; of the character table only the backtick and the ASCII
+        # blanks apply, and ``split`` collapses the blanks anyway
+        if "`" in text:
+            text = text.replace("`", "'")
+        return " ".join(text.split()).lower()
+    text = unicodedata.normalize("NFKC", text)
     text = _SPECIAL_RE.sub(_special, text)
     return " ".join(text.split()).casefold()
 
