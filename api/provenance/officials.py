@@ -168,6 +168,10 @@ COUNTRY_KEYS = tuple(
 )
 
 
+# one regex finds any of the keys several times faster than forty substring tests
+_COUNTRY_KEY_RE = re.compile("|".join(re.escape(key) for key in COUNTRY_KEYS))
+
+
 # lowercase pieces every ROLE_RE match (a role) and every ORG_RE match (a body) contains
 _ROLE_KEYS = (
     "spokes", "secretary", "officer", "minister", "ambassador", "envoy", "president", "chancellor",
@@ -192,7 +196,7 @@ def may_mention(text: str) -> bool:
 
 def may_name_country(text: str) -> bool:
     """False only when ``country_mentions(text)`` is certainly empty."""
-    return any(key in text for key in COUNTRY_KEYS)
+    return _COUNTRY_KEY_RE.search(text) is not None
 
 
 @dataclass(slots=True)
