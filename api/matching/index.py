@@ -35,6 +35,8 @@ RAREST_FEATURES = 16
 # Stop adding (ever more common) features once this many postings have been gathered;
 # the rarest feature is always used.
 POSTINGS_BUDGET = 30_000
+# Texts of the last add whose tokens are kept for a search that follows (an ingestion batch).
+RECENT_TOKENS_MAX = 20_000
 # Merge a new segment into its predecessor while it is at least this share of its size.
 MERGE_RATIO = 0.5
 
@@ -106,15 +108,20 @@ class Segment:
 
     @staticmethod
     def merge(old: Segment, new: Segment, alive: np.ndarray | None) -> Segment:
-        keys = np.concatenate([old.keys, new.keys])
-        slots = np.concatenate([old.slots, new.slots])
+        """One sorted segment of both, in linear time (no sort: both are sorted already); for
+        one key, old (smaller) slots stay before new ones, as a stable sort would keep them."""
+        at = np.searchsorted(old.keys, new.keys, side="right") + np.arange(len(new.keys))
+        keys = np.empty(len(old) + len(new), dtype=old.keys.dtype)
+        slots = np.empty(len(keys), dtype=np.result_type(old.slots, new.slots))
+        from_old = np.ones(len(keys), dtype=np.bool_)
+        from_old[at] = False
+        keys[at], slots[at] = new.keys, new.slots
+        keys[from_old], slots[from_old] = old.keys, old.slots
         if alive is not None:
             live = alive[slots]
             if not live.all():
                 keys, slots = keys[live], slots[live]
-        # stable: for one key, old (smaller) slots stay before new ones
-        order = np.argsort(keys, kind="stable")
-        return Segment(keys[order], slots[order])
+        return Segment(keys, slots)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -126,11 +133,16 @@ class ShingleIndex:
     def __init__(self) -> None:
         self._segments: list[Segment] = []
         self._postings = 0
+        self.recent_tokens: dict[str, list[str]] = {}
 
     def add(self, slots: np.ndarray, norms: Sequence[str], alive: np.ndarray | None = None) -> None:
         """Index passages ``norms`` under ``slots`` (ascending, newer than any indexed);
         ``alive`` (indexed by slot) lets merges drop postings of removed passages."""
         toks = [tokens(n) for n in norms]
+        # kept until the next add: a batch that searches itself right after joining the index
+        # (ingestion) does not tokenize its texts twice; not kept for a bulk load
+        small = len(norms) <= RECENT_TOKENS_MAX
+        self.recent_tokens = dict(zip(norms, toks, strict=True)) if small else {}
         lens = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
         total = int(lens.sum())
         if total == 0:
@@ -247,7 +259,8 @@ def batch_top_candidates(
     posting is not counted when choosing the rarest features, or they would be the words only
     it has, which find nothing else (the caller drops the text's own slot from the result)."""
     result: list[list[int]] = [[] for _ in norms]
-    toks = [tokens(n) for n in norms]
+    recent = index.recent_tokens
+    toks = [recent[n] if n in recent else tokens(n) for n in norms]
     lens = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
     total = int(lens.sum())
     if total == 0 or not index._segments:
@@ -257,7 +270,15 @@ def batch_top_candidates(
     keys, owners = feature_keys(hashes.view(np.uint64), owners)
     by_key = np.argsort(keys)  # sorted needles make searchsorted cache-friendly (~10x)
     keys, owners = keys[by_key], owners[by_key]
-    df, bounds = index.document_frequency(keys)
+    # Each distinct key is looked up once: common words recur across a batch, and a passage's
+    # sentences (searched beside it) repeat its own keys, so about half the needles are repeats.
+    first = np.empty(len(keys), dtype=np.bool_)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    distinct = np.cumsum(first) - 1
+    df, bounds = index.document_frequency(keys[first])
+    df = df[distinct]
+    bounds = [(seg, left[distinct], right[distinct]) for seg, left, right in bounds]
     others = df - 1 if indexed_too else df
     usable = (others > 0) & (df <= max_df)
     keys, owners, df = keys[usable], owners[usable], df[usable]

@@ -128,28 +128,55 @@ def _score(
     min_excerpt_tokens: int,
 ) -> None:
     cutoff = min_similarity * 100
-    for slot in slots:
+    mine = _Text(norm)
+    for slot, pid in zip(slots, pids[np.asarray(slots, dtype=np.int64)].tolist(), strict=True):
         other = store.norms[slot]
-        pid = int(pids[slot])
-        sim = fuzz.ratio(norm, other, score_cutoff=cutoff)
+        if other == norm:  # an exact copy: both ratios are 100, nothing to compute
+            sim, contained = 100.0, mine.tokens() >= min_excerpt_tokens
+        else:
+            sim = fuzz.ratio(norm, other, score_cutoff=cutoff)
+            contained = _contains(mine, _Text(other), excerpt_similarity, min_excerpt_tokens)
         if sim and (result.best is None or sim / 100 > result.best[1]):
             result.best = (pid, sim / 100)
-        shorter, longer = (norm, other) if len(norm) <= len(other) else (other, norm)
-        if not _may_contain(longer, shorter) or len(tokens(shorter)) < min_excerpt_tokens:
-            continue
-        if (
-            fuzz.partial_ratio(shorter, longer, score_cutoff=excerpt_similarity)
-            and pid not in result.contained
-        ):
+        if contained and pid not in result.contained:
             result.contained.append(pid)
 
 
-def _may_contain(longer: str, shorter: str) -> bool:
+class _Text:
+    """A normalized text with its words and token count, computed once when first needed (a
+    searched text is compared with several candidates)."""
+
+    __slots__ = ("_tokens", "_words", "norm")
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        self._words: list[str] | None = None
+        self._tokens: int | None = None
+
+    def words(self) -> list[str]:
+        if self._words is None:
+            self._words = self.norm.split()
+        return self._words
+
+    def tokens(self) -> int:
+        if self._tokens is None:
+            self._tokens = len(tokens(self.norm))
+        return self._tokens
+
+
+def _contains(a: _Text, b: _Text, similarity: float, min_tokens: int) -> bool:
+    """Whether the shorter of the two is a near-verbatim excerpt of the longer."""
+    shorter, longer = (a, b) if len(a.norm) <= len(b.norm) else (b, a)
+    if not _may_contain(longer.norm, shorter.words()) or shorter.tokens() < min_tokens:
+        return False
+    return bool(fuzz.partial_ratio(shorter.norm, longer.norm, score_cutoff=similarity))
+
+
+def _may_contain(longer: str, words: list[str]) -> bool:
     """Cheap necessary condition for a near-verbatim excerpt: nearly every word of the shorter
-    text occurs in the longer (two words cut at the window's edges, and one in five edited,
-    may differ). Most candidates share only a rare word or two, and fail here after a few words
-    at a fraction of ``partial_ratio``'s cost (substring tests: no word sets to build)."""
-    words = shorter.split()
+    text (``words``) occurs in the longer (two words cut at the window's edges, and one in five
+    edited, may differ). Most candidates share only a rare word or two, and fail here after a
+    few words at a fraction of ``partial_ratio``'s cost (substring tests: no word sets to build)."""
     allowed = 2 + len(words) // 5
     for word in words:
         if word not in longer:
