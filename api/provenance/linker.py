@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
 from api.matching.engine import MatchEngine
@@ -260,8 +260,7 @@ class _Assigner:
             self.claim_of[p.id] = p.claim_id
 
     def _merge(self, keep: int, drop: int) -> None:
-        if drop < _PROVISIONAL:  # a stored claim: its stored passages move now
-            merge_claims(session=self.session, keep=keep, drop=drop)
+        if drop < _PROVISIONAL:  # a stored claim: its stored rows move in ``write``
             self.stored.existing.discard(drop)
         self.redirect[drop] = keep
         self.grown.add(keep)
@@ -291,6 +290,9 @@ class _Assigner:
             claim_id = self.resolve(claim_id)
             return stored_id.get(claim_id, claim_id)
 
+        # A stored claim merged into another (kept claims are always the older, so stored):
+        # its stored passages and responses move, before anything reads claims back.
+        merge_many(self.session, {c: final(c) for c in self.redirect if c < _PROVISIONAL})
         set_column(self.session, _P, "claim_id", {pid: final(c) for pid, c in self.claim_of.items()})
         # a new claim that later passages of the batch joined may need another canonical text
         sizes = Counter(self.resolve(c) for c in self.claim_of.values())
@@ -333,6 +335,20 @@ def _store_responses(session: Session, doc: LinkDocument) -> int:
     if rows:
         session.execute(insert(_R), rows)
     return len(rows)
+
+
+def merge_many(session: Session, into: dict[int, int]) -> None:
+    """Merge each stored claim of ``into`` (its keys) into its value, in three statements."""
+    if not into:
+        return
+    moves = [{"_drop": drop, "_keep": keep} for drop, keep in into.items()]
+    for table in (_P, _R):
+        session.execute(
+            update(table).where(table.c.claim_id == bindparam("_drop")).values(claim_id=bindparam("_keep")),
+            moves,
+        )
+    for part in chunks(into):
+        session.execute(delete(_C).where(one_of(session, _C.c.id, part)))
 
 
 def merge_claims(*, session: Session, keep: int, drop: int) -> None:
