@@ -193,10 +193,61 @@ def matches_from(rx: re.Pattern[str], starts: re.Pattern[str], text: str) -> lis
     return out
 
 
+_HEAD_KEY_RE = re.compile("|".join(_HEAD_KEYS))  # capitalized keys: a fast regex scan
+_BACK_RES: dict[int, re.Pattern[str]] = {}
+
+
+def key_offsets(low: str, keys: tuple[str, ...]) -> list[int]:
+    """Ascending offsets of every occurrence of the (lowercase) ``keys`` in ``low``
+    (substring searches: a regex alternation of lowercase words is slower here)."""
+    out: list[int] = []
+    for key in keys:
+        i = low.find(key)
+        while i >= 0:
+            out.append(i)
+            i = low.find(key, i + 1)
+    out.sort()
+    return out
+
+
+def key_windows(text: str, keys: list[int], reach: int) -> list[tuple[int, int]]:
+    """For key offsets ``keys`` (ascending): the merged ranges ``(lo, k)`` of the offsets
+    ``s <= k`` with at most ``reach`` runs of blanks in ``text[s:k]``."""
+    back = _BACK_RES.get(reach)
+    if back is None:
+        back = _BACK_RES[reach] = re.compile(rf"(?:\S*\s+){{0,{reach}}}\S*")
+    out: list[tuple[int, int]] = []
+    for k in keys:
+        # matched on the reversed prefix: one anchored match instead of a search
+        lo = k - back.match(text[k - 1 :: -1]).end() if k else 0  # type: ignore[union-attr]
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], k)
+        else:
+            out.append((lo, k))
+    return out
+
+
+def matches_near(
+    rx: re.Pattern[str], starts: re.Pattern[str], text: str, windows: list[tuple[int, int]]
+) -> list[re.Match[str]]:
+    """``matches_from(rx, starts, text)`` for a pattern whose matches can only start inside
+    ``windows`` (see ``key_windows``): ``rx`` is tried at the ``starts`` positions there only."""
+    out: list[re.Match[str]] = []
+    end = 0
+    for lo, hi in windows:
+        if hi < end:
+            continue
+        for s in starts.finditer(text, max(lo, end), hi + 1):
+            if s.start() >= end and (m := rx.match(text, s.start())) is not None:
+                out.append(m)
+                end = m.end()
+    return out
+
+
 def generic_bodies(text: str) -> list[Body]:
     """Capitalized bodies of two or more words in ``text``."""
     out: list[Body] = []
-    if not any(key in text for key in _HEAD_KEYS):
+    if _HEAD_KEY_RE.search(text) is None:
         return out
     for m in matches_from(BODY_RE, _CAPITAL, text):
         label = body_label(m.group(0))

@@ -22,7 +22,10 @@ from api.provenance.bodies import (
     body_after_role,
     body_before_role,
     generic_bodies,
+    key_offsets,
+    key_windows,
     matches_from,
+    matches_near,
     unknown_qualifier,
 )
 
@@ -183,6 +186,12 @@ _ORG_KEYS = (
 )  # fmt: skip
 # ROLE_RE matches start on a word (all its parts begin with a letter after ``\b``)
 _WORD_START = re.compile(r"\b\w")
+# Runs of blanks a match can hold before the key its role (body) contains: former, article,
+# country (2), body ("ministry of the interior": 4) and the role's own words ("deputy press
+# secretary": 2) make 10 for ROLE_RE; article, country (2) and body words ("foreign affairs
+# ministry": 2) make 5 for ORG_RE. Matches are tried only that close before a key.
+_ROLE_REACH = 12
+_ORG_REACH = 8
 
 
 def may_mention(text: str) -> bool:
@@ -302,7 +311,16 @@ def _scan(text: str) -> list[OfficialMention]:
     out: list[OfficialMention] = []
     low = text.lower()
     folds = _FOLDS_TO_ASCII.search(text) is not None
-    roles = matches_from(ROLE_RE, _WORD_START, text) if folds or any(k in low for k in _ROLE_KEYS) else []
+    # without folding characters ``low`` has the offsets of ``text`` (only "İ" lowercases
+    # to two characters) and every role or body, matched case-insensitively, holds a key
+    if folds:
+        roles = matches_from(ROLE_RE, _WORD_START, text)
+        orgs = list(ORG_RE.finditer(text))
+    else:
+        keys = key_offsets(low, _ROLE_KEYS)
+        roles = matches_near(ROLE_RE, _WORD_START, text, key_windows(text, keys, _ROLE_REACH)) if keys else []
+        keys = key_offsets(low, _ORG_KEYS)
+        orgs = matches_near(ORG_RE, _WORD_START, text, key_windows(text, keys, _ORG_REACH)) if keys else []
     for m in roles:
         role = " ".join(m.group("role").lower().split())
         country = _country(m)
@@ -314,7 +332,7 @@ def _scan(text: str) -> list[OfficialMention]:
             _attach_body(text, m, mention)
         out.append(mention)
     taken = [(o.start, o.end) for o in out]
-    for m in ORG_RE.finditer(text) if folds or any(k in low for k in _ORG_KEYS) else ():
+    for m in orgs:
         if any(a <= m.start() < b for a, b in taken):
             continue
         org, country = canonical_org(m.group("org"), _country(m), None)
