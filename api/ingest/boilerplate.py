@@ -10,6 +10,7 @@ necessarily represent those of The Duran"): the outlet of a page that names itse
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _I = re.IGNORECASE
 
@@ -112,15 +113,18 @@ DISCLAIMER_HINTS = (
 )
 
 
-_HINT_RE = re.compile("|".join(re.escape(h) for h in DISCLAIMER_HINTS))
-
-
 def _has_hint(low: str) -> bool:
-    return _HINT_RE.search(low) is not None
+    # substring tests: twice as fast as one regex alternation of lowercase words
+    for hint in DISCLAIMER_HINTS:  # noqa: SIM110 (a loop: faster than any() on a generator)
+        if hint in low:
+            return True
+    return False
 
 
+@lru_cache(maxsize=4096)
 def boilerplate_reason(line: str) -> str | None:
-    """Why ``line`` is not article text, or None when it may be."""
+    """Why ``line`` is not article text, or None when it may be (cached: the lines of the
+    footer zone are read twice, by ``assemble.footer_start`` and by ``assemble``)."""
     low = line.lower()
     if _has_hint(low):
         if DISCLAIMER_RE.search(line):
@@ -142,7 +146,7 @@ def boilerplate_reason(line: str) -> str | None:
         COPYRIGHT_SIGN in line or CAPTION_RE.search(line) or CREDIT_SLASH_RE.match(line)
     ):
         return "caption"
-    if words <= 25 and CAPTION_RE.search(line) and line.rstrip().endswith(")"):
+    if words <= 25 and line.rstrip().endswith(")") and CAPTION_RE.search(line):
         return "caption"
     return None
 

@@ -8,6 +8,7 @@ thousand characters is fast (microseconds) and reliable for article-length text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 STOPWORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
@@ -47,6 +48,8 @@ for _lang, _words in STOPWORDS.items():
     for _w in _words:
         _VOTES[_w] = (*_VOTES.get(_w, ()), _lang)
 MIN_VOTES = 3
+# every ASCII character that is not a letter, to a space
+_ASCII_NON_LETTERS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalpha()})
 
 
 def detect_language(text: str) -> str | None:
@@ -56,9 +59,12 @@ def detect_language(text: str) -> str | None:
         for code, pattern in SCRIPTS:
             if len(pattern.findall(sample)) > len(sample) * 0.1:
                 return code
+    low = sample.lower()
+    # ASCII text: the letter runs of WORD_RE are what is left between the other characters
+    words = low.translate(_ASCII_NON_LETTERS).split() if low.isascii() else WORD_RE.findall(low)
     votes = dict.fromkeys(STOPWORDS, 0)
-    for word in WORD_RE.findall(sample.lower()):
+    for word, n in Counter(words).items():
         for lang in _VOTES.get(word, ()):
-            votes[lang] += 1
+            votes[lang] += n
     best = max(votes, key=lambda k: votes[k])
     return best if votes[best] >= MIN_VOTES else None
