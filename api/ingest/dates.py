@@ -119,10 +119,31 @@ def _to_iso(m: re.Match[str]) -> tuple[str, str] | None:
     return stamp.strftime("%Y-%m-%dT%H:%M"), "minute"
 
 
+_LETTERS_RE = re.compile(r"[a-z]+")
+_ASCII_MONTHS = frozenset(m for m in _MONTHS if m.isascii())
+
+
+def _may_hold_date(text: str) -> tuple[bool, bool]:
+    """(may ISO_RE match, may DMY_RE / MDY_RE / MONTH_YEAR_RE match) in ``text``; False
+    only when certain. Every pattern needs a year ("19xx", "20xx"), ISO a hyphen, the others
+    a month name standing between non-letters (after a blank or a non-word character,
+    before ".", "," or a blank), i.e. a whole run of letters. Non-ASCII text always takes
+    the regexes: case-insensitive matching folds "ſ" onto "s" and has accented names."""
+    if "19" not in text and "20" not in text:
+        return False, False
+    iso = "-" in text
+    if not text.isascii():
+        return iso, True
+    return iso, any(w in _ASCII_MONTHS for w in _LETTERS_RE.findall(text.lower()))
+
+
 def search_date(text: str) -> DateMatch | None:
     """The first full date (day precision or better) inside ``text``, with its span."""
     best: DateMatch | None = None
+    iso, named = _may_hold_date(text)
     for pattern in _PATTERNS:
+        if not (iso if pattern is ISO_RE else named):
+            continue
         for m in pattern.finditer(text):
             parsed = _to_iso(m)
             if parsed is None:
@@ -135,6 +156,8 @@ def search_date(text: str) -> DateMatch | None:
 
 def search_month(text: str) -> DateMatch | None:
     """A "September 2016"-style month inside ``text`` (month precision)."""
+    if not _may_hold_date(text)[1]:
+        return None
     m = MONTH_YEAR_RE.search(text)
     if m is None:
         return None

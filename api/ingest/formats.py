@@ -51,6 +51,9 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 MIN_HTML_WORDS = 5
 # A line ending in a comma continues on the next line (hard-wrapped tag lists, bylines).
 CONTINUATION_END = ","
+# First characters of Markdown rules (-*_=), headings (#), block quotes (>) and bullets
+# (and any decimal digit: "1. ", "12) ").
+_BLOCK_STARTS = frozenset("-*_=#>+•")
 
 
 def check_text(content: str, what: str = "input") -> None:
@@ -70,11 +73,21 @@ def markdown_lines(content: str) -> list[Line]:
     lines: list[Line] = []
     gap = False
     for raw_line in content.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if not raw_line.strip() or markdown.is_rule(raw_line):
+        stripped = raw_line.lstrip()
+        if not stripped:
             gap = True
             continue
-        level, body = markdown.heading_text(raw_line)
-        body = markdown.strip_block_markers(body) if not level else body
+        # rules, headings, block quotes and bullets start within three blanks of the line
+        # start with one of these characters: other lines skip their four regexes
+        first = stripped[0]
+        if len(raw_line) - len(stripped) > 3 or (first not in _BLOCK_STARTS and not first.isdecimal()):
+            level, body = 0, raw_line
+        elif markdown.is_rule(raw_line):
+            gap = True
+            continue
+        else:
+            level, body = markdown.heading_text(raw_line)
+            body = markdown.strip_block_markers(body) if not level else body
         text = " ".join(markdown.strip_inline(body).split())
         if not text:
             gap = True
