@@ -27,6 +27,7 @@ VERBS = (
     r"called|urged|maintained|reiterated|went\s+on\s+to\s+add|talking|speaking"
 )
 WEAK_VERBS = frozenset({"talking", "speaking", "continued"})
+_SKIPPED_WEAK = WEAK_VERBS - {"continued"}  # weak verbs that need an intro colon
 
 
 def by_first_letter(alternatives: str) -> str:
@@ -99,6 +100,19 @@ def _quote_end(text: str) -> bool:
 def _names(text: str) -> tuple[tuple[int, str], ...]:
     """(end, name) of the capitalized names in ``text`` (sentence words stripped)."""
     return tuple((m.end(), name) for m in NAME_RE.finditer(text) if (name := strip_stop(m.group(0))))
+
+
+def _may_name_person(text: str, keys: frozenset[str]) -> bool:
+    """False only when no registered person can be named in ``text``: a name matches a
+    person only when their last name tokens are equal (see ``Registry.person``), and the
+    tokens of a name in ``text`` are pieces of ``text.lower()`` ("Σ" aside: its lowercase
+    depends on the letters around it)."""
+    if not keys:
+        return False
+    if "Σ" in text:
+        return True
+    low = text.lower()
+    return any(key in low for key in keys)
 
 
 def _person_mentions(reg: Registry, s: Sentence) -> list[tuple[int, Entity]]:
@@ -250,7 +264,7 @@ def _verbs(qview: str, view: str) -> tuple[_Verb, ...]:
 
 def _by_verb(att: Attribution, s: Sentence) -> Said | None:
     for v in _verbs(s.qview, s.view):
-        if v.verb in WEAK_VERBS - {"continued"} and not s.ends_with_intro_colon():
+        if v.verb in _SKIPPED_WEAK and not s.ends_with_intro_colon():
             continue
         if v.passive:
             agent = _subject_after(att, s.idx, s.qview[v.agent :]) if v.agent is not None else None
@@ -312,7 +326,7 @@ def _direct(att: Attribution, s: Sentence) -> Said:
     said = _by_verb(att, s)
     if said is not None:
         return said
-    acc = _ACCORDING.search(s.qview)
+    acc = _ACCORDING.search(s.qview) if "ccording" in s.qview else None
     if acc:
         src = acc.group("src").strip()
         ent = att.registry.person(src) if NAME_RE.fullmatch(src) else None
@@ -324,7 +338,11 @@ def _direct(att: Attribution, s: Sentence) -> Said:
 
 def attribute(doc: DocView, registry: Registry) -> Attribution:
     att = Attribution(said=[], registry=registry)
-    att.person_mentions = [_person_mentions(registry, s) for s in doc.sentences]
+    # most sentences name none of the few registered persons: their lookups are skipped
+    keys = registry.last_tokens()
+    att.person_mentions = [
+        _person_mentions(registry, s) if _may_name_person(s.qview, keys) else [] for s in doc.sentences
+    ]
     for s in doc.sentences:
         att.said.append(_direct(att, s))
     spread(doc, att)

@@ -208,6 +208,11 @@ class Registry:
             m.organization, m.country = self.expand(m.organization, m.country, sid, m.generic)
         return out
 
+    def last_tokens(self) -> frozenset[str]:
+        """The last name token of every person: a name matches a person only if its own
+        last token is one of these (renaming a person keeps it)."""
+        return frozenset(toks[-1] for ent in self.persons if (toks := _tokens(ent.name or "")))
+
     def person(self, mention: str) -> Entity | None:
         """The registered person whose name ends with (or is ended by) ``mention``."""
         toks = _tokens(mention)
