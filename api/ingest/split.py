@@ -53,11 +53,18 @@ def _segmenter_lang(language: str | None) -> str:
     return lang
 
 
+@lru_cache(maxsize=2048)
+def segment(lang: str, para: str) -> tuple[str, ...]:
+    """``sentencex.segment(lang, para)``, cached: the passage splitter and the provenance
+    text view (``api.provenance.textview``) segment the same paragraphs."""
+    return tuple(sentencex.segment(lang, para))
+
+
 def _sentences(lang: str, para: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in ``para``, whitespace trimmed."""
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for seg in sentencex.segment(lang, para):
+    for seg in segment(lang, para):
         core = seg.strip()
         if not core:
             continue

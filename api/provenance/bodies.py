@@ -194,7 +194,6 @@ def matches_from(rx: re.Pattern[str], starts: re.Pattern[str], text: str) -> lis
 
 
 _HEAD_KEY_RE = re.compile("|".join(_HEAD_KEYS))  # capitalized keys: a fast regex scan
-_BACK_RES: dict[int, re.Pattern[str]] = {}
 
 
 def key_offsets(low: str, keys: tuple[str, ...]) -> list[int]:
@@ -210,18 +209,39 @@ def key_offsets(low: str, keys: tuple[str, ...]) -> list[int]:
     return out
 
 
-def key_windows(text: str, keys: list[int], reach: int) -> list[tuple[int, int]]:
-    """For key offsets ``keys`` (ascending): the merged ranges ``(lo, k)`` of the offsets
-    ``s <= k`` with at most ``reach`` runs of blanks in ``text[s:k]``."""
-    back = _BACK_RES.get(reach)
-    if back is None:
-        back = _BACK_RES[reach] = re.compile(rf"(?:\S*\s+){{0,{reach}}}\S*")
-    out: list[tuple[int, int]] = []
+_BACK_CHUNK_RE = re.compile(r"\s+(\S+)")
+
+
+def _chunk_word(chunk: str) -> str:
+    low = chunk.lower()
+    return low[:-2] if low.endswith(("'s", "’s")) else low
+
+
+def prefix_windows(text: str, keys: list[int], words: frozenset[str], reach: int) -> list[tuple[int, int]]:
+    """For key offsets ``keys``: the merged ranges ``(lo, k)`` holding the start of every match
+    whose parts before the word of key ``k`` are whole blank-separated chunks from ``words``
+    (lowercase, possessive "'s" dropped), at most ``reach`` of them, and whose key word starts
+    the match unless a blank precedes it. Walking back from the key, the first other chunk
+    (a match may start inside it) ends the range: usually the word right before the key."""
+    spans: list[tuple[int, int]] = []
     for k in keys:
-        # matched on the reversed prefix: one anchored match instead of a search
-        lo = k - back.match(text[k - 1 :: -1]).end() if k else 0  # type: ignore[union-attr]
+        lo = k
+        if k and text[k - 1].isspace():
+            back = text[k - 1 :: -1]  # the text before the key, reversed: chunks read forwards
+            pos = 0
+            for _ in range(reach):
+                m = _BACK_CHUNK_RE.match(back, pos)
+                if m is None:
+                    break
+                lo, pos = k - m.end(), m.end()
+                if _chunk_word(m.group(1)[::-1]) not in words:
+                    break
+        spans.append((lo, k))
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for lo, k in spans:
         if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], k)
+            out[-1] = (out[-1][0], max(out[-1][1], k))
         else:
             out.append((lo, k))
     return out
@@ -258,8 +278,26 @@ def generic_bodies(text: str) -> list[Body]:
     return out
 
 
+_UPPER = re.compile(r"[A-ZÀ-Ý]")
+_LOWER_HEAD_ENDS = tuple(alt.split(r"\s+")[-1] for alt in LOWER_HEADS.split("|"))
+
+
+def _last_chunk(prefix: str) -> str | None:
+    """The last blank-separated chunk of ``prefix`` when blanks end it, else None (the
+    patterns ending in ``\\s+$`` cannot match)."""
+    if not prefix[-1:].isspace():
+        return None
+    rest = prefix.rstrip()
+    return rest.rsplit(None, 1)[-1] if rest else None
+
+
 def body_before_role(prefix: str) -> Body | None:
     """The body phrase ending ``prefix`` (the text right before a role word), if any."""
+    # a body ends in a head word (lowercase, or capitalized like the last word of the other
+    # shapes) right before the blanks: other prefixes skip the search over all 160 characters
+    last = _last_chunk(prefix)
+    if last is None or (_UPPER.search(last) is None and not last.endswith(_LOWER_HEAD_ENDS)):
+        return None
     m = BEFORE_ROLE_RE.search(prefix)
     if m is None:
         return None
@@ -274,12 +312,18 @@ def body_before_role(prefix: str) -> Body | None:
 _QUALIFIER = re.compile(r"(?<![\w'’])(?P<q>[A-Z][\w'’.&\-]*?)(?:['’]s)?\s+$")
 
 
+_NOT_QUALIFIERS = LEAD_WORDS | TITLE_WORDS
+
+
 def unknown_qualifier(prefix: str) -> bool:
     """Whether the role after ``prefix`` belongs to a body outside officialdom as far as we
     can tell ("Acme spokesman Bob Smith", "the Tribune's editor"): a capitalized word that is
     no glue, title or country word (``countries``) stands right before it."""
+    last = _last_chunk(prefix)  # the qualifier is a capitalized word right before the blanks
+    if last is None or _UPPER.search(last) is None:
+        return False
     m = _QUALIFIER.search(prefix)
-    return m is not None and m.group("q") not in LEAD_WORDS | TITLE_WORDS
+    return m is not None and m.group("q") not in _NOT_QUALIFIERS
 
 
 def body_after_role(rest: str) -> Body | None:

@@ -23,9 +23,9 @@ from api.provenance.bodies import (
     body_before_role,
     generic_bodies,
     key_offsets,
-    key_windows,
     matches_from,
     matches_near,
+    prefix_windows,
     unknown_qualifier,
 )
 
@@ -189,9 +189,19 @@ _WORD_START = re.compile(r"\b\w")
 # Runs of blanks a match can hold before the key its role (body) contains: former, article,
 # country (2), body ("ministry of the interior": 4) and the role's own words ("deputy press
 # secretary": 2) make 10 for ROLE_RE; article, country (2) and body words ("foreign affairs
-# ministry": 2) make 5 for ORG_RE. Matches are tried only that close before a key.
+# ministry": 2) make 5 for ORG_RE. Matches are tried only that close before a key, and only
+# as far back as the words before the key are words these matches are made of:
 _ROLE_REACH = 12
 _ORG_REACH = 8
+_PREFIX_WORDS = frozenset(
+    {word.lower() for name in [*_NAMES, *_ADJS] for word in name.split()}
+    | {
+        "former", "ex-", "retired", "the", "a", "an", "state", "department", "dept", "dept.", "of",
+        "pentagon", "defense", "defence", "white", "house", "kremlin", "foreign", "office", "ministry",
+        "affairs", "interior", "justice", "embassy", "government", "administration", "cabinet",
+        "presidency", "presidential", "deputy", "press", "prime", "senior", "secretary",
+    }
+)  # fmt: skip
 
 
 def may_mention(text: str) -> bool:
@@ -317,10 +327,8 @@ def _scan(text: str) -> list[OfficialMention]:
         roles = matches_from(ROLE_RE, _WORD_START, text)
         orgs = list(ORG_RE.finditer(text))
     else:
-        keys = key_offsets(low, _ROLE_KEYS)
-        roles = matches_near(ROLE_RE, _WORD_START, text, key_windows(text, keys, _ROLE_REACH)) if keys else []
-        keys = key_offsets(low, _ORG_KEYS)
-        orgs = matches_near(ORG_RE, _WORD_START, text, key_windows(text, keys, _ORG_REACH)) if keys else []
+        roles = _near(ROLE_RE, text, key_offsets(low, _ROLE_KEYS), _ROLE_REACH)
+        orgs = _near(ORG_RE, text, key_offsets(low, _ORG_KEYS), _ORG_REACH)
     for m in roles:
         role = " ".join(m.group("role").lower().split())
         country = _country(m)
@@ -350,6 +358,12 @@ def _scan(text: str) -> list[OfficialMention]:
         if not any(a < b.end and b.start < z for a, z in taken):
             out.append(OfficialMention(b.start, b.end, None, b.label, _body_country(b.label), generic=True))
     return sorted(out, key=lambda o: o.start)
+
+
+def _near(rx: re.Pattern[str], text: str, keys: list[int], reach: int) -> list[re.Match[str]]:
+    if not keys:
+        return []
+    return matches_near(rx, _WORD_START, text, prefix_windows(text, keys, _PREFIX_WORDS, reach))
 
 
 def _attach_body(text: str, m: re.Match[str], mention: OfficialMention) -> None:

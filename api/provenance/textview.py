@@ -12,8 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-import sentencex
-
+from api.ingest.split import segment
 from api.ingest.types import SplitPassage
 
 SKIP_KINDS = frozenset({"boilerplate", "comment"})
@@ -191,7 +190,7 @@ def build_view(text: str, passages: list[SplitPassage], language: str | None) ->
             continue
         line_no += 1
         cursor = m.start()
-        for piece in sentencex.segment(lang, m.group(0)):
+        for piece in segment(lang, m.group(0)):
             stripped = piece.strip()
             if not stripped:
                 continue
