@@ -251,7 +251,7 @@ def matches_near(
     rx: re.Pattern[str], starts: re.Pattern[str], text: str, windows: list[tuple[int, int]]
 ) -> list[re.Match[str]]:
     """``matches_from(rx, starts, text)`` for a pattern whose matches can only start inside
-    ``windows`` (see ``key_windows``): ``rx`` is tried at the ``starts`` positions there only."""
+    ``windows`` (see ``prefix_windows``): ``rx`` is tried at the ``starts`` positions there only."""
     out: list[re.Match[str]] = []
     end = 0
     for lo, hi in windows:
