@@ -25,6 +25,7 @@ from api.ingest.store import BatchResult, Stored, store_batch
 from api.ingest.types import RawDocument
 from api.ingest.workers import prepared
 from api.settings import Settings
+from db.maintenance import refresh_statistics
 
 __all__ = ["Ingestor", "Outcome", "Report", "content_hash", "identity_of", "norm_hash"]
 
@@ -148,6 +149,7 @@ class Ingestor:
             index.resync(result.added + result.removed)
             return [self._store_alone(p) if isinstance(p, Prepared) else _rejected(p) for p in batch]
         index.applied(result.event_ids)
+        refresh_statistics(self.engine)  # the next batch's lookups are planned with them
         by_doc = {id(s.prepared): _outcome(s) for s in result.stored}
         return [by_doc[id(p)] if isinstance(p, Prepared) else _rejected(p) for p in batch]
 
