@@ -89,7 +89,8 @@ class MatchEngine:
                 [r[2] for r in rows],
                 [r[3] for r in rows],
             )
-            self._source.add(slots, norms, store.alive.full())
+            # merges drop removed passages; with none removed they need not look
+            self._source.add(slots, norms, store.alive.full() if store.dead else None)
         return len(rows)
 
     def remove_document(self, document_id: int) -> None:
