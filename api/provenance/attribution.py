@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from api.provenance.entities import NAME_RE, Entity, Registry, role_anaphor, strip_stop
-from api.provenance.officials import OfficialMention, country_mentions, official_mentions
+from api.provenance.officials import OfficialMention, country_mentions, may_mention, official_mentions
 from api.provenance.said import TRANSCRIPT_RE, Attribution, Said
 from api.provenance.spread import spread
 from api.provenance.textview import DocView, Sentence, glue_start
@@ -59,6 +59,7 @@ _ANAPHOR_AFTER = re.compile(r"\s*the\s+(?P<noun>ministry|department|embassy|gove
 _MR = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+(?P<sur>[A-Z][\w’'\-]+)\s*$")
 _INDEFINITE = re.compile(r"(?i)an?\s")
 _PREP_END = re.compile(r"\b(?:the|of|in|to|from|by|with)\s*$")
+_LOWER_WORD = re.compile(r"[a-z-]+")
 _QUOTE_END = re.compile(r"[”\"]\s*,?\s*$|,\s*[”\"]\s*$")  # see _quote_end
 
 
@@ -141,9 +142,9 @@ def _canon(role: str) -> str:
     return role_anaphor(role) or role
 
 
-def _subject_before(att: Attribution, sid: int, heads: tuple[str, ...]) -> Entity | None:
+def _subject_before(att: Attribution, sid: int, heads: tuple[str, ...], keyed: bool) -> Entity | None:
     for head in heads:
-        ent = _resolve_tail(att, sid, head)
+        ent = _resolve_tail(att, sid, head, keyed)
         if ent is not None:
             return ent
     return None
@@ -162,30 +163,36 @@ class _Tail:
 
 
 @lru_cache(maxsize=8192)
-def _tail(head: str) -> _Tail:
+def _tail(head: str, keyed: bool) -> _Tail:
+    """``keyed``: whether the sentence ``head`` starts holds a mention key (``may_mention``);
+    without one, neither does ``head``. Each regex below searches the whole text for a
+    match at its end: a cheap test of what that match needs comes first."""
     n = len(head)
-    mention = next((m for m in official_mentions(head) if m.end == n), None)
-    mr = _MR.search(head)
+    mention = next((m for m in official_mentions(head) if m.end == n), None) if keyed else None
+    mr = _MR.search(head) if "Mr" in head or "Ms" in head or "Dr" in head else None
     country = next(
         (c for start, end, c in country_mentions(head) if end == n and not _PREP_END.search(head[:start])),
         None,
     )
-    d = _DESCR.search(head)
+    rest = head.rstrip()
+    last = rest.rsplit(None, 1)[-1] if rest else ""
+    # the described noun is the whole last word, lowercase, after "the"/"The"
+    d = _DESCR.search(head) if "he" in head and _LOWER_WORD.fullmatch(last) else None
     names = list(NAME_RE.finditer(head))
     name = strip_stop(names[-1].group(0)) if names and names[-1].end() == n else None
     return _Tail(
         mention,
         mr.group("sur") if mr else None,
-        _PRONOUN.search(head) is not None,
+        rest.endswith(("he", "He")) and _PRONOUN.search(head) is not None,
         country,
         d.group("noun") if d else None,
         name or None,
     )
 
 
-def _resolve_tail(att: Attribution, sid: int, head: str) -> Entity | None:
+def _resolve_tail(att: Attribution, sid: int, head: str, keyed: bool) -> Entity | None:
     reg = att.registry
-    tail = _tail(head)
+    tail = _tail(head, keyed)
     if (m := tail.mention) is not None:
         org, country = reg.expand(m.organization, m.country, sid, m.generic)
         if m.name:
@@ -263,17 +270,19 @@ def _verbs(qview: str, view: str) -> tuple[_Verb, ...]:
 
 
 def _by_verb(att: Attribution, s: Sentence) -> Said | None:
-    for v in _verbs(s.qview, s.view):
+    verbs = _verbs(s.qview, s.view)
+    keyed = bool(verbs) and may_mention(s.qview)  # heads and afters are pieces of qview
+    for v in verbs:
         if v.verb in _SKIPPED_WEAK and not s.ends_with_intro_colon():
             continue
         if v.passive:
-            agent = _subject_after(att, s.idx, s.qview[v.agent :]) if v.agent is not None else None
+            agent = _subject_after(att, s.idx, s.qview[v.agent :], keyed) if v.agent is not None else None
             if agent is not None:
                 return Said(agent, v.verb, v.start, None, "verb", passive=True)
             continue
-        ent = _subject_before(att, s.idx, v.heads)
+        ent = _subject_before(att, s.idx, v.heads, keyed)
         if ent is None and v.quote_before:
-            ent = _subject_after(att, s.idx, s.qview[v.end :])
+            ent = _subject_after(att, s.idx, s.qview[v.end :], keyed)
         if ent is not None:
             return Said(ent, v.verb, v.start, None, "verb")
     return None
@@ -294,8 +303,8 @@ def subject_texts(s: Sentence) -> tuple[list[str], list[str]]:
     return before, after
 
 
-def _subject_after(att: Attribution, sid: int, after: str) -> Entity | None:
-    mentions = att.registry.mentions(after, sid)
+def _subject_after(att: Attribution, sid: int, after: str, keyed: bool) -> Entity | None:
+    mentions = att.registry.mentions(after, sid) if keyed else []
     if mentions and not after[: mentions[0].start].strip():
         m = mentions[0]
         if m.name:

@@ -204,6 +204,7 @@ _PREFIX_WORDS = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=16384)
 def may_mention(text: str) -> bool:
     """False only when ``find_official_mentions(text)`` is certainly empty."""
     low = text.lower()

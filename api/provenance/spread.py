@@ -41,8 +41,10 @@ def _spread_quotes(doc: DocView, att: Attribution) -> None:
 def _is_intro(doc: DocView, s: Sentence) -> bool:
     if s.ends_with_intro_colon():
         return True
+    if not s.ends_with_comma():  # the next line is only looked up after a comma
+        return False
     nxt = _next_line(doc, s.line)
-    return s.ends_with_comma() and bool(nxt) and nxt[0].view.lstrip()[:1] in '“"'
+    return bool(nxt) and nxt[0].view.lstrip()[:1] in '“"'
 
 
 def _next_line(doc: DocView, line: int) -> list[Sentence]:
