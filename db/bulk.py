@@ -1,6 +1,6 @@
 """Many-row writes in a constant number of statements, whatever the backend.
 
-Ingestion writes thousands of passages per batch, then sets their claims. Through SQLAlchemy's
+Ingestion writes thousands of passages and claims per batch. Through SQLAlchemy's
 generic executemany every row pays for parameter processing in Python, and PostgreSQL a
 statement per row (~0.1 ms each, measured in bench/provenance.py). So the rows go straight to
 the driver: ids are taken first (PostgreSQL: the table's own sequence; SQLite: after the
@@ -27,11 +27,6 @@ def _driver_connection(session: Session) -> Any:
     return session.connection().connection.driver_connection
 
 
-def _pg_array_type(session: Session, column: Any) -> str:
-    """The column's own PostgreSQL type, as an array (``INTEGER[]``, ``VARCHAR(16)[]``)."""
-    return f"{column.type.compile(dialect=session.get_bind().dialect)}[]"
-
-
 def _new_ids(session: Session, table: Table, n: int) -> list[int]:
     if _pg(session):
         # from the table's own sequence, so that no RETURNING order has to be trusted
@@ -48,11 +43,24 @@ def _new_ids(session: Session, table: Table, n: int) -> list[int]:
     return list(range(largest + 1, largest + 1 + n))
 
 
+def new_ids(session: Session, table: Table, n: int) -> list[int]:
+    """``n`` ids for rows of ``table`` that this transaction will insert (``insert_with_ids``)."""
+    return _new_ids(session, table, n) if n else []
+
+
 def insert_returning_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
     """Insert ``rows`` (all with the same keys); their new ids, in the order given."""
     if not rows:
         return []
     ids = _new_ids(session, table, len(rows))
+    insert_with_ids(session, table, ids, rows)
+    return ids
+
+
+def insert_with_ids(session: Session, table: Table, ids: list[int], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (all with the same keys) under the ids given (from ``new_ids``)."""
+    if not rows:
+        return
     names = list(rows[0])
     columns = ", ".join(f'"{c}"' for c in ["id", *names])
     values = [(i, *(r[c] for c in names)) for i, r in zip(ids, rows, strict=True)]
@@ -66,7 +74,6 @@ def insert_returning_ids(session: Session, table: Table, rows: list[dict[str, An
     else:
         marks = ", ".join("?" for _ in range(len(names) + 1))
         connection.executemany(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values)
-    return ids
 
 
 def _as_driver_values(
@@ -87,27 +94,6 @@ def _as_driver_values(
                 values[i] = f(values[i])
         out.append(tuple(values))
     return out
-
-
-def set_column(session: Session, table: Table, column: str, values: dict[int, Any]) -> None:
-    """``UPDATE table SET column = values[id]`` for every id in ``values``."""
-    if not values:
-        return
-    if not _pg(session):
-        pairs = _as_driver_values(session, table, [column, "id"], [(v, k) for k, v in values.items()])
-        _driver_connection(session).executemany(
-            f'UPDATE "{table.name}" SET "{column}" = ? WHERE id = ?', pairs
-        )
-        return
-    kind = _pg_array_type(session, table.c[column])
-    session.execute(
-        text(
-            f'UPDATE "{table.name}" AS t SET "{column}" = v.value '
-            f"FROM unnest(CAST(:ids AS INTEGER[]), CAST(:values AS {kind})) AS v(id, value) "
-            "WHERE t.id = v.id"
-        ),
-        {"ids": list(values), "values": list(values.values())},
-    )
 
 
 def one_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:

@@ -21,7 +21,7 @@ from api.provenance.outlets import resolve_outlet
 from api.provenance.reuse import link_documents
 from api.provenance.watch import enqueue_document_events, watching
 from db import crud
-from db.bulk import insert_returning_ids, one_of
+from db.bulk import new_ids, one_of
 from db.models import Attribution, AuditEntry, Document, IndexEvent, Passage
 
 _D = Document.__table__  # type: ignore[attr-defined]
@@ -89,7 +89,7 @@ def store_batch(
     outlets = _outlet_ids(session, docs)
     doc_ids = _insert_documents(session, docs, outlets, key_id)
     result.added += doc_ids
-    links = _insert_passages(session, docs, doc_ids)
+    links = _passages(session, docs, doc_ids)
     _insert_attributions(session, docs, doc_ids)
     for link, outlet_id, (p, _, previous) in zip(links, outlets, new, strict=True):
         link.outlet_id, link.url, link.responses, link.previous = (
@@ -176,29 +176,20 @@ def _insert_documents(
     return [r[0] for r in returned]
 
 
-def _insert_passages(session: Session, batch: list[Prepared], doc_ids: list[int]) -> list[LinkDocument]:
-    rows = [
-        {
-            "document_id": doc_id,
-            "ordinal": s.ordinal,
-            "start": s.start,
-            "end": s.end,
-            "text": s.text,
-            "norm": s.norm,
-            "norm_hash": s.norm_hash,
-            "kind": s.kind,
-        }
-        for p, doc_id in zip(batch, doc_ids, strict=True)
-        for s in p.passages
-    ]
-    ids = iter(insert_returning_ids(session, _P, rows))
+def _passages(session: Session, batch: list[Prepared], doc_ids: list[int]) -> list[LinkDocument]:
+    """The batch's passages with their ids; linking writes them once their claims are known
+    (one insert, where inserting first and setting the claims after wrote every row twice)."""
+    ids = iter(new_ids(session, _P, sum(len(p.passages) for p in batch)))
     return [
         LinkDocument(
             id=doc_id,
             outlet_id=None,
             url=None,
             passages=[
-                LinkPassage(next(ids), s.ordinal, s.kind, s.text, s.norm, s.norm_hash) for s in p.passages
+                LinkPassage(
+                    next(ids), s.ordinal, s.kind, s.text, s.norm, s.norm_hash, start=s.start, end=s.end
+                )
+                for s in p.passages
             ],
         )
         for p, doc_id in zip(batch, doc_ids, strict=True)

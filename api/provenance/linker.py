@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from api.matching.engine import MatchEngine
 from api.matching.reuse import CANDIDATES_PER_TEXT, ReuseCandidates, reuse_candidates
-from db.bulk import insert_returning_ids, one_of, set_column
+from db.bulk import insert_returning_ids, insert_with_ids, one_of
 from db.models import Claim, Passage, Response
 
 CLAIM_KINDS = ("body", "quote")
@@ -64,6 +64,8 @@ class LinkPassage:
     norm: str
     norm_hash: str
     claim_id: int | None = None
+    start: int = 0  # where the passage is in its document's text
+    end: int = 0
 
 
 @dataclass(slots=True)
@@ -114,6 +116,8 @@ def link_batch(
         for p in doc.passages:
             if p.claim_id is not None:
                 p.claim_id = final(p.claim_id)
+    _insert_passages(session, docs)
+    for doc in docs:
         doc.responses_stored = _store_responses(session, doc)
     return {final(c) for c in assigner.grown}
 
@@ -293,11 +297,32 @@ class _Assigner:
         # A stored claim merged into another (kept claims are always the older, so stored):
         # its stored passages and responses move, before anything reads claims back.
         merge_many(self.session, {c: final(c) for c in self.redirect if c < _PROVISIONAL})
-        set_column(self.session, _P, "claim_id", {pid: final(c) for pid, c in self.claim_of.items()})
         # a new claim that later passages of the batch joined may need another canonical text
         sizes = Counter(self.resolve(c) for c in self.claim_of.values())
         self.grown |= {c for c in alive if sizes[c] > 1}
         return final
+
+
+def _insert_passages(session: Session, docs: list[LinkDocument]) -> None:
+    """The batch's passages, with their kinds (boilerplate found meanwhile) and claims."""
+    ids, rows = [], []
+    for doc in docs:
+        for p in doc.passages:
+            ids.append(p.id)
+            rows.append(
+                {
+                    "document_id": doc.id,
+                    "ordinal": p.ordinal,
+                    "start": p.start,
+                    "end": p.end,
+                    "text": p.text,
+                    "norm": p.norm,
+                    "norm_hash": p.norm_hash,
+                    "kind": p.kind,
+                    "claim_id": p.claim_id,
+                }
+            )
+    insert_with_ids(session, _P, ids, rows)
 
 
 def _store_responses(session: Session, doc: LinkDocument) -> int:

@@ -110,7 +110,7 @@ def mark_recurring_boilerplate(*, session: Session, docs: list[LinkDocument]) ->
             wanted.setdefault(doc.outlet_id, set()).update(
                 p.norm_hash for p in doc.passages if p.kind in CLAIM_KINDS
             )
-    recurring = _recurring(session, wanted)
+    recurring = _recurring(session, wanted, docs)
     relabeled: set[int] = set()
     for outlet_id, found in recurring.items():
         for part in chunks(found):
@@ -139,15 +139,22 @@ def mark_recurring_boilerplate(*, session: Session, docs: list[LinkDocument]) ->
                 p.kind, p.claim_id = "boilerplate", None
 
 
-def _recurring(session: Session, wanted: dict[int, set[str]]) -> dict[int, set[str]]:
+def _recurring(
+    session: Session, wanted: dict[int, set[str]], docs: list[LinkDocument]
+) -> dict[int, set[str]]:
     """Per outlet, the texts among ``wanted`` that it has in BOILERPLATE_RECURRENCE or more
-    documents."""
+    documents (stored ones, and the batch's, whose passages are written after linking)."""
+    texts = set().union(*wanted.values()) if wanted else set()
     docs_of: dict[str, set[int]] = {}
-    for part in chunks(set().union(*wanted.values()) if wanted else set()):
+    for part in chunks(texts):
         for h, d in session.execute(
             select(_P.c.norm_hash, _P.c.document_id).where(one_of(session, _P.c.norm_hash, part))
         ):
             docs_of.setdefault(h, set()).add(d)
+    for doc in docs:
+        for p in doc.passages:
+            if p.norm_hash in texts:
+                docs_of.setdefault(p.norm_hash, set()).add(doc.id)
     often = {h: ds for h, ds in docs_of.items() if len(ds) >= BOILERPLATE_RECURRENCE}
     outlet_of: dict[int, int | None] = {}
     for part in chunks(set().union(*often.values()) if often else set()):
