@@ -13,9 +13,9 @@ from functools import lru_cache
 
 from api.provenance.entities import NAME_RE, Entity, Registry, role_anaphor, strip_stop
 from api.provenance.officials import OfficialMention, country_mentions, may_mention, official_mentions
-from api.provenance.said import TRANSCRIPT_RE, Attribution, Said
+from api.provenance.said import TRANSCRIPT_RE, Attribution, Said, Trace
 from api.provenance.spread import spread
-from api.provenance.textview import DocView, Sentence, glue_start
+from api.provenance.textview import DocView, Sentence, glue_start, passive_end, quote_end
 
 VERBS = (
     r"said|says|say|told|tells|stated|states|added|adds|explained|noted|stressed|"
@@ -50,8 +50,6 @@ _NOT_PERSON = frozenset(
         "data", "information", "evidence", "video", "footage", "material", "materials", "poll",
     ]
 )  # fmt: skip
-_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+(?:\w+ly\s+)?$")  # see _passive_end
-_AUX = frozenset({"was", "were", "is", "are", "been", "be", "being"})
 # "was denied by the ministry": the agent of a passive reporting verb is its speaker
 _BY_AGENT = re.compile(r"\s+(?:\w+ly\s+)?by\s+")
 _ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+(?P<src>[^,:;.]{2,80})")
@@ -60,41 +58,6 @@ _MR = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+(?P<sur>[A-Z][\w’'\-]+)\s*$")
 _INDEFINITE = re.compile(r"(?i)an?\s")
 _PREP_END = re.compile(r"\b(?:the|of|in|to|from|by|with)\s*$")
 _LOWER_WORD = re.compile(r"[a-z-]+")
-_QUOTE_END = re.compile(r"[”\"]\s*,?\s*$|,\s*[”\"]\s*$")  # see _quote_end
-
-
-def _last_word(text: str) -> str:
-    """The run of word characters (``\\w``) ending ``text``."""
-    j = len(text)
-    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):
-        j -= 1
-    return text[j:]
-
-
-def _passive_end(prefix: str) -> bool:
-    """``_PASSIVE.search(prefix) is not None``, read backwards from the end instead of
-    trying the regex at every position of a long prefix: blanks end the text, before them
-    an auxiliary word, or an "-ly" adverb and blanks with the auxiliary before those."""
-    text = prefix.rstrip()
-    if len(text) == len(prefix):
-        return False
-    word = _last_word(text)
-    if word in _AUX:
-        return True
-    if len(word) < 3 or not word.endswith("ly"):
-        return False
-    before = text[: len(text) - len(word)]
-    rest = before.rstrip()
-    return len(rest) < len(before) and _last_word(rest) in _AUX
-
-
-def _quote_end(text: str) -> bool:
-    """``_QUOTE_END.search(text) is not None``: a closing quote, then only blanks and at
-    most one comma (the second alternative of the regex is a case of the first)."""
-    text = text.rstrip()
-    if text.endswith(","):
-        text = text[:-1].rstrip()
-    return text.endswith(("”", '"'))
 
 
 @lru_cache(maxsize=8192)
@@ -116,19 +79,32 @@ def _may_name_person(text: str, keys: frozenset[str]) -> bool:
     return any(key in low for key in keys)
 
 
-def _person_mentions(reg: Registry, s: Sentence) -> list[tuple[int, Entity]]:
+def _person_mentions(reg: Registry, s: Sentence, keys: frozenset[str]) -> list[tuple[int, Entity]]:
+    """(end, person) of the registered persons named in ``s``; a name whose last token is
+    no person's last token (``keys``) is not looked up: it would match nobody."""
     out: list[tuple[int, Entity]] = []
     for m in official_mentions(s.qview):
-        if m.name and (ent := reg.person(m.name)):
+        if m.name and reg.may_be_person(m.name, keys) and (ent := reg.person(m.name)):
             out.append((m.end, ent))
     for end, name in _names(s.qview):
-        if (ent := reg.person(name)) and all(e is not ent or abs(p - end) > 40 for p, e in out):
+        if (
+            reg.may_be_person(name, keys)
+            and (ent := reg.person(name))
+            and all(e is not ent or abs(p - end) > 40 for p, e in out)
+        ):
             out.append((end, ent))
     return sorted(out, key=lambda t: t[0])
 
 
 def _last_person(att: Attribution, sid: int, pos: int, want: str | None = None) -> Entity | None:
     """Most recent person mentioned before ``pos`` of sentence ``sid`` (back 6 sentences)."""
+    ent = _find_last_person(att, sid, pos, want)
+    if att.registry.log is not None:
+        att.registry.log.append(("last", sid, pos, want, ent))
+    return ent
+
+
+def _find_last_person(att: Attribution, sid: int, pos: int, want: str | None) -> Entity | None:
     for j in range(sid, max(-1, sid - 7), -1):
         for p, ent in reversed(att.person_mentions[j]):
             if j == sid and p > pos:
@@ -215,12 +191,14 @@ def _resolve_tail(att: Attribution, sid: int, head: str, keyed: bool) -> Entity 
             return None
         return _descriptive(att, sid, tail.noun, len(head))
     if tail.name:
-        return reg.person(tail.name) or reg.add_person(tail.name)
+        return reg.person_or_new(tail.name)
     return None
 
 
 def _descriptive(att: Attribution, sid: int, noun: str, pos: int) -> Entity | None:
     if noun in {"ministry", "department", "embassy", "statement", "government"}:
+        if att.registry.log is not None:
+            att.registry.log.append(("said", sid))
         for j in range(sid - 1, max(-1, sid - 4), -1):
             ent = att.said[j].entity if j < len(att.said) else None
             if ent is not None and ent.kind in {"org", "government"}:
@@ -254,8 +232,8 @@ def _verbs(qview: str, view: str) -> tuple[_Verb, ...]:
     for m in VERB_RE.finditer(qview):
         verb = " ".join(m.group("verb").split())
         prefix = qview[: m.start()]
-        quote_before = _quote_end(view[: m.start()])
-        if not verb.endswith("ing") and _passive_end(prefix):
+        quote_before = quote_end(view[: m.start()])
+        if not verb.endswith("ing") and passive_end(prefix):
             by = _BY_AGENT.match(qview[m.end() :])
             agent = m.end() + by.end() if by else None
             out.append(_Verb(verb, m.start(), m.end(), True, agent, (), "", quote_before))
@@ -322,7 +300,7 @@ def _subject_after(att: Attribution, sid: int, after: str, keyed: bool) -> Entit
     name = NAME_RE.match(after.lstrip())
     if name and strip_stop(name.group(0)):
         nm = strip_stop(name.group(0))
-        return att.registry.person(nm) or att.registry.add_person(nm)
+        return att.registry.person_or_new(nm)
     return None
 
 
@@ -345,14 +323,57 @@ def _direct(att: Attribution, s: Sentence) -> Said:
     return Said()
 
 
-def attribute(doc: DocView, registry: Registry) -> Attribution:
+def attribute(
+    doc: DocView, registry: Registry, *, record: bool = False, previous: Attribution | None = None
+) -> Attribution:
+    """Who says each sentence. ``record``: keep a ``Trace`` of what each sentence read.
+    ``previous``: a recorded pass over the same document, made with fewer persons registered;
+    a sentence whose reads give the same answers now gets the same ``Said`` without being
+    read again, and when every sentence does, ``previous`` is the result (``spread`` would
+    make the same of the same)."""
     att = Attribution(said=[], registry=registry)
     # most sentences name none of the few registered persons: their lookups are skipped
     keys = registry.last_tokens()
     att.person_mentions = [
-        _person_mentions(registry, s) if _may_name_person(s.qview, keys) else [] for s in doc.sentences
+        _person_mentions(registry, s, keys) if _may_name_person(s.qview, keys) else [] for s in doc.sentences
     ]
+    trace = previous.trace if previous is not None else None
+    if record:
+        att.trace = Trace()
+    replayed = 0
     for s in doc.sentences:
-        att.said.append(_direct(att, s))
+        if trace is not None and _same_reads(att, trace, s.idx):
+            att.said.append(trace.own[s.idx])
+            replayed += 1
+        elif att.trace is None:
+            att.said.append(_direct(att, s))
+        else:
+            registry.log = reads = []
+            att.said.append(_direct(att, s))
+            registry.log = None
+            att.trace.reads.append(reads)
+    if att.trace is not None:
+        att.trace.own = list(att.said)
+    if previous is not None and replayed == len(doc.sentences):
+        previous.person_mentions = att.person_mentions
+        return previous
     spread(doc, att)
     return att
+
+
+def _same_reads(att: Attribution, trace: Trace, sid: int) -> bool:
+    """Whether what sentence ``sid`` read in the recorded pass reads the same now: then it
+    resolves the same way (the lookups are repeated in order, with their side effects)."""
+    for read in trace.reads[sid]:
+        if read[0] == "person":
+            if att.registry.person(read[1]) is not read[2]:  # type: ignore[arg-type]
+                return False
+        elif read[0] == "last":
+            if _find_last_person(att, read[1], read[2], read[3]) is not read[4]:  # type: ignore[arg-type]
+                return False
+        else:  # "said": the speakers of up to three sentences before
+            j0 = read[1]
+            for j in range(j0 - 1, max(-1, j0 - 4), -1):  # type: ignore[operator]
+                if att.said[j].entity is not trace.own[j].entity:
+                    return False
+    return True

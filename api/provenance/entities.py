@@ -162,6 +162,9 @@ class Registry:
     persons: list[Entity]
     orgs: dict[str, Entity]
     bodies: list[tuple[int, str, str | None]] = field(default_factory=list)  # (sentence, name, country)
+    # when a list: every person lookup is appended to it as ("person", mention, result) (the
+    # first attribution pass records what each sentence read, see ``attribution.attribute``)
+    log: list[tuple[object, ...]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def empty(cls) -> Registry:
@@ -213,8 +216,20 @@ class Registry:
         last token is one of these (renaming a person keeps it)."""
         return frozenset(toks[-1] for ent in self.persons if (toks := _tokens(ent.name or "")))
 
+    @staticmethod
+    def may_be_person(mention: str, last_tokens: frozenset[str]) -> bool:
+        """False when ``person(mention)`` is None for a registry with these ``last_tokens``."""
+        toks = _tokens(mention)
+        return bool(toks) and toks[-1] in last_tokens
+
     def person(self, mention: str) -> Entity | None:
         """The registered person whose name ends with (or is ended by) ``mention``."""
+        ent = self._person(mention)
+        if self.log is not None:
+            self.log.append(("person", mention, ent))
+        return ent
+
+    def _person(self, mention: str) -> Entity | None:
         toks = _tokens(mention)
         if not toks:
             return None
@@ -227,13 +242,24 @@ class Registry:
         return None
 
     def add_person(self, name: str, **info: object) -> Entity:
-        ent = self.person(name)
+        ent = self._person(name)
         if ent is None:
             ent = Entity(key=f"person:{name.lower()}", kind="person", name=" ".join(name.split()))
             self.persons.append(ent)
+        if self.log is not None:  # a later pass finds the same person when it looks it up
+            self.log.append(("person", name, ent))
         for attr, value in info.items():
             if value and not getattr(ent, attr):
                 setattr(ent, attr, value)
+        return ent
+
+    def person_or_new(self, name: str) -> Entity:
+        """``person(name) or add_person(name)``, logged as one lookup of ``name``."""
+        log, self.log = self.log, None
+        ent = self.person(name) or self.add_person(name)
+        self.log = log
+        if log is not None:
+            log.append(("person", name, ent))
         return ent
 
     def org(self, organization: str, country: str | None, kind: str = "org") -> Entity:

@@ -30,7 +30,7 @@ from collections import Counter
 from api.provenance.attribution import VERB_RE, Attribution, subject_texts
 from api.provenance.entities import Entity
 from api.provenance.officials import org_terms, terms_regex
-from api.provenance.targets import Target, content_words, find_target, predicate_rx
+from api.provenance.targets import Target, _content_words, content_words, find_target, predicate_rx
 from api.provenance.textview import DocView, Sentence
 
 __all__ = ["Linker", "Target", "claim_like", "content_words", "find_target", "is_bare_intro"]
@@ -76,7 +76,9 @@ class Linker:
 
     def __init__(self, doc: DocView, att: Attribution) -> None:
         self.doc, self.att = doc, att
-        df = Counter(w for s in doc.sentences for w in content_words(s.view))
+        df: Counter[str] = Counter()
+        for s in doc.sentences:
+            df.update(_content_words(s.view))
         limit = max(4, int(0.4 * len(doc.sentences)))
         self.common = {w for w, n in df.items() if n > limit}
 

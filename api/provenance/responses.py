@@ -71,9 +71,9 @@ def extract_responses(
     # the first pass registers the speakers named anywhere; when it registers nobody new,
     # the second would read the same registry the same way
     state = registry.state()
-    att = attribute(doc, registry)
+    att = attribute(doc, registry, record=True)
     if registry.state() != state:
-        att = attribute(doc, registry)
+        att = attribute(doc, registry, previous=att)
     statements = _merge_runs(doc, att, _statements(doc, att), published_at)
     if not statements:
         return []

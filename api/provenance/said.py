@@ -30,8 +30,25 @@ class Said:
 
 
 @dataclass(slots=True)
+class Trace:
+    """What a first attribution pass read per sentence ("person": a registry lookup,
+    "last": the person mentioned last, "said": the speakers of the sentences before), and
+    each sentence's own ``Said``, before ``spread`` (which replaces some, changes none)."""
+
+    reads: list[list[tuple[object, ...]]] = field(default_factory=list)
+    own: list[Said] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Attribution:
     said: list[Said]
     registry: Registry
     person_mentions: list[list[tuple[int, Entity]]] = field(default_factory=list)
     blocks: dict[int, list[int]] = field(default_factory=dict)  # intro -> sentences
+    trace: Trace | None = field(default=None, repr=False)
+
+
+def with_block(s: Said, block: int) -> Said:
+    """``s`` in the block of intro sentence ``block`` (a new object: Said objects are never
+    changed once made, so attribution passes can share them)."""
+    return Said(s.entity, s.verb, s.verb_pos, s.subject_end, s.how, s.question, block, s.passive)

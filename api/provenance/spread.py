@@ -5,7 +5,7 @@ the lines that continue a speaker's statement."""
 from __future__ import annotations
 
 from api.provenance.entities import Entity
-from api.provenance.said import CONTINUATION, TRANSCRIPT_RE, Attribution, Said
+from api.provenance.said import CONTINUATION, TRANSCRIPT_RE, Attribution, Said, with_block
 from api.provenance.textview import DocView, Sentence
 
 
@@ -99,9 +99,10 @@ def _spread_intros(doc: DocView, att: Attribution) -> None:
         att.blocks[s.idx] = [b.idx for b in block]
         for b in block:
             cur = att.said[b.idx]
-            cur.block = s.idx
             if cur.entity is None and not cur.question and speaker is not None and cur.how != "transcript":
                 att.said[b.idx] = Said(speaker, how="intro", block=s.idx)
+            else:  # replaced, not changed: a recorded pass shares its Said objects (``attribute``)
+                att.said[b.idx] = with_block(cur, s.idx)
         if block and att.said[block[-1].idx].entity and att.said[block[-1].idx].entity.official:
             last_official = (block[-1].line, att.said[block[-1].idx].entity)
 

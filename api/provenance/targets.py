@@ -238,10 +238,14 @@ def content_words(text: str) -> set[str]:
     return set(_content_words(text))
 
 
+_WORD = re.compile(r"[a-z][a-z0-9\-]+")
+
+
 @lru_cache(maxsize=16384)
 def _content_words(text: str) -> frozenset[str]:
     out = set()
-    for tok in re.findall(r"[a-z][a-z0-9\-]+", text.lower().replace("’", "'")):
+    # each distinct word once (the result is a set); apostrophes never join words
+    for tok in set(_WORD.findall(text.lower())):
         tok = tok.strip("-")
         if len(tok) < 3 or tok in _STOP:
             continue

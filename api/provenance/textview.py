@@ -57,6 +57,48 @@ def glue_start(prefix: str) -> int:
     return i
 
 
+# the regexes ``passive_end`` and ``quote_end`` read without trying every position
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+(?:\w+ly\s+)?$")
+_AUX = frozenset({"was", "were", "is", "are", "been", "be", "being"})
+_QUOTE_END = re.compile(r"[”\"]\s*,?\s*$|,\s*[”\"]\s*$")
+
+
+def _last_word(text: str) -> str:
+    """The run of word characters (``\\w``) ending ``text``."""
+    j = len(text)
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):
+        j -= 1
+    return text[j:]
+
+
+def passive_end(prefix: str) -> bool:
+    """``_PASSIVE.search(prefix) is not None`` (the verb after ``prefix`` is passive), read
+    backwards from the end instead of trying the regex at every position of a long prefix:
+    blanks end the text, before them an auxiliary word, or an "-ly" adverb and blanks with
+    the auxiliary before those."""
+    text = prefix.rstrip()
+    if len(text) == len(prefix):
+        return False
+    word = _last_word(text)
+    if word in _AUX:
+        return True
+    if len(word) < 3 or not word.endswith("ly"):
+        return False
+    before = text[: len(text) - len(word)]
+    rest = before.rstrip()
+    return len(rest) < len(before) and _last_word(rest) in _AUX
+
+
+def quote_end(text: str) -> bool:
+    """``_QUOTE_END.search(text) is not None`` (a quote ends right before a verb): a closing
+    quote, then only blanks and at most one comma (the regex's second alternative is a case
+    of the first)."""
+    text = text.rstrip()
+    if text.endswith(","):
+        text = text[:-1].rstrip()
+    return text.endswith(("”", '"'))
+
+
 def mask_markup(text: str) -> str:
     """Replace Markdown link syntax, emphasis and escapes by spaces (same length, same offsets)."""
 
