@@ -137,8 +137,10 @@ def _may_hold_date(text: str) -> tuple[bool, bool]:
     return iso, any(w in _ASCII_MONTHS for w in _LETTERS_RE.findall(text.lower()))
 
 
+@lru_cache(maxsize=4096)
 def search_date(text: str) -> DateMatch | None:
-    """The first full date (day precision or better) inside ``text``, with its span."""
+    """The first full date (day precision or better) inside ``text``, with its span (cached:
+    the post finder, the header reader and the comment cutter read the same short lines)."""
     best: DateMatch | None = None
     iso, named = _may_hold_date(text)
     for pattern in _PATTERNS:
@@ -165,6 +167,7 @@ def search_month(text: str) -> DateMatch | None:
     return DateMatch(f"{m.group('year')}-{month:02d}", "month", m.start(), m.end())
 
 
+_ASCII_DIGIT = re.compile(r"[0-9]")  # the ASCII characters ``str.isdigit`` accepts
 _HAS_YEAR_RE = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 # Languages dateparser tries. Letting it detect among all of its ~200 locales costs seconds per
 # new string shape; the press languages below cover what the regexes above do not.
@@ -185,10 +188,13 @@ def _dateparser_fallback(text: str) -> DateMatch | None:
     return DateMatch(parsed.date().isoformat(), "day", 0, len(text))
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> DateMatch | None:
-    """Read a string that is nothing but a date; None when it is not one."""
+    """Read a string that is nothing but a date; None when it is not one (cached)."""
     text = text.strip()
-    if not text or len(text) > 60 or not any(c.isdigit() for c in text):
+    if not text or len(text) > 60:
+        return None
+    if not (_ASCII_DIGIT.search(text) if text.isascii() else any(c.isdigit() for c in text)):
         return None
     year = YEAR_ONLY_RE.match(text)
     if year:
