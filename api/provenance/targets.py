@@ -243,18 +243,21 @@ _WORD = re.compile(r"[a-z][a-z0-9\-]+")
 
 @lru_cache(maxsize=16384)
 def _content_words(text: str) -> frozenset[str]:
-    out = set()
     # each distinct word once (the result is a set); apostrophes never join words
-    for tok in set(_WORD.findall(text.lower())):
-        tok = tok.strip("-")
-        if len(tok) < 3 or tok in _STOP:
-            continue
-        if tok.endswith("ies") and len(tok) > 5:
-            tok = tok[:-3] + "y"
-        elif tok.endswith("s") and not tok.endswith("ss") and len(tok) > 4:
-            tok = tok[:-1]
-        out.add(tok)
-    return frozenset(out)
+    return frozenset(w for tok in set(_WORD.findall(text.lower())) if (w := _content_word(tok)))
+
+
+@lru_cache(maxsize=65536)
+def _content_word(tok: str) -> str:
+    """The content word a token counts as ("" for none): words recur across documents."""
+    tok = tok.strip("-")
+    if len(tok) < 3 or tok in _STOP:
+        return ""
+    if tok.endswith("ies") and len(tok) > 5:
+        return tok[:-3] + "y"
+    if tok.endswith("s") and not tok.endswith("ss") and len(tok) > 4:
+        return tok[:-1]
+    return tok
 
 
 def find_target(
