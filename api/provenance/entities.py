@@ -23,6 +23,7 @@ from api.provenance.officials import (
     ROLES,
     OfficialMention,
     find_official_mentions,
+    official_mentions,
     role_of,
 )
 
@@ -294,19 +295,21 @@ class Registry:
 def register_roles(reg: Registry, sentences: list[str], headings: frozenset[int] = frozenset()) -> None:
     """Bodies named in the document (not in headings: title case reads as names there);
     persons named with a role; appositions; missing bodies taken from nearby context."""
+    # the shared mentions, not copies (``Registry.mentions``): their bodies are expanded here
     for i, text in enumerate(sentences):
         if i not in headings:
-            found = find_official_mentions(text)
+            found = official_mentions(text)
             reg.bodies.extend((i, m.organization, m.country) for m in found if m.organization)
     pending: list[tuple[Entity, int]] = []
     org_seen: list[tuple[int, str, str | None]] = []
     for i, text in enumerate(sentences):
-        for m in reg.mentions(text, i):
-            if m.organization and (m.role is None or m.name):
-                org_seen.append((i, m.organization, m.country))
+        for m in official_mentions(text):
+            organization, country = reg.expand(m.organization, m.country, i, m.generic)
+            if organization and (m.role is None or m.name):
+                org_seen.append((i, organization, country))
             names = _names_for(text, m)
             for name in names:
-                ent = reg.add_person(name, role=m.role, organization=m.organization, country=m.country)
+                ent = reg.add_person(name, role=m.role, organization=organization, country=country)
                 if m.former or m.outsider:
                     ent.official = False
                     continue
