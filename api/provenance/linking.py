@@ -76,11 +76,19 @@ class Linker:
 
     def __init__(self, doc: DocView, att: Attribution) -> None:
         self.doc, self.att = doc, att
-        df: Counter[str] = Counter()
-        for s in doc.sentences:
-            df.update(_content_words(s.view))
-        limit = max(4, int(0.4 * len(doc.sentences)))
-        self.common = {w for w, n in df.items() if n > limit}
+        self._common: set[str] | None = None
+
+    @property
+    def common(self) -> set[str]:
+        """Words in more than 40% of the sentences (at least 4): read on first use, as many
+        statements resolve without comparing words."""
+        if self._common is None:
+            df: Counter[str] = Counter()
+            for s in self.doc.sentences:
+                df.update(_content_words(s.view))
+            limit = max(4, int(0.4 * len(self.doc.sentences)))
+            self._common = {w for w, n in df.items() if n > limit}
+        return self._common
 
     def words(self, text: str, drop: set[str] | None = None) -> set[str]:
         return content_words(text) - self.common - (drop or set())
