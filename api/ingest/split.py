@@ -135,8 +135,8 @@ def _is_heading(text: str) -> bool:
     core = text.rstrip(TRAILING_QUOTES)
     return (
         len(text) <= HEADING_MAX_CHARS
+        and core[-1:] not in ".,;:…"  # before the word count: most sentences end here
         and len(text.split()) <= HEADING_MAX_WORDS
-        and core[-1:] not in ".,;:…"
         and any(c.isalpha() for c in text)
     )
 
@@ -147,7 +147,7 @@ QUOTED_RE = re.compile(r"“[^”]*(?:”|$)|«[^»]*(?:»|$)|„[^“”]*(?:[�
 
 def _quoted_share(text: str) -> float:
     """Share of characters inside quotation marks."""
-    if not any(q in text for q in '“«„"'):
+    if "“" not in text and "«" not in text and "„" not in text and '"' not in text:
         return 0.0
     inside = sum(len(m.group(0)) for m in QUOTED_RE.finditer(text))
     return inside / max(len(text), 1)
