@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 MONTHS = {
     m: i
@@ -89,27 +90,45 @@ def _day(year: int | None, month: int, day: int, ref: date | None) -> str | None
         return None
 
 
+# Every month name of ``_MONTH`` starts with one of these; case-insensitive RELATIVE matches
+# hold one of the lowercase words (characters folding onto ASCII letters aside).
+_MONTH_KEYS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_RELATIVE_KEYS = ("yesterday", "today", "this morning", "tonight")
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+@lru_cache(maxsize=4096)
 def find_date(text: str, ref: date | None) -> str | None:
-    """The first resolvable date expression in ``text``, as ISO date or YYYY-MM."""
+    """The first resolvable date expression in ``text``, as ISO date or YYYY-MM (cached: a
+    statement's sentence is read when runs are merged and again for its date). Each family
+    of expressions is searched only when the text holds a word it needs."""
     hits: list[tuple[int, str | None]] = []
-    for rx in (MONTH_DAY, DAY_MONTH):
-        for m in rx.finditer(text):
-            year = int(m.group("year")) if m.group("year") else None
-            hits.append((m.start(), _day(year, _month_no(m.group("month")), int(m.group("day")), ref)))
-    for m in IN_MONTH.finditer(text):
-        if any(abs(pos - m.start()) < 12 for pos, _ in hits):
-            continue
-        hits.append((m.start(), _month(m, ref)))
-    for m in WEEKDAY.finditer(text):
-        if ref is not None:
+    if any(key in text for key in _MONTH_KEYS):
+        for rx in (MONTH_DAY, DAY_MONTH):
+            for m in rx.finditer(text):
+                year = int(m.group("year")) if m.group("year") else None
+                hits.append((m.start(), _day(year, _month_no(m.group("month")), int(m.group("day")), ref)))
+        for m in IN_MONTH.finditer(text):
+            if any(abs(pos - m.start()) < 12 for pos, _ in hits):
+                continue
+            hits.append((m.start(), _month(m, ref)))
+    if ref is not None and "day" in text:
+        for m in WEEKDAY.finditer(text):
             back = (ref.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
             hits.append((m.start("wd"), (ref - timedelta(days=back)).isoformat()))
-    for m in RELATIVE.finditer(text):
-        if ref is not None:
+    if ref is not None and _may_be_relative(text):
+        for m in RELATIVE.finditer(text):
             delta = 1 if m.group("rel").lower() == "yesterday" else 0
             hits.append((m.start(), (ref - timedelta(days=delta)).isoformat()))
     found = [d for _, d in sorted(hits) if d]
     return found[0] if found else None
+
+
+def _may_be_relative(text: str) -> bool:
+    if _FOLDS_TO_ASCII.search(text) is not None:
+        return True
+    low = text.lower()
+    return any(key in low for key in _RELATIVE_KEYS)
 
 
 def _month(m: re.Match[str], ref: date | None) -> str | None:
