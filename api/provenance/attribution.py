@@ -240,7 +240,8 @@ def _verbs(qview: str, view: str) -> tuple[_Verb, ...]:
             continue
         cut = prefix[: glue_start(prefix)]
         ends = [cut]
-        if (appos := _APPOS.search(prefix)) is not None:
+        # an apposition ends the prefix with a comma: only then is it searched for
+        if prefix.rstrip().endswith(",") and (appos := _APPOS.search(prefix)) is not None:
             ends.append(prefix[: appos.start()])
         heads = tuple(h for e in ends if (h := e.rstrip()) and not h.endswith(("”", '"')))
         out.append(_Verb(verb, m.start(), m.end(), False, None, heads, cut.rstrip(), quote_before))
