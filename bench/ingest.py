@@ -135,17 +135,34 @@ def main(heading: str = "## Ingestion (bench/ingest.py)", default_docs: bool = T
         from bench.results import write_section
 
         command = "python " + " ".join(["bench/" + Path(sys.argv[0]).name, *sys.argv[1:]])
-        write_section(heading, f"Command: `{command}`\n\n{body}\n\n{NOTES}")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        write_section(
+            heading,
+            f"Command: `{command}` at commit {_commit()}; load average at the end {load}.\n\n"
+            f"{body}\n\n{NOTES}",
+        )
+
+
+def _commit() -> str:
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, cwd=CACHE.parent).stdout.strip()
+
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return (git("rev-parse", "--short", "HEAD") or "unknown") + dirty
 
 
 NOTES = """Throughput of the whole ingestion (extract, split, read official statements, store, reuse
-linking against the live index, review suggestions, webhook events) through
-`Ingestor.ingest_items`, the path `claimscope ingest` takes for folders and JSONL files: 200
-documents per transaction, one worker process preparing documents while the main process stores
-and links them (`CLAIMSCOPE_INGEST_BATCH_DOCUMENTS`, `CLAIMSCOPE_INGEST_WORKERS`), from an
-empty database.
+linking against the live index, boilerplate recurrence, review suggestions, canonical texts,
+index events) through `Ingestor.ingest_items`, the path `claimscope ingest` takes for folders
+and JSONL files: 200 documents per transaction (`CLAIMSCOPE_INGEST_BATCH_DOCUMENTS`), one
+worker process preparing documents up to two batches ahead (`CLAIMSCOPE_INGEST_WORKERS`) while
+the main process stores and links them, from an empty database (a SQLite file, or a fresh
+PostgreSQL schema on the local server with its default settings, autovacuum off). The corpus
+is generated before the clock starts.
 Growth exponent: log(time ratio) / log(passage ratio) between consecutive sizes (1.0 = linear).
-The machine is a shared 2-core VM; other processes were running."""
+The machine is a 2-core VM: the worker, the main process and the PostgreSQL server share it."""
 
 
 if __name__ == "__main__":
