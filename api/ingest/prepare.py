@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from api.errors import ClaimScopeError
 from api.ingest.errors import RejectedInput
 from api.ingest.extract import extract
 from api.ingest.split import split_passages
-from api.ingest.types import ExtractedDocument, RawDocument
+from api.ingest.types import ExtractedDocument, RawDocument, SplitPassage
 from api.matching.normalize import normalize
 
 
@@ -56,6 +57,24 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()
 
 
+def _text_hash(text: str, split: list[SplitPassage], passages: list[PreparedPassage]) -> str:
+    """``content_hash(text)``, from the passage norms when the passages are the pieces of the
+    text: for ASCII text without markup, normalizing is splitting at blanks, joining with
+    one space and lowercasing, so when nothing but blanks lies between and around passages
+    (as the splitter cuts them), their norms joined with one space are the normalized text."""
+    if not text.isascii() or not passages or "&" in text or "[" in text or "*" in text or "`" in text:
+        return content_hash(text)
+    if text[: split[0].start].strip() or text[split[-1].end :].strip():
+        return content_hash(text)
+    for prev, cur in pairwise(split):
+        gap = text[prev.end : cur.start]
+        if not gap or not gap.isspace():
+            return content_hash(text)
+    if not all(p.norm and p.text == text[p.start : p.end] for p in passages):
+        return content_hash(text)
+    return hashlib.sha256(" ".join(p.norm for p in passages).encode("utf-8")).hexdigest()
+
+
 def norm_hash(norm: str) -> str:
     return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
 
@@ -72,7 +91,10 @@ def identity_of(doc: ExtractedDocument, text_hash: str, *, multipart: bool) -> s
 def prepare(raw: RawDocument, *, max_bytes: int) -> list[Prepared | Rejected]:
     """The documents of one input, or why it cannot be ingested."""
     name = raw.source_name or raw.url or "(input)"
-    if len(raw.content.encode("utf-8", errors="ignore")) > max_bytes:
+    content = raw.content
+    # an ASCII string is as many bytes as characters: no need to encode it to count them
+    size = len(content) if content.isascii() else len(content.encode("utf-8", errors="ignore"))
+    if size > max_bytes:
         return [Rejected(name, f"document over the {max_bytes} byte limit")]
     try:
         docs = extract(raw)
@@ -87,12 +109,12 @@ def prepare(raw: RawDocument, *, max_bytes: int) -> list[Prepared | Rejected]:
 def _prepare_one(raw: RawDocument, doc: ExtractedDocument, name: str, multipart: bool) -> Prepared:
     from api.provenance.responses import extract_responses
 
-    text_hash = content_hash(doc.text)
     split = split_passages(doc)
     passages = [
         PreparedPassage(i, p.start, p.end, p.text, p.kind, n := normalize(p.text), norm_hash(n))
         for i, p in enumerate(split)
     ]
+    text_hash = _text_hash(doc.text, split, passages)
     responses = extract_responses(doc.text, split, published_at=doc.published_at, language=doc.language)
     return Prepared(
         name=name,
