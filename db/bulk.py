@@ -10,11 +10,13 @@ with ``COPY ... FROM STDIN`` and SQLite, in process, with the driver's ``execute
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, any_, literal, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 
@@ -52,28 +54,58 @@ def insert_returning_ids(session: Session, table: Table, rows: list[dict[str, An
     """Insert ``rows`` (all with the same keys); their new ids, in the order given."""
     if not rows:
         return []
-    ids = _new_ids(session, table, len(rows))
-    insert_with_ids(session, table, ids, rows)
-    return ids
+    if _pg(session):
+        ids = _new_ids(session, table, len(rows))
+        insert_with_ids(session, table, ids, rows)
+        return ids
+    # SQLite: the first row takes the write lock, and each row gets the largest id + 1 (the
+    # rowid rule of a table without AUTOINCREMENT), so the rows hold the top len(rows) ids.
+    names = list(rows[0])
+    values = _as_driver_values(session, table, names, [tuple(r[c] for c in names) for r in rows])
+    _execute_many(session, table, names, values)
+    largest = session.execute(text(f'SELECT max(id) FROM "{table.name}"')).scalar_one()
+    return list(range(largest - len(rows) + 1, largest + 1))
 
 
 def insert_with_ids(session: Session, table: Table, ids: list[int], rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (all with the same keys) under the ids given (from ``new_ids``)."""
     if not rows:
         return
-    names = list(rows[0])
-    columns = ", ".join(f'"{c}"' for c in ["id", *names])
-    values = [(i, *(r[c] for c in names)) for i, r in zip(ids, rows, strict=True)]
-    values = _as_driver_values(session, table, ["id", *names], values)
+    names = ["id", *rows[0]]
+    values = [(i, *(r[c] for c in names[1:])) for i, r in zip(ids, rows, strict=True)]
+    values = _as_driver_values(session, table, names, values)
+    if not _pg(session):
+        _execute_many(session, table, names, values)
+        return
+    columns = ", ".join(f'"{c}"' for c in names)
+    statement = f'COPY "{table.name}" ({columns}) FROM STDIN'
     connection = _driver_connection(session)
-    if _pg(session):
-        statement = f'COPY "{table.name}" ({columns}) FROM STDIN'
-        with connection.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in values:
-                copy.write_row(row)
-    else:
-        marks = ", ".join("?" for _ in range(len(names) + 1))
-        connection.executemany(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', values)
+    with (
+        _as_sqlalchemy_errors(session, statement),
+        connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        for row in values:
+            copy.write_row(row)
+
+
+def _execute_many(session: Session, table: Table, names: list[str], values: list[tuple[Any, ...]]) -> None:
+    columns = ", ".join(f'"{c}"' for c in names)
+    marks = ", ".join("?" for _ in names)
+    statement = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
+    with _as_sqlalchemy_errors(session, statement):
+        _driver_connection(session).executemany(statement, values)
+
+
+@contextmanager
+def _as_sqlalchemy_errors(session: Session, statement: str) -> Iterator[None]:
+    """Driver errors raised as SQLAlchemy's (``IntegrityError``...), as SQLAlchemy's own
+    statements raise them: callers handle a refused batch the same way, whichever wrote it."""
+    dbapi = session.get_bind().dialect.loaded_dbapi
+    try:
+        yield
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
 
 
 def _as_driver_values(

@@ -21,7 +21,7 @@ from api.provenance.outlets import resolve_outlet
 from api.provenance.reuse import link_documents
 from api.provenance.watch import enqueue_document_events, watching
 from db import crud
-from db.bulk import new_ids, one_of
+from db.bulk import insert_returning_ids, new_ids, one_of
 from db.models import Attribution, AuditEntry, Document, IndexEvent, Passage
 
 _D = Document.__table__  # type: ignore[attr-defined]
@@ -172,8 +172,7 @@ def _insert_documents(
                 "created_by_key_id": key_id,
             }
         )
-    returned = session.execute(insert(_D).returning(_D.c.id, sort_by_parameter_order=True), rows)
-    return [r[0] for r in returned]
+    return insert_returning_ids(session, _D, rows)
 
 
 def _passages(session: Session, batch: list[Prepared], doc_ids: list[int]) -> list[LinkDocument]:
