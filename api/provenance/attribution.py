@@ -248,6 +248,11 @@ def _verbs(qview: str, view: str) -> tuple[_Verb, ...]:
     return tuple(out)
 
 
+def has_verb(s: Sentence) -> bool:
+    """Whether ``s`` holds a reporting verb (its speaker may be named around it)."""
+    return bool(_verbs(s.qview, s.view))
+
+
 def _by_verb(att: Attribution, s: Sentence) -> Said | None:
     verbs = _verbs(s.qview, s.view)
     keyed = bool(verbs) and may_mention(s.qview)  # heads and afters are pieces of qview
