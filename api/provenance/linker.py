@@ -96,10 +96,11 @@ def link_batch(
     docs: list[LinkDocument],
     engine: MatchEngine,
     add_to_index: bool,
-) -> set[int]:
+) -> tuple[set[int], set[int]]:
     """Link every claimable passage of ``docs`` (in this order) to the claims it repeats, or to
     a new claim; store the documents' official responses on the claims they answer. Returns
-    the claims that gained appearances (their canonical text may have to change).
+    the claims that gained appearances (their canonical text may have to change), and those of
+    them that absorbed another stored claim.
 
     ``add_to_index`` adds each document to ``engine`` once searched (the caller must remove them
     again if the transaction fails); without it, documents of one batch do not see each other."""
@@ -119,7 +120,8 @@ def link_batch(
     _insert_passages(session, docs)
     for doc in docs:
         doc.responses_stored = _store_responses(session, doc)
-    return {final(c) for c in assigner.grown}
+    merged = {final(c) for c in assigner.redirect if c < _PROVISIONAL}
+    return {final(c) for c in assigner.grown}, merged
 
 
 def _candidates(

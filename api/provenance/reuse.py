@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
@@ -55,7 +55,7 @@ def link_documents(*, session: Session, docs: list[LinkDocument], engine: Any, a
     """Boilerplate, claims, responses, review suggestions and canonical texts for a batch of
     freshly stored documents, in this order (see ``linker.link_batch`` for ``add_to_index``)."""
     mark_recurring_boilerplate(session=session, docs=docs)
-    grown = link_batch(session=session, docs=docs, engine=engine, add_to_index=add_to_index)
+    grown, merged = link_batch(session=session, docs=docs, engine=engine, add_to_index=add_to_index)
     maybe = [
         (doc.id, p, c)
         for doc in docs
@@ -66,7 +66,7 @@ def link_documents(*, session: Session, docs: list[LinkDocument], engine: Any, a
     for doc in docs:
         if doc.responses_stored or (not batched and _has_review_candidate(doc)):
             _review(session, doc, reuse=not batched)
-    refresh_canonical_many(session=session, claim_ids=grown)
+    refresh_canonical_grown(session=session, grown=grown, merged=merged, docs=docs)
 
 
 def _has_review_candidate(doc: LinkDocument) -> bool:
@@ -173,37 +173,108 @@ def _recurring(
     return recurring
 
 
+def _canonical_columns() -> list[Any]:
+    return [
+        _P.c.id,
+        _P.c.claim_id,
+        _P.c.ordinal,
+        _P.c.text,
+        _D.c.published_at,
+        _D.c.published_not_after,
+        _D.c.content_hash,
+        _C.c.canonical_passage_id,
+    ]
+
+
 def refresh_canonical_many(*, session: Session, claim_ids: Iterable[int]) -> None:
     """The claim's text is the text of its first dated appearance (order-independent):
     re-derive it for claims that gained appearances, with one query per chunk of claims."""
-    changed = []
+    rows = []
     for part in chunks(set(claim_ids)):
-        rows = session.execute(
-            select(
-                _P.c.id,
-                _P.c.claim_id,
-                _P.c.ordinal,
-                _P.c.text,
-                _D.c.published_at,
-                _D.c.published_not_after,
-                _D.c.content_hash,
-                _C.c.canonical_passage_id,
-            )
+        rows += session.execute(
+            select(*_canonical_columns())
             .join(_D, _D.c.id == _P.c.document_id)
             .join(_C, _C.c.id == _P.c.claim_id)
             .where(one_of(session, _P.c.claim_id, part))
         ).all()
-        earliest: dict[int, tuple[Any, ...]] = {}
-        for r in rows:
-            key = (date_key_of(r.published_at, r.published_not_after, r.content_hash), r.ordinal)
-            cur = earliest.get(r.claim_id)
-            if cur is None or key < cur[0]:
-                earliest[r.claim_id] = (key, r)
-        changed += [
-            {"cid": cid, "pid": r.id, "text": r.text}
-            for cid, (_, r) in earliest.items()
-            if r.canonical_passage_id != r.id
+    _set_earliest(session, rows)
+
+
+class _Appearance(NamedTuple):
+    id: int
+    claim_id: int
+    ordinal: int
+    text: str
+    published_at: str | None
+    published_not_after: str | None
+    content_hash: str
+    canonical_passage_id: int | None
+
+
+def refresh_canonical_grown(
+    *, session: Session, grown: set[int], merged: set[int], docs: list[LinkDocument]
+) -> None:
+    """``refresh_canonical_many`` for claims that gained passages of the batch ``docs``: the
+    earliest of a claim's current canonical passage and its new passages, without reading all
+    its passages. Claims that absorbed another stored claim (``merged``), or whose canonical
+    passage is gone or moved, are derived in full."""
+    full = set(merged)
+    current: dict[int, Any] = {}
+    for part in chunks(grown - full):
+        for r in session.execute(
+            select(*_canonical_columns(), _C.c.id.label("owner"))
+            .select_from(_C)
+            .join(_P, _P.c.id == _C.c.canonical_passage_id, isouter=True)
+            .join(_D, _D.c.id == _P.c.document_id, isouter=True)
+            .where(one_of(session, _C.c.id, part))
+        ):
+            if r.claim_id != r.owner:  # no canonical passage, or it left the claim
+                full.add(r.owner)
+            else:
+                current[r.owner] = r
+    dated = {
+        r.id: r
+        for r in session.execute(
+            select(_D.c.id, _D.c.published_at, _D.c.published_not_after, _D.c.content_hash).where(
+                one_of(session, _D.c.id, [d.id for d in docs])
+            )
+        )
+    }
+    rows = list(current.values())  # first: a stored passage wins a tie
+    for doc in docs:
+        d = dated[doc.id]
+        rows += [
+            _Appearance(
+                p.id,
+                p.claim_id,
+                p.ordinal,
+                p.text,
+                d.published_at,
+                d.published_not_after,
+                d.content_hash,
+                current[p.claim_id].canonical_passage_id,
+            )
+            for p in doc.passages
+            if p.claim_id in current
         ]
+    _set_earliest(session, rows)
+    refresh_canonical_many(session=session, claim_ids=full)
+
+
+def _set_earliest(session: Session, rows: list[Any]) -> None:
+    """Per claim, the earliest of ``rows`` becomes its canonical passage (the first row wins a
+    tie: stored rows come before new ones)."""
+    earliest: dict[int, tuple[Any, ...]] = {}
+    for r in rows:
+        key = (date_key_of(r.published_at, r.published_not_after, r.content_hash), r.ordinal)
+        cur = earliest.get(r.claim_id)
+        if cur is None or key < cur[0]:
+            earliest[r.claim_id] = (key, r)
+    changed = [
+        {"cid": cid, "pid": r.id, "text": r.text}
+        for cid, (_, r) in earliest.items()
+        if r.canonical_passage_id != r.id
+    ]
     if changed:
         session.execute(
             update(_C)
