@@ -137,6 +137,9 @@ _DISCLAIMER_PARTS = tuple((pieces, re.compile(rx, _I)) for pieces, rx in _DISCLA
 _COPYRIGHT_PARTS = tuple((pieces, re.compile(rx, _I)) for pieces, rx in _COPYRIGHT_BRANCHES)
 
 
+_FOLDING = frozenset("\u0130\u0131\u017f\u212a")
+
+
 def _matches(whole: re.Pattern[str], parts: tuple, line: str, low: str) -> bool:
     """``whole.search(line) is not None``, searching only the branches whose pieces ``low``
     holds (the whole alternation tried at every position costs 12 us on a paragraph)."""
@@ -155,17 +158,21 @@ def boilerplate_reason(line: str) -> str | None:
             return "disclaimer"
         if _matches(COPYRIGHT_RE, _COPYRIGHT_PARTS, line, low):
             return "copyright"
-    if READ_MORE_RE.match(line):
+    # the anchored rules are tried only on lines starting with a letter one of their words
+    # starts with (any line starting with a character that folds onto an ASCII letter)
+    first = line[:1]
+    c = "" if first in _FOLDING else first.lower()
+    if (not c or c in "rcel") and READ_MORE_RE.match(line):
         return "read_more"
-    if CALL_TO_ACTION_RE.match(line):
+    if (not c or c in "hsdbjfltpecaryvm") and CALL_TO_ACTION_RE.match(line):
         return "call_to_action"
-    if TAG_LINE_RE.match(line):
+    if (not c or c in "rtaicmske") and TAG_LINE_RE.match(line):
         return "tag_line"
-    if WIDGET_RE.match(line):
+    if (not c or c in "ud" or c.isdecimal()) and WIDGET_RE.match(line):
         return "widget"
-    words = len(line.split())
-    if WATCH_RE.match(line) and words <= 30:
+    if (not c or c in "wvr") and WATCH_RE.match(line) and len(line.split()) <= 30:
         return "video"
+    words = len(line.split(None, MAX_CAPTION_WORDS + 13))  # exact up to 25 words
     if words <= MAX_CAPTION_WORDS and (
         COPYRIGHT_SIGN in line or CAPTION_RE.search(line) or CREDIT_SLASH_RE.match(line)
     ):
