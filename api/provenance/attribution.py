@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from api.provenance.entities import NAME_RE, Entity, Registry, role_anaphor, strip_stop
-from api.provenance.officials import OfficialMention, country_mentions, may_mention, official_mentions
+from api.provenance.officials import (
+    OfficialMention,
+    country_mentions,
+    may_mention,
+    may_name_country,
+    official_mentions,
+)
 from api.provenance.said import TRANSCRIPT_RE, Attribution, Said, Trace
 from api.provenance.spread import spread
 from api.provenance.textview import DocView, Sentence, glue_start, passive_end, quote_end
@@ -248,9 +254,21 @@ def _verbs(qview: str, view: str) -> tuple[_Verb, ...]:
     return tuple(out)
 
 
-def has_verb(s: Sentence) -> bool:
-    """Whether ``s`` holds a reporting verb (its speaker may be named around it)."""
-    return bool(_verbs(s.qview, s.view))
+def may_report_official(s: Sentence) -> bool:
+    """False only when no reporting verb of ``s`` can have an official named as its speaker
+    in ``s`` itself: a role, body or country word must stand where ``_by_verb`` reads the
+    speaker (the texts before an active verb, after a passive one's "by" or after a quote)."""
+    for v in _verbs(s.qview, s.view):
+        if v.passive:
+            if v.agent is not None and _keyed(s.qview[v.agent :]):
+                return True
+        elif any(_keyed(h) for h in v.heads) or (v.quote_before and _keyed(s.qview[v.end :])):
+            return True
+    return False
+
+
+def _keyed(text: str) -> bool:
+    return may_mention(text) or may_name_country(text)
 
 
 def _by_verb(att: Attribution, s: Sentence) -> Said | None:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from api.ingest.types import SplitPassage
-from api.provenance.attribution import TRANSCRIPT_RE, Attribution, attribute, has_verb
+from api.provenance.attribution import TRANSCRIPT_RE, Attribution, attribute, may_report_official
 from api.provenance.dates import find_date, parse_doc_date, refers_to_same_day
 from api.provenance.entities import Entity, Registry, register_roles
 from api.provenance.linking import Linker
@@ -68,12 +68,10 @@ def extract_responses(
     registry = Registry.empty()
     headings = frozenset(s.idx for s in doc.sentences if s.heading)
     register_roles(registry, qviews, headings)
-    if not registry.persons and not any(
-        (may_mention(s.qview) or may_name_country(s.qview)) and has_verb(s) for s in doc.sentences
-    ):
-        # no person named with a role: an official can only be the subject of a reporting
-        # verb, named by a role, body or country in that very sentence (or the body of one
-        # that already spoke): no such sentence, no official speaks
+    if not registry.persons and not any(may_report_official(s) for s in doc.sentences):
+        # no person named with a role: an official can only be the speaker of a reporting
+        # verb named by a role, body or country where that speaker is read (or the body of
+        # one that already spoke): with no such verb, no official speaks
         return []
     # the first pass registers the speakers named anywhere; when it registers nobody new,
     # the second would read the same registry the same way
