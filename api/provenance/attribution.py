@@ -257,18 +257,22 @@ def _verbs(qview: str, view: str) -> tuple[_Verb, ...]:
 def may_report_official(s: Sentence) -> bool:
     """False only when no reporting verb of ``s`` can have an official named as its speaker
     in ``s`` itself: a role, body or country word must stand where ``_by_verb`` reads the
-    speaker (the texts before an active verb, after a passive one's "by" or after a quote)."""
+    speaker (the texts before an active verb, after a passive one's "by" or after a quote).
+    Those texts are pieces of the sentence: a sentence without such words has none."""
+    mention, country = may_mention(s.qview), may_name_country(s.qview)
+    if not mention and not country:
+        return False
+
+    def keyed(text: str) -> bool:
+        return (mention and may_mention(text)) or (country and may_name_country(text))
+
     for v in _verbs(s.qview, s.view):
         if v.passive:
-            if v.agent is not None and _keyed(s.qview[v.agent :]):
+            if v.agent is not None and keyed(s.qview[v.agent :]):
                 return True
-        elif any(_keyed(h) for h in v.heads) or (v.quote_before and _keyed(s.qview[v.end :])):
+        elif any(keyed(h) for h in v.heads) or (v.quote_before and keyed(s.qview[v.end :])):
             return True
     return False
-
-
-def _keyed(text: str) -> bool:
-    return may_mention(text) or may_name_country(text)
 
 
 def _by_verb(att: Attribution, s: Sentence) -> Said | None:
