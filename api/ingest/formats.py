@@ -88,7 +88,11 @@ def markdown_lines(content: str) -> list[Line]:
         else:
             level, body = markdown.heading_text(raw_line)
             body = markdown.strip_block_markers(body) if not level else body
-        text = " ".join(markdown.strip_inline(body).split())
+        text = markdown.strip_inline(body)
+        # blanks collapsed; a line of printable characters (no blank but the space) without
+        # double or outer spaces is already so
+        if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+            text = " ".join(text.split())
         if not text:
             gap = True
             continue

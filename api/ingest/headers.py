@@ -77,6 +77,8 @@ def is_body_line(text: str) -> bool:
 
 
 def byline(text: str) -> str | None:
+    if text[:1].lower() not in "bpvdwa":  # no "By", "Par", "Von", ... (none folds onto these)
+        return None
     m = BYLINE_RE.match(text)
     return m.group("name").strip() if m else None
 
