@@ -63,7 +63,8 @@ class Passage(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("document_id", "ordinal"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    document_id: int = Field(foreign_key="document.id", index=True)
+    # no index of its own: the (document_id, ordinal) unique index leads with it
+    document_id: int = Field(foreign_key="document.id")
     ordinal: int
     start: int
     end: int
