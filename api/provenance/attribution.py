@@ -72,6 +72,39 @@ def _names(text: str) -> tuple[tuple[int, str], ...]:
     return tuple((m.end(), name) for m in NAME_RE.finditer(text) if (name := strip_stop(m.group(0))))
 
 
+# NAME_RE matches hold only word characters, apostrophes, hyphens and blanks: none crosses
+# another character, so each stretch of these is scanned on its own, or not at all
+_NAME_STRETCH = re.compile(r"[\w’'\-\s]+")
+_NAME_TAIL = re.compile(r"[\w’'\-\s]*")
+
+
+def _names_with(text: str, keys: frozenset[str]) -> list[tuple[int, str]] | tuple[tuple[int, str], ...]:
+    """The names of ``_names(text)`` whose last token may be one of ``keys``, in order (and
+    others): only the stretches holding a key (lowercase) are scanned for names."""
+    if "Σ" in text or "İ" in text:  # lowercase not piece by piece, or of another length
+        return _names(text)
+    low = text.lower()
+    out: list[tuple[int, str]] = []
+    for stretch in _NAME_STRETCH.finditer(text):
+        a, b = stretch.span()
+        piece = low[a:b]
+        if any(key in piece for key in keys):
+            out.extend(
+                (m.end(), name) for m in NAME_RE.finditer(text, a, b) if (name := strip_stop(m.group(0)))
+            )
+    return out
+
+
+def _last_name(text: str) -> re.Match[str] | None:
+    """The last match of ``NAME_RE.finditer(text)`` when it lies in the text's last stretch
+    (as one ending the text does), else None."""
+    start = len(text) - _NAME_TAIL.match(text[::-1]).end()  # type: ignore[union-attr]
+    last = None
+    for last in NAME_RE.finditer(text, start):  # noqa: B007 (the loop keeps the last one)
+        pass
+    return last
+
+
 def _may_name_person(text: str, keys: frozenset[str]) -> bool:
     """False only when no registered person can be named in ``text``: a name matches a
     person only when their last name tokens are equal (see ``Registry.person``), and the
@@ -92,7 +125,7 @@ def _person_mentions(reg: Registry, s: Sentence, keys: frozenset[str]) -> list[t
     for m in official_mentions(s.qview):
         if m.name and reg.may_be_person(m.name, keys) and (ent := reg.person(m.name)):
             out.append((m.end, ent))
-    for end, name in _names(s.qview):
+    for end, name in _names_with(s.qview, keys):
         if (
             reg.may_be_person(name, keys)
             and (ent := reg.person(name))
@@ -160,8 +193,8 @@ def _tail(head: str, keyed: bool) -> _Tail:
     last = rest.rsplit(None, 1)[-1] if rest else ""
     # the described noun is the whole last word, lowercase, after "the"/"The"
     d = _DESCR.search(head) if "he" in head and _LOWER_WORD.fullmatch(last) else None
-    names = list(NAME_RE.finditer(head))
-    name = strip_stop(names[-1].group(0)) if names and names[-1].end() == n else None
+    last_name = _last_name(head)
+    name = strip_stop(last_name.group(0)) if last_name is not None and last_name.end() == n else None
     return _Tail(
         mention,
         mr.group("sur") if mr else None,
