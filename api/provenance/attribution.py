@@ -84,14 +84,16 @@ def _names_with(text: str, keys: frozenset[str]) -> list[tuple[int, str]] | tupl
     if "Σ" in text or "İ" in text:  # lowercase not piece by piece, or of another length
         return _names(text)
     low = text.lower()
+    spans: list[tuple[int, int]] = []
+    for key in keys:
+        k = low.find(key)
+        while k >= 0:
+            start = k - _NAME_TAIL.match(text[k - 1 :: -1] if k else "").end()  # type: ignore[union-attr]
+            spans.append((start, _NAME_TAIL.match(text, k).end()))  # type: ignore[union-attr]
+            k = low.find(key, k + 1)
     out: list[tuple[int, str]] = []
-    for stretch in _NAME_STRETCH.finditer(text):
-        a, b = stretch.span()
-        piece = low[a:b]
-        if any(key in piece for key in keys):
-            out.extend(
-                (m.end(), name) for m in NAME_RE.finditer(text, a, b) if (name := strip_stop(m.group(0)))
-            )
+    for a, b in sorted(set(spans)):  # whole stretches: equal or apart
+        out.extend((m.end(), name) for m in NAME_RE.finditer(text, a, b) if (name := strip_stop(m.group(0))))
     return out
 
 
