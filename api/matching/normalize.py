@@ -226,6 +226,9 @@ def normalize(text: str) -> str:
         # blanks apply, and ``split`` collapses the blanks anyway
         if "`" in text:
             text = text.replace("`", "'")
+        # printable ASCII has no blank but the space: already single-spaced text stays as is
+        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text.lower()
         return " ".join(text.split()).lower()
     text = unicodedata.normalize("NFKC", text)
     text = _SPECIAL_RE.sub(_special, text)
