@@ -15,7 +15,7 @@ from api.provenance.entities import NAME_RE, Entity, Registry, role_anaphor, str
 from api.provenance.officials import (
     OfficialMention,
     country_mentions,
-    may_mention,
+    may_hold_mention,
     may_name_country,
     official_mentions,
 )
@@ -181,7 +181,7 @@ class _Tail:
 
 @lru_cache(maxsize=8192)
 def _tail(head: str, keyed: bool) -> _Tail:
-    """``keyed``: whether the sentence ``head`` starts holds a mention key (``may_mention``);
+    """``keyed``: whether the sentence ``head`` starts holds a mention key (``may_hold_mention``);
     without one, neither does ``head``. Each regex below searches the whole text for a
     match at its end: a cheap test of what that match needs comes first."""
     n = len(head)
@@ -294,12 +294,12 @@ def may_report_official(s: Sentence) -> bool:
     in ``s`` itself: a role, body or country word must stand where ``_by_verb`` reads the
     speaker (the texts before an active verb, after a passive one's "by" or after a quote).
     Those texts are pieces of the sentence: a sentence without such words has none."""
-    mention, country = may_mention(s.qview), may_name_country(s.qview)
+    mention, country = may_hold_mention(s.qview), may_name_country(s.qview)
     if not mention and not country:
         return False
 
     def keyed(text: str) -> bool:
-        return (mention and may_mention(text)) or (country and may_name_country(text))
+        return (mention and may_hold_mention(text)) or (country and may_name_country(text))
 
     for v in _verbs(s.qview, s.view):
         if v.passive:
@@ -312,7 +312,7 @@ def may_report_official(s: Sentence) -> bool:
 
 def _by_verb(att: Attribution, s: Sentence) -> Said | None:
     verbs = _verbs(s.qview, s.view)
-    keyed = bool(verbs) and may_mention(s.qview)  # heads and afters are pieces of qview
+    keyed = bool(verbs) and may_hold_mention(s.qview)  # heads and afters are pieces of qview
     for v in verbs:
         if v.verb in _SKIPPED_WEAK and not s.ends_with_intro_colon():
             continue

@@ -193,7 +193,7 @@ def matches_from(rx: re.Pattern[str], starts: re.Pattern[str], text: str) -> lis
     return out
 
 
-_HEAD_KEY_RE = re.compile("|".join(_HEAD_KEYS))  # capitalized keys: a fast regex scan
+HEAD_KEY_RE = re.compile("|".join(_HEAD_KEYS))  # capitalized keys: a fast regex scan
 
 
 def key_offsets(low: str, keys: tuple[str, ...]) -> list[int]:
@@ -267,7 +267,7 @@ def matches_near(
 def generic_bodies(text: str) -> list[Body]:
     """Capitalized bodies of two or more words in ``text``."""
     out: list[Body] = []
-    if _HEAD_KEY_RE.search(text) is None:
+    if HEAD_KEY_RE.search(text) is None:
         return out
     for m in matches_from(BODY_RE, _CAPITAL, text):
         label = body_label(m.group(0))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from api.provenance.bodies import (
+    HEAD_KEY_RE,
     body_after_role,
     body_before_role,
     generic_bodies,
@@ -204,11 +205,32 @@ _PREFIX_WORDS = frozenset(
 )  # fmt: skip
 
 
-@lru_cache(maxsize=16384)
 def may_mention(text: str) -> bool:
     """False only when ``find_official_mentions(text)`` is certainly empty."""
     low = text.lower()
     for key in MENTION_KEYS:
+        if key in low:
+            return True
+    return _FOLDS_TO_ASCII.search(text) is not None
+
+
+# The prefilter the scans use, stricter than ``may_mention``: every ROLE_RE match holds a
+# role key and every ORG_RE match a body key (lowercase; these pieces cover both lists),
+# every generic body a capitalized institution head (``bodies.HEAD_KEY_RE``, one fast regex).
+_SCAN_KEYS = (
+    "spokes", "secreta", "offic", "minist", "ambassador", "envoy", "presiden", "chancellor",
+    "department", "dept", "pentagon", "white", "kremlin", "embassy", "government", "cabinet",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=16384)
+def may_hold_mention(text: str) -> bool:
+    """False only when ``official_mentions(text)`` is certainly empty (cached: sentences are
+    tested, then scanned, and their speaker texts are tested again)."""
+    if HEAD_KEY_RE.search(text) is not None:
+        return True
+    low = text.lower()
+    for key in _SCAN_KEYS:
         if key in low:
             return True
     return _FOLDS_TO_ASCII.search(text) is not None
@@ -315,7 +337,7 @@ def official_mentions(text: str) -> tuple[OfficialMention, ...]:
 def _mentions(text: str) -> tuple[OfficialMention, ...]:
     """The mentions in ``text`` (cached: each sentence is read several times; callers get
     copies, see ``find_official_mentions``)."""
-    return tuple(_scan(text)) if may_mention(text) else ()
+    return tuple(_scan(text)) if may_hold_mention(text) else ()
 
 
 def _scan(text: str) -> list[OfficialMention]:

@@ -19,7 +19,7 @@ from api.provenance.attribution import TRANSCRIPT_RE, Attribution, attribute, ma
 from api.provenance.dates import find_date, parse_doc_date, refers_to_same_day
 from api.provenance.entities import Entity, Registry, register_roles
 from api.provenance.linking import Linker
-from api.provenance.officials import is_spokes, may_mention, may_name_country
+from api.provenance.officials import is_spokes, may_hold_mention, may_name_country
 from api.provenance.stance import stance_of
 from api.provenance.targets import Target, find_target
 from api.provenance.textview import DocView, build_view, passages_for
@@ -61,7 +61,7 @@ def extract_responses(
     if not doc.sentences:
         return []
     qviews = [s.qview for s in doc.sentences]
-    if not any(map(may_mention, qviews)) and not any(map(may_name_country, qviews)):
+    if not any(map(may_hold_mention, qviews)) and not any(map(may_name_country, qviews)):
         # every official entity comes from a role, body or country named in some sentence
         # (a person becomes an official only with a role): none named, no response
         return []
