@@ -153,6 +153,24 @@ class Body:
     former: bool = False
 
 
+@dataclass(slots=True)
+class OfficialMention:
+    """A role, lexicon body or body read from its shape, found by ``officials``."""
+
+    start: int
+    end: int
+    role: str | None
+    organization: str | None
+    country: str | None
+    name: str | None = None
+    former: bool = False
+    generic: bool = False  # a body read from its shape, to be resolved against the document
+    outsider: bool = False  # a role at a body outside officialdom ("Acme spokesman")
+
+    def copy(self) -> OfficialMention:
+        return OfficialMention(*(getattr(self, name) for name in self.__slots__))  # type: ignore[attr-defined]
+
+
 def body_label(raw: str) -> str | None:
     """The name of a body phrase: glue words dropped, lowercase words title-cased."""
     words = raw.split()

@@ -29,7 +29,7 @@ from collections import Counter
 
 from api.provenance.attribution import VERB_RE, Attribution, subject_texts
 from api.provenance.entities import Entity
-from api.provenance.officials import org_terms, terms_regex
+from api.provenance.officials import COUNTRIES, FIXED_ORGS, ORG_TYPES
 from api.provenance.targets import Target, _content_words, content_words, find_target, predicate_rx
 from api.provenance.textview import DocView, Sentence
 
@@ -294,3 +294,26 @@ class Linker:
                 if s.idx not in excl and claim_like(s) and rx.search(s.view):
                     return [s.idx]
         return []
+
+
+def org_terms(organization: str | None, country: str | None) -> tuple[list[str], list[str]]:
+    """(own names, country aliases) used to find passages about an organization."""
+    own: list[str] = []
+    for _, name, _, names in FIXED_ORGS:
+        if organization and name in organization:
+            own.extend(names)
+    for _pattern, name in ORG_TYPES:
+        if organization and name in organization and name != "Government":
+            own.append(name)
+    aliases: list[str] = []
+    if country in COUNTRIES:
+        names, adjs, mets = COUNTRIES[country]
+        aliases = [*names, *adjs, *[a + "s" for a in adjs if a[-1].islower()], *mets]
+    return own, aliases
+
+
+def terms_regex(terms: list[str]) -> re.Pattern[str] | None:
+    if not terms:
+        return None
+    alternation = "|".join(re.escape(w) for w in sorted(set(terms), key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")

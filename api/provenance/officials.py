@@ -15,11 +15,11 @@ spokeswoman", "a police spokesperson", "city council spokesman John Doe").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from api.provenance.bodies import (
     HEAD_KEY_RE,
+    OfficialMention,
     body_after_role,
     body_before_role,
     generic_bodies,
@@ -60,22 +60,14 @@ COUNTRY_SHORT = {"United States": "U.S.", "United Kingdom": "UK"}
 
 # bodies known without a country word: pattern -> (canonical name, country, own names)
 FIXED_ORGS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    (
-        r"State\s+Department|State\s+Dept\.?|Department\s+of\s+State",
-        "State Department",
-        "United States",
-        ("State Department", "State Dept", "Department of State"),
-    ),
-    (
-        r"Pentagon|Defen[cs]e\s+Department|Department\s+of\s+Defen[cs]e",
-        "Pentagon",
-        "United States",
-        ("Pentagon", "Defense Department", "Department of Defense"),
-    ),
+    (r"State\s+Department|State\s+Dept\.?|Department\s+of\s+State", "State Department", "United States",
+     ("State Department", "State Dept", "Department of State")),
+    (r"Pentagon|Defen[cs]e\s+Department|Department\s+of\s+Defen[cs]e", "Pentagon", "United States",
+     ("Pentagon", "Defense Department", "Department of Defense")),
     (r"White\s+House", "White House", "United States", ("White House",)),
     (r"Kremlin", "Kremlin", "Russia", ("Kremlin",)),
     (r"Foreign\s+Office", "Foreign Office", "United Kingdom", ("Foreign Office",)),
-)
+)  # fmt: skip
 # bodies named by type, qualified by a country adjective: pattern -> canonical type
 ORG_TYPES: tuple[tuple[str, str], ...] = (
     (
@@ -239,32 +231,6 @@ def may_hold_mention(text: str) -> bool:
 def may_name_country(text: str) -> bool:
     """False only when ``country_mentions(text)`` is certainly empty."""
     return _COUNTRY_KEY_RE.search(text) is not None
-
-
-@dataclass(slots=True)
-class OfficialMention:
-    start: int
-    end: int
-    role: str | None
-    organization: str | None
-    country: str | None
-    name: str | None = None
-    former: bool = False
-    generic: bool = False  # a body read from its shape, to be resolved against the document
-    outsider: bool = False  # a role at a body outside officialdom ("Acme spokesman")
-
-    def copy(self) -> OfficialMention:
-        return OfficialMention(
-            self.start,
-            self.end,
-            self.role,
-            self.organization,
-            self.country,
-            self.name,
-            self.former,
-            self.generic,
-            self.outsider,
-        )
 
 
 @lru_cache(maxsize=1024)
@@ -439,25 +405,3 @@ def country_mentions(text: str) -> list[tuple[int, int, str]]:
         word = m.group("c")
         out.append((m.start(), m.end(), _NAMES.get(word) or _METS[word]))
     return out
-
-
-def org_terms(organization: str | None, country: str | None) -> tuple[list[str], list[str]]:
-    """(own names, country aliases) used to find passages about an organization."""
-    own: list[str] = []
-    for _, name, _, names in FIXED_ORGS:
-        if organization and name in organization:
-            own.extend(names)
-    for _pattern, name in ORG_TYPES:
-        if organization and name in organization and name != "Government":
-            own.append(name)
-    aliases: list[str] = []
-    if country in COUNTRIES:
-        names, adjs, mets = COUNTRIES[country]
-        aliases = [*names, *adjs, *[a + "s" for a in adjs if a[-1].islower()], *mets]
-    return own, aliases
-
-
-def terms_regex(terms: list[str]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    return re.compile(rf"(?<![\w.])(?:{_alt(terms)})(?![\w])")
