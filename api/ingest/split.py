@@ -107,6 +107,11 @@ def _merge(para: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _plain(spans: list[tuple[int, int]]) -> bool:
+    """Whether ``_cut_long`` leaves every span as it is."""
+    return all(0 < e - s <= MAX_PASSAGE_CHARS for s, e in spans)
+
+
 def _cut_long(para: str, start: int, end: int) -> list[tuple[int, int]]:
     """Cut an over-long sentence at clause boundaries."""
     out: list[tuple[int, int]] = []
@@ -169,15 +174,19 @@ def split_passages(doc: ExtractedDocument, language: str | None = None) -> list[
     passages: list[SplitPassage] = []
     for m in PARAGRAPH_RE.finditer(text):
         para = m.group(0)
-        if not para.strip():
+        core = para.strip()
+        if not core:
             continue
         base = m.start()
-        if title and para.strip() == title:  # the title stays one heading passage
+        if title and core == title:  # the title stays one heading passage
             lead = len(para) - len(para.lstrip())
             passages.append(SplitPassage(base + lead, base + lead + len(title), title, "heading"))
             continue
-        spans = _merge(para, _sentences(lang, para))
-        pieces = [piece for s, e in spans for piece in _cut_long(para, s, e)]
+        spans = _sentences(lang, para)
+        if len(spans) > 1:
+            spans = _merge(para, spans)
+        # a non-empty sentence within the limit is its own piece (most are)
+        pieces = spans if _plain(spans) else [piece for s, e in spans for piece in _cut_long(para, s, e)]
         single = len(pieces) == 1
         for s, e in pieces:
             chunk = para[s:e]
