@@ -84,12 +84,18 @@ def _names_with(text: str, keys: frozenset[str]) -> list[tuple[int, str]] | tupl
     if "Σ" in text or "İ" in text:  # lowercase not piece by piece, or of another length
         return _names(text)
     low = text.lower()
+    n = len(text)
     spans: list[tuple[int, int]] = []
     for key in keys:
         k = low.find(key)
         while k >= 0:
-            start = k - _NAME_TAIL.match(text[k - 1 :: -1] if k else "").end()  # type: ignore[union-attr]
-            spans.append((start, _NAME_TAIL.match(text, k).end()))  # type: ignore[union-attr]
+            # a name's last token starts a capitalized word or follows a blank or hyphen in
+            # it, and ends the name (before a hyphen at most): "he" in "the" is none
+            e = k + len(key)
+            starts = "A" <= text[k] <= "Z" or (k > 0 and (text[k - 1].isspace() or text[k - 1] == "-"))
+            if starts and (e == n or not (text[e].isalnum() or text[e] in "_’'")):
+                start = k - _NAME_TAIL.match(text[k - 1 :: -1] if k else "").end()  # type: ignore[union-attr]
+                spans.append((start, _NAME_TAIL.match(text, k).end()))  # type: ignore[union-attr]
             k = low.find(key, k + 1)
     out: list[tuple[int, str]] = []
     for a, b in sorted(set(spans)):  # whole stretches: equal or apart
