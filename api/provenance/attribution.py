@@ -11,12 +11,20 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from api.provenance.entities import NAME_RE, Entity, Registry, role_anaphor, strip_stop
+from api.provenance.entities import (
+    NAME_RE,
+    Entity,
+    Registry,
+    last_name_match,
+    may_name_person,
+    names_with,
+    role_anaphor,
+    strip_stop,
+)
 from api.provenance.officials import (
     OfficialMention,
     country_mentions,
     may_hold_mention,
-    may_name_country,
     official_mentions,
 )
 from api.provenance.said import TRANSCRIPT_RE, Attribution, Said, Trace
@@ -66,66 +74,6 @@ _PREP_END = re.compile(r"\b(?:the|of|in|to|from|by|with)\s*$")
 _LOWER_WORD = re.compile(r"[a-z-]+")
 
 
-@lru_cache(maxsize=8192)
-def _names(text: str) -> tuple[tuple[int, str], ...]:
-    """(end, name) of the capitalized names in ``text`` (sentence words stripped)."""
-    return tuple((m.end(), name) for m in NAME_RE.finditer(text) if (name := strip_stop(m.group(0))))
-
-
-# NAME_RE matches hold only word characters, apostrophes, hyphens and blanks: none crosses
-# another character, so each stretch of these is scanned on its own, or not at all
-_NAME_STRETCH = re.compile(r"[\w’'\-\s]+")
-_NAME_TAIL = re.compile(r"[\w’'\-\s]*")
-
-
-def _names_with(text: str, keys: frozenset[str]) -> list[tuple[int, str]] | tuple[tuple[int, str], ...]:
-    """The names of ``_names(text)`` whose last token may be one of ``keys``, in order (and
-    others): only the stretches holding a key (lowercase) are scanned for names."""
-    if "Σ" in text or "İ" in text:  # lowercase not piece by piece, or of another length
-        return _names(text)
-    low = text.lower()
-    n = len(text)
-    spans: list[tuple[int, int]] = []
-    for key in keys:
-        k = low.find(key)
-        while k >= 0:
-            # a name's last token starts a capitalized word or follows a blank or hyphen in
-            # it, and ends the name (before a hyphen at most): "he" in "the" is none
-            e = k + len(key)
-            starts = "A" <= text[k] <= "Z" or (k > 0 and (text[k - 1].isspace() or text[k - 1] == "-"))
-            if starts and (e == n or not (text[e].isalnum() or text[e] in "_’'")):
-                start = k - _NAME_TAIL.match(text[k - 1 :: -1] if k else "").end()  # type: ignore[union-attr]
-                spans.append((start, _NAME_TAIL.match(text, k).end()))  # type: ignore[union-attr]
-            k = low.find(key, k + 1)
-    out: list[tuple[int, str]] = []
-    for a, b in sorted(set(spans)):  # whole stretches: equal or apart
-        out.extend((m.end(), name) for m in NAME_RE.finditer(text, a, b) if (name := strip_stop(m.group(0))))
-    return out
-
-
-def _last_name(text: str) -> re.Match[str] | None:
-    """The last match of ``NAME_RE.finditer(text)`` when it lies in the text's last stretch
-    (as one ending the text does), else None."""
-    start = len(text) - _NAME_TAIL.match(text[::-1]).end()  # type: ignore[union-attr]
-    last = None
-    for last in NAME_RE.finditer(text, start):  # noqa: B007 (the loop keeps the last one)
-        pass
-    return last
-
-
-def _may_name_person(text: str, keys: frozenset[str]) -> bool:
-    """False only when no registered person can be named in ``text``: a name matches a
-    person only when their last name tokens are equal (see ``Registry.person``), and the
-    tokens of a name in ``text`` are pieces of ``text.lower()`` ("Σ" aside: its lowercase
-    depends on the letters around it)."""
-    if not keys:
-        return False
-    if "Σ" in text:
-        return True
-    low = text.lower()
-    return any(key in low for key in keys)
-
-
 def _person_mentions(reg: Registry, s: Sentence, keys: frozenset[str]) -> list[tuple[int, Entity]]:
     """(end, person) of the registered persons named in ``s``; a name whose last token is
     no person's last token (``keys``) is not looked up: it would match nobody."""
@@ -133,7 +81,7 @@ def _person_mentions(reg: Registry, s: Sentence, keys: frozenset[str]) -> list[t
     for m in official_mentions(s.qview):
         if m.name and reg.may_be_person(m.name, keys) and (ent := reg.person(m.name)):
             out.append((m.end, ent))
-    for end, name in _names_with(s.qview, keys):
+    for end, name in names_with(s.qview, keys):
         if (
             reg.may_be_person(name, keys)
             and (ent := reg.person(name))
@@ -201,7 +149,7 @@ def _tail(head: str, keyed: bool) -> _Tail:
     last = rest.rsplit(None, 1)[-1] if rest else ""
     # the described noun is the whole last word, lowercase, after "the"/"The"
     d = _DESCR.search(head) if "he" in head and _LOWER_WORD.fullmatch(last) else None
-    last_name = _last_name(head)
+    last_name = last_name_match(head)
     name = strip_stop(last_name.group(0)) if last_name is not None and last_name.end() == n else None
     return _Tail(
         mention,
@@ -295,25 +243,9 @@ def _verbs(qview: str, view: str) -> tuple[_Verb, ...]:
     return tuple(out)
 
 
-def may_report_official(s: Sentence) -> bool:
-    """False only when no reporting verb of ``s`` can have an official named as its speaker
-    in ``s`` itself: a role, body or country word must stand where ``_by_verb`` reads the
-    speaker (the texts before an active verb, after a passive one's "by" or after a quote).
-    Those texts are pieces of the sentence: a sentence without such words has none."""
-    mention, country = may_hold_mention(s.qview), may_name_country(s.qview)
-    if not mention and not country:
-        return False
-
-    def keyed(text: str) -> bool:
-        return (mention and may_hold_mention(text)) or (country and may_name_country(text))
-
-    for v in _verbs(s.qview, s.view):
-        if v.passive:
-            if v.agent is not None and keyed(s.qview[v.agent :]):
-                return True
-        elif any(keyed(h) for h in v.heads) or (v.quote_before and keyed(s.qview[v.end :])):
-            return True
-    return False
+def reporting_verbs(s: Sentence) -> tuple[_Verb, ...]:
+    """The reporting verbs of ``s`` with what ``_by_verb`` reads around them."""
+    return _verbs(s.qview, s.view)
 
 
 def _by_verb(att: Attribution, s: Sentence) -> Said | None:
@@ -404,7 +336,7 @@ def attribute(
     # most sentences name none of the few registered persons: their lookups are skipped
     keys = registry.last_tokens()
     att.person_mentions = [
-        _person_mentions(registry, s, keys) if _may_name_person(s.qview, keys) else [] for s in doc.sentences
+        _person_mentions(registry, s, keys) if may_name_person(s.qview, keys) else [] for s in doc.sentences
     ]
     trace = previous.trace if previous is not None else None
     if record:

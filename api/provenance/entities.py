@@ -158,6 +158,66 @@ def strip_stop(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=8192)
+def _names(text: str) -> tuple[tuple[int, str], ...]:
+    """(end, name) of the capitalized names in ``text`` (sentence words stripped)."""
+    return tuple((m.end(), name) for m in NAME_RE.finditer(text) if (name := strip_stop(m.group(0))))
+
+
+# NAME_RE matches hold only word characters, apostrophes, hyphens and blanks: none crosses
+# another character, so each stretch of these is scanned on its own, or not at all
+_NAME_STRETCH = re.compile(r"[\w’'\-\s]+")
+_NAME_TAIL = re.compile(r"[\w’'\-\s]*")
+
+
+def names_with(text: str, keys: frozenset[str]) -> list[tuple[int, str]] | tuple[tuple[int, str], ...]:
+    """The names of ``_names(text)`` whose last token may be one of ``keys``, in order (and
+    others): only the stretches holding a key (lowercase) are scanned for names."""
+    if "Σ" in text or "İ" in text:  # lowercase not piece by piece, or of another length
+        return _names(text)
+    low = text.lower()
+    n = len(text)
+    spans: list[tuple[int, int]] = []
+    for key in keys:
+        k = low.find(key)
+        while k >= 0:
+            # a name's last token starts a capitalized word or follows a blank or hyphen in
+            # it, and ends the name (before a hyphen at most): "he" in "the" is none
+            e = k + len(key)
+            starts = "A" <= text[k] <= "Z" or (k > 0 and (text[k - 1].isspace() or text[k - 1] == "-"))
+            if starts and (e == n or not (text[e].isalnum() or text[e] in "_’'")):
+                start = k - _NAME_TAIL.match(text[k - 1 :: -1] if k else "").end()  # type: ignore[union-attr]
+                spans.append((start, _NAME_TAIL.match(text, k).end()))  # type: ignore[union-attr]
+            k = low.find(key, k + 1)
+    out: list[tuple[int, str]] = []
+    for a, b in sorted(set(spans)):  # whole stretches: equal or apart
+        out.extend((m.end(), name) for m in NAME_RE.finditer(text, a, b) if (name := strip_stop(m.group(0))))
+    return out
+
+
+def last_name_match(text: str) -> re.Match[str] | None:
+    """The last match of ``NAME_RE.finditer(text)`` when it lies in the text's last stretch
+    (as one ending the text does), else None."""
+    start = len(text) - _NAME_TAIL.match(text[::-1]).end()  # type: ignore[union-attr]
+    last = None
+    for last in NAME_RE.finditer(text, start):  # noqa: B007 (the loop keeps the last one)
+        pass
+    return last
+
+
+def may_name_person(text: str, keys: frozenset[str]) -> bool:
+    """False only when no registered person can be named in ``text``: a name matches a
+    person only when their last name tokens are equal (see ``Registry.person``), and the
+    tokens of a name in ``text`` are pieces of ``text.lower()`` ("Σ" aside: its lowercase
+    depends on the letters around it)."""
+    if not keys:
+        return False
+    if "Σ" in text:
+        return True
+    low = text.lower()
+    return any(key in low for key in keys)
+
+
 @dataclass(slots=True)
 class Registry:
     persons: list[Entity]

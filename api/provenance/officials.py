@@ -157,13 +157,14 @@ MENTION_KEYS = (
     "authorit", "agency", "council", "commission", "committee", "bureau", "service", "police",
     "army", "navy", "consulate", "municipality", "hall", "directorate", "inspectorate", "prefecture",
 )  # fmt: skip
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 # every country name or metonym COUNTRY_RE can match contains one of these
 COUNTRY_KEYS = tuple(
     w for w in sorted({*_NAMES, *_METS}) if not any(o != w and o in w for o in {*_NAMES, *_METS})
 )
 
 
+COUNTRY_WORDS = tuple(sorted({*_NAMES, *_METS}))  # what a COUNTRY_RE match can be
 # one regex finds any of the keys several times faster than forty substring tests
 _COUNTRY_KEY_RE = re.compile("|".join(re.escape(key) for key in COUNTRY_KEYS))
 
@@ -203,7 +204,7 @@ def may_mention(text: str) -> bool:
     for key in MENTION_KEYS:
         if key in low:
             return True
-    return _FOLDS_TO_ASCII.search(text) is not None
+    return FOLDS_TO_ASCII.search(text) is not None
 
 
 # The prefilter the scans use, stricter than ``may_mention``: every ROLE_RE match holds a
@@ -225,7 +226,7 @@ def may_hold_mention(text: str) -> bool:
     for key in _SCAN_KEYS:
         if key in low:
             return True
-    return _FOLDS_TO_ASCII.search(text) is not None
+    return FOLDS_TO_ASCII.search(text) is not None
 
 
 def may_name_country(text: str) -> bool:
@@ -309,7 +310,7 @@ def _mentions(text: str) -> tuple[OfficialMention, ...]:
 def _scan(text: str) -> list[OfficialMention]:
     out: list[OfficialMention] = []
     low = text.lower()
-    folds = _FOLDS_TO_ASCII.search(text) is not None
+    folds = FOLDS_TO_ASCII.search(text) is not None
     # without folding characters ``low`` has the offsets of ``text`` (only "İ" lowercases
     # to two characters) and every role or body, matched case-insensitively, holds a key
     if folds:

@@ -15,14 +15,20 @@ import re
 from dataclasses import dataclass, field
 
 from api.ingest.types import SplitPassage
-from api.provenance.attribution import TRANSCRIPT_RE, Attribution, attribute, may_report_official
+from api.provenance.attribution import TRANSCRIPT_RE, Attribution, attribute, reporting_verbs
 from api.provenance.dates import find_date, parse_doc_date, refers_to_same_day
 from api.provenance.entities import Entity, Registry, register_roles
 from api.provenance.linking import Linker
-from api.provenance.officials import is_spokes, may_hold_mention, may_name_country
+from api.provenance.officials import (
+    COUNTRY_WORDS,
+    FOLDS_TO_ASCII,
+    is_spokes,
+    may_hold_mention,
+    may_name_country,
+)
 from api.provenance.stance import stance_of
 from api.provenance.targets import Target, find_target
-from api.provenance.textview import DocView, build_view, passages_for
+from api.provenance.textview import DocView, Sentence, build_view, passages_for
 
 RESPONSE_VERBS = frozenset({"responded", "replied", "answered", "reacted", "commented"})
 
@@ -85,6 +91,53 @@ def extract_responses(
     _dates(doc, statements, published_at)
     _link(doc, att, statements)
     return [_response(doc, st, passages) for st in _fold(statements)]
+
+
+# The last word of a mention (see ``officials``): a capitalized word (a name, a body), or
+# one of these role, body or institution words (lowercase)
+_MENTION_ENDS = (
+    "spokesman", "spokeswoman", "spokesperson", "secretary", "officer", "minister", "state",
+    "ambassador", "envoy", "president", "chancellor", "official", "department", "dept", "dept.",
+    "pentagon", "defense", "defence", "house", "kremlin", "office", "ministry", "affairs", "interior",
+    "justice", "embassy", "government", "administration", "cabinet", "presidency", "police", "hall",
+    "army", "military", "navy", "agency", "authority", "consulate", "commission", "committee",
+    "bureau", "service", "municipality", "secretariat", "directorate", "council",
+)  # fmt: skip
+_CAPITAL = re.compile(r"[A-ZÀ-Ý]")
+
+
+def may_report_official(s: Sentence) -> bool:
+    """False only when no reporting verb of ``s`` can have an official named as its speaker
+    in ``s`` itself (with no person registered as an official). ``_by_verb`` reads the
+    speaker at the end of the text before an active verb (a mention or a country ending it)
+    or in the text after a passive one's "by" or after a quote; those texts are pieces of
+    the sentence: a sentence without role, body or country words has none."""
+    mention, country = may_hold_mention(s.qview), may_name_country(s.qview)
+    if not mention and not country:
+        return False
+
+    def keyed(text: str) -> bool:
+        return (mention and may_hold_mention(text)) or (country and may_name_country(text))
+
+    def may_end_official(head: str) -> bool:
+        if country and head.endswith(COUNTRY_WORDS):
+            return True
+        if not (mention and may_hold_mention(head)):
+            return False
+        last = head.rsplit(None, 1)[-1]
+        return (
+            _CAPITAL.search(last) is not None
+            or last.lower().endswith(_MENTION_ENDS)
+            or FOLDS_TO_ASCII.search(last) is not None
+        )
+
+    for v in reporting_verbs(s):
+        if v.passive:
+            if v.agent is not None and keyed(s.qview[v.agent :]):
+                return True
+        elif any(may_end_official(h) for h in v.heads) or (v.quote_before and keyed(s.qview[v.end :])):
+            return True
+    return False
 
 
 def _statements(doc: DocView, att: Attribution) -> list[Statement]:
