@@ -356,14 +356,14 @@ def register_roles(reg: Registry, sentences: list[str], headings: frozenset[int]
     """Bodies named in the document (not in headings: title case reads as names there);
     persons named with a role; appositions; missing bodies taken from nearby context."""
     # the shared mentions, not copies (``Registry.mentions``): their bodies are expanded here
-    for i, text in enumerate(sentences):
+    found = [official_mentions(text) for text in sentences]
+    for i, mentions in enumerate(found):
         if i not in headings:
-            found = official_mentions(text)
-            reg.bodies.extend((i, m.organization, m.country) for m in found if m.organization)
+            reg.bodies.extend((i, m.organization, m.country) for m in mentions if m.organization)
     pending: list[tuple[Entity, int]] = []
     org_seen: list[tuple[int, str, str | None]] = []
     for i, text in enumerate(sentences):
-        for m in official_mentions(text):
+        for m in found[i]:
             organization, country = reg.expand(m.organization, m.country, i, m.generic)
             if organization and (m.role is None or m.name):
                 org_seen.append((i, organization, country))

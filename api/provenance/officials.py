@@ -295,16 +295,14 @@ def find_official_mentions(text: str) -> list[OfficialMention]:
     return [m.copy() for m in official_mentions(text)]
 
 
-def official_mentions(text: str) -> tuple[OfficialMention, ...]:
-    """``find_official_mentions`` shared, not copied: for readers that change nothing."""
-    return _mentions(text)
-
-
 @lru_cache(maxsize=16384)
 def _mentions(text: str) -> tuple[OfficialMention, ...]:
-    """The mentions in ``text`` (cached: each sentence is read several times; callers get
-    copies, see ``find_official_mentions``)."""
+    """``find_official_mentions`` shared, not copied: for readers that change nothing (cached:
+    each sentence is read several times; ``find_official_mentions`` callers get copies)."""
     return tuple(_scan(text)) if may_hold_mention(text) else ()
+
+
+official_mentions = _mentions  # the cached function itself: one call less per read
 
 
 def _scan(text: str) -> list[OfficialMention]:
