@@ -74,10 +74,12 @@ def extract_responses(
     registry = Registry.empty()
     headings = frozenset(s.idx for s in doc.sentences if s.heading)
     register_roles(registry, qviews, headings)
-    if not registry.persons and not any(may_report_official(s) for s in doc.sentences):
-        # no person named with a role: an official can only be the speaker of a reporting
-        # verb named by a role, body or country where that speaker is read (or the body of
-        # one that already spoke): with no such verb, no official speaks
+    if not any(p.official or p.organization for p in registry.persons) and not any(
+        may_report_official(s) for s in doc.sentences
+    ):
+        # no official (nor any body) named with a person: an official can only be the
+        # speaker of a reporting verb named by a role, body or country where that speaker
+        # is read (or the body of one that already spoke): with no such verb, none speaks
         return []
     # the first pass registers the speakers named anywhere; when it registers nobody new,
     # the second would read the same registry the same way
