@@ -63,8 +63,10 @@ def detect_language(text: str) -> str | None:
     # ASCII text: the letter runs of WORD_RE are what is left between the other characters
     words = low.translate(_ASCII_NON_LETTERS).split() if low.isascii() else WORD_RE.findall(low)
     votes = dict.fromkeys(STOPWORDS, 0)
-    for word, n in Counter(words).items():
-        for lang in _VOTES.get(word, ()):
+    counts = Counter(words)
+    for word in counts.keys() & _VOTES.keys():  # the stopwords present (a C set intersection)
+        n = counts[word]
+        for lang in _VOTES[word]:
             votes[lang] += n
     best = max(votes, key=lambda k: votes[k])
     return best if votes[best] >= MIN_VOTES else None
