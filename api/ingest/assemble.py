@@ -32,12 +32,14 @@ class Assembled:
     author: str | None = None  # a standalone byline found in the body ("By Hayat Norimine")
 
 
-def footer_start(lines: list[Line], start: int, end: int) -> int:
+def footer_start(
+    lines: list[Line], start: int, end: int, hints: tuple[str, ...] = boilerplate.DISCLAIMER_HINTS
+) -> int:
     """Index where the footer begins in ``lines[start:end]`` (``end`` when there is none)."""
     total = sum(len(ln.text) for ln in lines[start:end]) or 1
     seen = 0
     for i in range(start, end):
-        if seen / total >= 1 - FOOTER_ZONE and boilerplate.is_footer_start(lines[i].text):
+        if seen / total >= 1 - FOOTER_ZONE and boilerplate.is_footer_start(lines[i].text, hints):
             return i
         seen += len(lines[i].text)
     return end
@@ -54,7 +56,8 @@ def _joins(prev: Line, cur: Line) -> bool:
 
 def assemble(lines: list[Line], start: int, end: int, skip: set[int]) -> Assembled:
     out = Assembled("")
-    cut = footer_start(lines, start, end)
+    hints = boilerplate.hints_in([ln.text for ln in lines[start:end]])  # once for the page
+    cut = footer_start(lines, start, end, hints)
     paragraphs: list[str] = []
     last: Line | None = None
     for i in range(start, end):
@@ -63,7 +66,7 @@ def assemble(lines: list[Line], start: int, end: int, skip: set[int]) -> Assembl
         is_attr, attribution = attributions.line_attribution(text)
         if attribution is not None:
             out.line_attributions.append(attribution)
-        reason = None if is_attr else boilerplate.boilerplate_reason(text)
+        reason = None if is_attr else boilerplate.boilerplate_reason(text, hints)
         if reason:
             name = boilerplate.publisher_in_footer(text)
             if name:

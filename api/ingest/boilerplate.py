@@ -123,12 +123,19 @@ DISCLAIMER_HINTS = (
 )
 
 
-def _has_hint(low: str) -> bool:
+def _has_hint(low: str, hints: tuple[str, ...] = DISCLAIMER_HINTS) -> bool:
     # substring tests: twice as fast as one regex alternation of lowercase words
-    for hint in DISCLAIMER_HINTS:  # noqa: SIM110 (a loop: faster than any() on a generator)
+    for hint in hints:  # noqa: SIM110 (a loop: faster than any() on a generator)
         if hint in low:
             return True
     return False
+
+
+def hints_in(lines: list[str]) -> tuple[str, ...]:
+    """The disclaimer hints found in any of ``lines``: a line holds no other, so its rules
+    need test only these (a page usually holds none or one of the 22)."""
+    low = "\n".join(lines).lower()
+    return tuple(hint for hint in DISCLAIMER_HINTS if hint in low)
 
 
 # characters that case-insensitive matching folds onto ASCII letters ("İ", "ı", "ſ", Kelvin)
@@ -149,11 +156,12 @@ def _matches(whole: re.Pattern[str], parts: tuple, line: str, low: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def boilerplate_reason(line: str) -> str | None:
+def boilerplate_reason(line: str, hints: tuple[str, ...] = DISCLAIMER_HINTS) -> str | None:
     """Why ``line`` is not article text, or None when it may be (cached: the lines of the
-    footer zone are read twice, by ``assemble.footer_start`` and by ``assemble``)."""
+    footer zone are read twice, by ``assemble.footer_start`` and by ``assemble``). ``hints``:
+    the disclaimer hints the line may hold (``hints_in`` its page), by default all."""
     low = line.lower()
-    if _has_hint(low):
+    if _has_hint(low, hints):
         if _matches(DISCLAIMER_RE, _DISCLAIMER_PARTS, line, low):
             return "disclaimer"
         if _matches(COPYRIGHT_RE, _COPYRIGHT_PARTS, line, low):
@@ -182,9 +190,9 @@ def boilerplate_reason(line: str) -> str | None:
     return None
 
 
-def is_footer_start(line: str) -> bool:
+def is_footer_start(line: str, hints: tuple[str, ...] = DISCLAIMER_HINTS) -> bool:
     """A line after which a page holds only footer (disclaimer, copyright, author box)."""
-    reason = boilerplate_reason(line)
+    reason = boilerplate_reason(line, hints)
     return reason in ("disclaimer", "copyright") or (
         reason == "call_to_action" and bool(re.match(r"^(?:articles? (?:by|par)|help us)", line, _I))
     )
