@@ -70,12 +70,16 @@ TAG_LINE_RE = re.compile(
 WATCH_RE = re.compile(r"^(?:watch|video|vidéo|regardez)\b(?!.*[.!?][”\"’]?$)", _I)
 # Photo captions and credits: "© Reuters", "... © Stringer", "image description",
 # "Photo Credit: ...", "Photo: AFP", "(AFP/File)" endings, "Igor Kovalenko / Sputnik".
-CAPTION_RE = re.compile(
+_CAPTION_START = (
     r"^(?:image description|photo(?:graph)?\s*(?:credit)?\s*:|image\s*:|credit\s*:|"
     r"crédit(?: photo)?\s*:|foto\s*:|illustration\s*:|getty images$|screenshot\b)"
-    r"|\((?:AFP|AP|Reuters|Getty(?: Images)?|EPA|Sputnik|TASS|File|[A-Z]{2,6})(?:/[^)]{1,30})?\)$",
+)
+CAPTION_RE = re.compile(
+    _CAPTION_START
+    + r"|\((?:AFP|AP|Reuters|Getty(?: Images)?|EPA|Sputnik|TASS|File|[A-Z]{2,6})(?:/[^)]{1,30})?\)$",
     _I,
 )
+_CAPTION_START_RE = re.compile(_CAPTION_START, _I)
 # "Firstname Lastname / Agency": a photo credit line (short, slash, no sentence punctuation).
 CREDIT_SLASH_RE = re.compile(r"^[\w.'’ -]{3,40} / [\w.'’ -]{2,30}$")
 # "Name Name (Name) on X", share counters, "24 points", "Upvote Downvote": widget leftovers.
@@ -180,12 +184,17 @@ def boilerplate_reason(line: str, hints: tuple[str, ...] = DISCLAIMER_HINTS) -> 
         return "widget"
     if (not c or c in "wvr") and WATCH_RE.match(line) and len(line.split()) <= 30:
         return "video"
+    # a caption holds a copyright sign, a credit in parentheses at its end, a slash between
+    # names or a caption word at its start: only then are its words counted
+    paren = line.rstrip().endswith(")")
+    if not (COPYRIGHT_SIGN in line or paren or " / " in line or _CAPTION_START_RE.match(line)):
+        return None
     words = len(line.split(None, MAX_CAPTION_WORDS + 13))  # exact up to 25 words
     if words <= MAX_CAPTION_WORDS and (
         COPYRIGHT_SIGN in line or CAPTION_RE.search(line) or CREDIT_SLASH_RE.match(line)
     ):
         return "caption"
-    if words <= 25 and line.rstrip().endswith(")") and CAPTION_RE.search(line):
+    if words <= 25 and paren and CAPTION_RE.search(line):
         return "caption"
     return None
 
