@@ -54,6 +54,7 @@ CONTINUATION_END = ","
 # First characters of Markdown rules (-*_=), headings (#), block quotes (>) and bullets
 # (and any decimal digit: "1. ", "12) ").
 _BLOCK_STARTS = frozenset("-*_=#>+•")
+_INLINE_MARKUP = re.compile(r"[\[<*_`\\]")
 
 
 def check_text(content: str, what: str = "input") -> None:
@@ -88,7 +89,8 @@ def markdown_lines(content: str) -> list[Line]:
         else:
             level, body = markdown.heading_text(raw_line)
             body = markdown.strip_block_markers(body) if not level else body
-        text = markdown.strip_inline(body)
+        # inline markup needs one of these characters (``markdown.strip_inline``'s own tests)
+        text = markdown.strip_inline(body) if _INLINE_MARKUP.search(body) else body
         # blanks collapsed; a line of printable characters (no blank but the space) without
         # double or outer spaces is already so
         if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":

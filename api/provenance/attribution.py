@@ -305,6 +305,9 @@ def _subject_after(att: Attribution, sid: int, after: str, keyed: bool) -> Entit
     return None
 
 
+_NOBODY = Said()  # shared: a Said is never changed once made (``spread`` replaces them)
+
+
 def _direct(att: Attribution, s: Sentence) -> Said:
     t = TRANSCRIPT_RE.match(s.view)
     if t:
@@ -321,7 +324,7 @@ def _direct(att: Attribution, s: Sentence) -> Said:
         if ent is None and "document" not in src and not NAME_RE.fullmatch(src):
             ent = att.registry.source(src)
         return Said(ent or att.registry.source(src), "according to", acc.start(), how="according")
-    return Said()
+    return _NOBODY
 
 
 def attribute(

@@ -248,7 +248,7 @@ def build_view(text: str, passages: list[SplitPassage], language: str | None) ->
     opened, reach, first = 0, -1, 0
     for m in _LINE.finditer(view):
         line = m.group(0)
-        if not line.strip():
+        if line.isspace():  # a line of blanks (never empty: the regex matches one character)
             continue
         line_no += 1
         cursor = m.start()
