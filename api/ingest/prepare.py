@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from api.errors import ClaimScopeError
 from api.ingest.errors import RejectedInput
 from api.ingest.extract import extract
 from api.ingest.split import split_passages
-from api.ingest.types import ExtractedDocument, RawDocument, SplitPassage
+from api.ingest.types import ExtractedDocument, RawDocument
 from api.matching.normalize import normalize
 
 
@@ -57,22 +56,24 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()
 
 
-def _text_hash(text: str, split: list[SplitPassage], passages: list[PreparedPassage]) -> str:
+def _text_hash(text: str, passages: list[PreparedPassage]) -> str:
     """``content_hash(text)``, from the passage norms when the passages are the pieces of the
     text: for ASCII text without markup, normalizing is splitting at blanks, joining with
     one space and lowercasing, so when nothing but blanks lies between and around passages
     (as the splitter cuts them), their norms joined with one space are the normalized text."""
     if not text.isascii() or not passages or "&" in text or "[" in text or "*" in text or "`" in text:
         return content_hash(text)
-    if text[: split[0].start].strip() or text[split[-1].end :].strip():
-        return content_hash(text)
-    for prev, cur in pairwise(split):
-        gap = text[prev.end : cur.start]
-        if not gap or not gap.isspace():
+    pos = 0
+    for p in passages:
+        start = p.start
+        if start < pos or not p.norm or start + len(p.text) != p.end or not text.startswith(p.text, start):
             return content_hash(text)
-    if not all(p.norm and p.text == text[p.start : p.end] for p in passages):
+        if pos and (start == pos or not text[pos:start].isspace()):  # no blank between
+            return content_hash(text)
+        pos = p.end
+    if text[: passages[0].start].strip() or text[pos:].strip():
         return content_hash(text)
-    return hashlib.sha256(" ".join(p.norm for p in passages).encode("utf-8")).hexdigest()
+    return hashlib.sha256(" ".join([p.norm for p in passages]).encode("utf-8")).hexdigest()
 
 
 def norm_hash(norm: str) -> str:
@@ -114,7 +115,7 @@ def _prepare_one(raw: RawDocument, doc: ExtractedDocument, name: str, multipart:
         PreparedPassage(i, p.start, p.end, p.text, p.kind, n := normalize(p.text), norm_hash(n))
         for i, p in enumerate(split)
     ]
-    text_hash = _text_hash(doc.text, split, passages)
+    text_hash = _text_hash(doc.text, passages)
     responses = extract_responses(doc.text, split, published_at=doc.published_at, language=doc.language)
     return Prepared(
         name=name,
