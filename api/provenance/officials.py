@@ -229,6 +229,12 @@ def may_hold_mention(text: str) -> bool:
     return FOLDS_TO_ASCII.search(text) is not None
 
 
+def may_name_role(text: str) -> bool:
+    """False only when ROLE_RE certainly matches nowhere in ``text``."""
+    low = text.lower()
+    return any(key in low for key in _ROLE_KEYS) or FOLDS_TO_ASCII.search(text) is not None
+
+
 def may_name_country(text: str) -> bool:
     """False only when ``country_mentions(text)`` is certainly empty."""
     return _COUNTRY_KEY_RE.search(text) is not None

@@ -25,6 +25,7 @@ from api.provenance.officials import (
     is_spokes,
     may_hold_mention,
     may_name_country,
+    may_name_role,
 )
 from api.provenance.stance import stance_of
 from api.provenance.targets import Target, find_target
@@ -71,15 +72,17 @@ def extract_responses(
         # every official entity comes from a role, body or country named in some sentence
         # (a person becomes an official only with a role): none named, no response
         return []
+    # Unless a person is named as an official (or with a body), an official can only be the
+    # speaker of a reporting verb, named by a role, body or country where that speaker is
+    # read (or the body of one that already spoke): with no such verb, none speaks. Persons
+    # are named only with a role: with no role word either, there is nothing to register.
+    reported = any(may_report_official(s) for s in doc.sentences)
+    if not reported and not any(may_hold_mention(q) and may_name_role(q) for q in qviews):
+        return []
     registry = Registry.empty()
     headings = frozenset(s.idx for s in doc.sentences if s.heading)
     register_roles(registry, qviews, headings)
-    if not any(p.official or p.organization for p in registry.persons) and not any(
-        may_report_official(s) for s in doc.sentences
-    ):
-        # no official (nor any body) named with a person: an official can only be the
-        # speaker of a reporting verb named by a role, body or country where that speaker
-        # is read (or the body of one that already spoke): with no such verb, none speaks
+    if not reported and not any(p.official or p.organization for p in registry.persons):
         return []
     # the first pass registers the speakers named anywhere; when it registers nobody new,
     # the second would read the same registry the same way
