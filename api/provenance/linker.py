@@ -96,6 +96,7 @@ def link_batch(
     docs: list[LinkDocument],
     engine: MatchEngine,
     add_to_index: bool,
+    claims_by_text: dict[str, set[int]],
 ) -> tuple[set[int], set[int]]:
     """Link every claimable passage of ``docs`` (in this order) to the claims it repeats, or to
     a new claim; store the documents' official responses on the claims they answer. Returns
@@ -107,7 +108,7 @@ def link_batch(
     for doc in docs:
         doc.claimable = [p for p in doc.passages if is_claimable(p)]
     found = _candidates(engine, docs, add_to_index)
-    stored = _StoredClaims.load(session, docs, found)
+    stored = _StoredClaims.load(session, docs, found, claims_by_text)
     assigner = _Assigner(session, stored)
     for doc, cands in zip(docs, found, strict=True):
         assigner.assign(doc, cands)
@@ -179,21 +180,20 @@ class _StoredClaims:
     existing: set[int]  # claims that exist
 
     @staticmethod
-    def load(session: Session, docs: list[LinkDocument], found: list[list[ReuseCandidates]]) -> _StoredClaims:
+    def load(
+        session: Session,
+        docs: list[LinkDocument],
+        found: list[list[ReuseCandidates]],
+        by_hash: dict[str, set[int]],
+    ) -> _StoredClaims:
+        """``by_hash``: the claims of stored passages by text (``reuse`` looks them up with the
+        boilerplate counts; the batch's own passages are not written yet, so have none)."""
         batch_pids = {p.id for d in docs for p in d.passages}
         hashes = {p.norm_hash for d in docs for p in d.claimable}
         linked = {
             pid for cands in found for r in cands for pid in ([r.best[0]] if r.best else []) + r.contained
         } - batch_pids
-        by_hash: dict[str, set[int]] = {}
-        for part in chunks(hashes):
-            # the batch's own passages have no claim yet, so they never come back here
-            for h, c in session.execute(
-                select(_P.c.norm_hash, _P.c.claim_id).where(
-                    one_of(session, _P.c.norm_hash, part), _P.c.claim_id.is_not(None)
-                )
-            ):
-                by_hash.setdefault(h, set()).add(c)
+        by_hash = {h: by_hash[h] for h in hashes if h in by_hash}
         claim_of: dict[int, int] = {}
         for part in chunks(linked):
             claim_of.update(

@@ -54,8 +54,11 @@ _E = IndexEvent.__table__  # type: ignore[attr-defined]
 def link_documents(*, session: Session, docs: list[LinkDocument], engine: Any, add_to_index: bool) -> None:
     """Boilerplate, claims, responses, review suggestions and canonical texts for a batch of
     freshly stored documents, in this order (see ``linker.link_batch`` for ``add_to_index``)."""
-    mark_recurring_boilerplate(session=session, docs=docs)
-    grown, merged = link_batch(session=session, docs=docs, engine=engine, add_to_index=add_to_index)
+    stored = _stored_with_texts(session, docs)
+    claims_by_text = mark_recurring_boilerplate(session=session, docs=docs, stored=stored)
+    grown, merged = link_batch(
+        session=session, docs=docs, engine=engine, add_to_index=add_to_index, claims_by_text=claims_by_text
+    )
     maybe = [
         (doc.id, p, c)
         for doc in docs
@@ -98,19 +101,41 @@ def _review(session: Session, doc: LinkDocument, *, reuse: bool) -> None:
     )
 
 
-def mark_recurring_boilerplate(*, session: Session, docs: list[LinkDocument]) -> None:
+_Stored = dict[str, list[tuple[int, int | None]]]  # norm_hash -> (document, claim) of stored passages
+
+
+def _stored_with_texts(session: Session, docs: list[LinkDocument]) -> _Stored:
+    """The stored passages with the texts of the batch's body and quote passages: one lookup
+    (through the norm_hash index) serves boilerplate counting and exact-copy claims."""
+    texts = {p.norm_hash for doc in docs for p in doc.passages if p.kind in CLAIM_KINDS}
+    stored: _Stored = {}
+    for part in chunks(texts):
+        for h, d, c in session.execute(
+            select(_P.c.norm_hash, _P.c.document_id, _P.c.claim_id).where(
+                one_of(session, _P.c.norm_hash, part)
+            )
+        ):
+            stored.setdefault(h, []).append((d, c))
+    return stored
+
+
+def mark_recurring_boilerplate(
+    *, session: Session, docs: list[LinkDocument], stored: _Stored
+) -> dict[str, set[int]]:
     """Passages that an outlet repeats in many of its documents are its boilerplate: such a
     passage of the batch, and the outlet's stored ones with the same text, lose their claim.
+    Returns, per text, the claims of the stored passages with that text that keep one.
 
-    Counted from the passages with the batch's texts (the norm_hash index finds them), not from
-    the outlet's documents: an outlet's share of a large corpus is too big to scan per batch."""
+    Counted from the passages with the batch's texts (``stored``, found through the norm_hash
+    index), not from the outlet's documents: an outlet's share of a large corpus is too big to
+    scan per batch."""
     wanted: dict[int, set[str]] = {}
     for doc in docs:
         if doc.outlet_id is not None:
             wanted.setdefault(doc.outlet_id, set()).update(
                 p.norm_hash for p in doc.passages if p.kind in CLAIM_KINDS
             )
-    recurring = _recurring(session, wanted, docs)
+    recurring, outlet_of = _recurring(session, wanted, docs, stored)
     relabeled: set[int] = set()
     for outlet_id, found in recurring.items():
         for part in chunks(found):
@@ -128,29 +153,32 @@ def mark_recurring_boilerplate(*, session: Session, docs: list[LinkDocument]) ->
             )
     # Stored documents that just lost passages to boilerplate: every index re-reads them (the
     # batch's own documents are indexed after this, with their passages' new kinds).
-    stored = sorted(relabeled - {doc.id for doc in docs})
-    if stored:
+    reread = sorted(relabeled - {doc.id for doc in docs})
+    if reread:
         session.execute(
-            insert(_E), [{"op": "add", "document_id": d, "at": datetime.now(UTC)} for d in stored]
+            insert(_E), [{"op": "add", "document_id": d, "at": datetime.now(UTC)} for d in reread]
         )
     for doc in docs:
         for p in doc.passages:
             if p.norm_hash in recurring.get(doc.outlet_id, ()):  # type: ignore[arg-type]
                 p.kind, p.claim_id = "boilerplate", None
+    claims: dict[str, set[int]] = {}
+    for h, rows in stored.items():
+        for d, c in rows:
+            # a passage relabelled above lost its claim (its document's outlet repeats the text)
+            if c is not None and h not in recurring.get(outlet_of.get(d), ()):  # type: ignore[arg-type]
+                claims.setdefault(h, set()).add(c)
+    return claims
 
 
 def _recurring(
-    session: Session, wanted: dict[int, set[str]], docs: list[LinkDocument]
-) -> dict[int, set[str]]:
+    session: Session, wanted: dict[int, set[str]], docs: list[LinkDocument], stored: _Stored
+) -> tuple[dict[int, set[str]], dict[int, int | None]]:
     """Per outlet, the texts among ``wanted`` that it has in BOILERPLATE_RECURRENCE or more
-    documents (stored ones, and the batch's, whose passages are written after linking)."""
+    documents (stored ones, and the batch's, whose passages are written after linking); and
+    the outlets of the documents holding a text that recurs at all."""
     texts = set().union(*wanted.values()) if wanted else set()
-    docs_of: dict[str, set[int]] = {}
-    for part in chunks(texts):
-        for h, d in session.execute(
-            select(_P.c.norm_hash, _P.c.document_id).where(one_of(session, _P.c.norm_hash, part))
-        ):
-            docs_of.setdefault(h, set()).add(d)
+    docs_of: dict[str, set[int]] = {h: {d for d, _ in stored[h]} for h in texts if h in stored}
     for doc in docs:
         for p in doc.passages:
             if p.norm_hash in texts:
@@ -170,7 +198,7 @@ def _recurring(
         }
         if found:
             recurring[outlet_id] = found
-    return recurring
+    return recurring, outlet_of
 
 
 def _canonical_columns() -> list[Any]:
