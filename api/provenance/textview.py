@@ -211,6 +211,8 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int, str]]) -> list[s
 
 def _blank_quotes(view: str, quotes: list[tuple[int, int]]) -> str:
     """``view`` with the quoted regions blanked (same length, same offsets)."""
+    if not quotes:
+        return view  # the same string: its sentences then share their slices (``build_view``)
     parts: list[str] = []
     pos = 0
     for a, b in quotes:
@@ -239,6 +241,7 @@ def build_view(text: str, passages: list[SplitPassage], language: str | None) ->
     # sentences come in text order: with spans in order too, the spans a sentence overlaps
     # start at a pointer that only moves forwards (no scan of all passages per sentence)
     ordered = _in_order(spans)
+    same_view, same_blank = view is text, blanked is view
     n_spans, n_quotes = len(spans), len(quotes)
     lang = (language or "en").split("-")[0]
     sentences = doc.sentences
@@ -278,8 +281,20 @@ def build_view(text: str, passages: list[SplitPassage], language: str | None) ->
             if marked is None:
                 marked = text[m.start() : m.end()].lstrip().startswith("#")
             heading = marked or kinds.count("heading") == len(kinds)
+            # text without markup is its own view, a view without quotes its own blanked
+            # view: one slice then serves for all three (equal strings either way)
+            raw = text[s:e]
+            seen = raw if same_view else view[s:e]
             sentence = Sentence(
-                len(sentences), s, e, line_no, text[s:e], view[s:e], blanked[s:e], heading, reach > s
+                len(sentences),
+                s,
+                e,
+                line_no,
+                raw,
+                seen,
+                seen if same_blank else blanked[s:e],
+                heading,
+                reach > s,
             )
             sentences.append(sentence)
     return doc
