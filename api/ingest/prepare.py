@@ -15,7 +15,7 @@ from api.ingest.errors import RejectedInput
 from api.ingest.extract import extract
 from api.ingest.split import split_passages
 from api.ingest.types import ExtractedDocument, RawDocument
-from api.matching.normalize import normalize
+from api.matching.normalize import _CROSS_COMPOSING_RE, normalize
 
 
 @dataclass(slots=True)
@@ -58,10 +58,14 @@ def content_hash(text: str) -> str:
 
 def _text_hash(text: str, passages: list[PreparedPassage]) -> str:
     """``content_hash(text)``, from the passage norms when the passages are the pieces of the
-    text: for ASCII text without markup, normalizing is splitting at blanks, joining with
-    one space and lowercasing, so when nothing but blanks lies between and around passages
-    (as the splitter cuts them), their norms joined with one space are the normalized text."""
-    if not text.isascii() or not passages or "&" in text or "[" in text or "*" in text or "`" in text:
+    text. Without markup (and without the characters NFKC composes with the one before),
+    normalizing maps each character on its own (NFKC, the character table, casefold: no
+    blank composes with a neighbour), then splits at blanks and joins with one space; so
+    when nothing but blanks lies between and around passages (as the splitter cuts them),
+    their norms joined with one space are the normalized text."""
+    if not passages or "&" in text or "[" in text or "*" in text or "`" in text:
+        return content_hash(text)
+    if not text.isascii() and _CROSS_COMPOSING_RE.search(text) is not None:
         return content_hash(text)
     pos = 0
     for p in passages:
