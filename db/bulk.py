@@ -29,7 +29,10 @@ def _driver_connection(session: Session) -> Any:
     return session.connection().connection.driver_connection
 
 
-def _new_ids(session: Session, table: Table, n: int) -> list[int]:
+def new_ids(session: Session, table: Table, n: int) -> list[int]:
+    """``n`` ids for rows of ``table`` that this transaction will insert (``insert_with_ids``)."""
+    if n == 0:
+        return []
     if _pg(session):
         # from the table's own sequence, so that no RETURNING order has to be trusted
         return list(
@@ -45,17 +48,12 @@ def _new_ids(session: Session, table: Table, n: int) -> list[int]:
     return list(range(largest + 1, largest + 1 + n))
 
 
-def new_ids(session: Session, table: Table, n: int) -> list[int]:
-    """``n`` ids for rows of ``table`` that this transaction will insert (``insert_with_ids``)."""
-    return _new_ids(session, table, n) if n else []
-
-
 def insert_returning_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
     """Insert ``rows`` (all with the same keys); their new ids, in the order given."""
     if not rows:
         return []
     if _pg(session):
-        ids = _new_ids(session, table, len(rows))
+        ids = new_ids(session, table, len(rows))
         insert_with_ids(session, table, ids, rows)
         return ids
     # SQLite: the first row takes the write lock, and each row gets the largest id + 1 (the

@@ -379,9 +379,8 @@ def merge_many(session: Session, into: dict[int, int]) -> None:
 
 
 def merge_claims(*, session: Session, keep: int, drop: int) -> None:
-    session.execute(update(_P).where(_P.c.claim_id == drop).values(claim_id=keep))
-    session.execute(update(_R).where(_R.c.claim_id == drop).values(claim_id=keep))
-    claim = session.get(Claim, drop)
-    if claim is not None:
-        session.delete(claim)
+    """One merge, in a session that may hold claims and passages as objects (review
+    decisions): pending changes go first, and the objects are read again after."""
     session.flush()
+    merge_many(session, {drop: keep})
+    session.expire_all()
