@@ -56,20 +56,7 @@ async def match(body: MatchRequest, request: Request, _: AsyncReaderDep) -> dict
     def answer() -> JSONResponse:
         with Session(engine, expire_on_commit=False) as session:
             synced = cache.sync(session, index)
-            result = match_text(
-                session=session,
-                index=index,
-                text=body.text,
-                prefix=body.prefix,
-                suffix=body.suffix,
-                page_url=body.page_url,
-                limit=body.limit,
-                threshold=settings.match_threshold,
-                base_url=base_url,
-                provenance_cache=synced.claims,
-                hit_cache=synced.hits,
-                refresh_index=not synced.index_current,
-            )
+            result = _match_one(session, index, synced, body, settings.match_threshold, base_url)
         # Already plain JSON types: skip FastAPI's recursive encoder, which cost more than the match.
         return JSONResponse(result)
 
@@ -111,23 +98,30 @@ async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderD
             for item in body.items:
                 key = (item.text, item.prefix, item.suffix, item.page_url, item.limit)
                 if key not in answered:
-                    found = match_text(
-                        session=session,
-                        index=index,
-                        text=item.text,
-                        prefix=item.prefix,
-                        suffix=item.suffix,
-                        page_url=item.page_url,
-                        limit=item.limit,
-                        threshold=settings.match_threshold,
-                        base_url=base_url,
-                        provenance_cache=synced.claims,
-                        hit_cache=synced.hits,
-                        refresh_index=not synced.index_current,
-                    )
+                    found = _match_one(session, index, synced, item, settings.match_threshold, base_url)
                     answered[key] = {"matches": found["matches"], "page": found["page"]}
                 results.append(answered[key])
             return results
 
     results = await run_in_threadpool(answer)
     return {"results": results, "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+def _match_one(
+    session: Session, index: Any, synced: Any, item: MatchRequest, threshold: float, base_url: str
+) -> dict[str, Any]:
+    """One highlight (a request, or an item of a batch) against the index and its caches."""
+    return match_text(
+        session=session,
+        index=index,
+        text=item.text,
+        prefix=item.prefix,
+        suffix=item.suffix,
+        page_url=item.page_url,
+        limit=item.limit,
+        threshold=threshold,
+        base_url=base_url,
+        provenance_cache=synced.claims,
+        hit_cache=synced.hits,
+        refresh_index=not synced.index_current,
+    )
