@@ -322,6 +322,11 @@ def response_json(r: Response, doc: Document | None, *, session: Session) -> dic
     source = _source_json(doc, outlet)
     if source is None and r.source_url:
         source = {"document_id": None, "title": None, "url": r.source_url, "outlet": None}
+    return {**response_fields(r), "evidence": r.evidence, "source": source}
+
+
+def response_fields(r: Response) -> dict[str, Any]:
+    """What a response says, as the API and webhook events both show it."""
     return {
         "id": r.id,
         "speaker": r.speaker,
@@ -331,6 +336,4 @@ def response_json(r: Response, doc: Document | None, *, session: Session) -> dic
         "date": r.date,
         "quote": r.quote,
         "how": r.how,
-        "evidence": r.evidence,
-        "source": source,
     }

@@ -35,6 +35,7 @@ from sqlmodel import Session, col, select
 
 from api.errors import BadInput, ClaimScopeError, NotFound
 from api.ingest.fetch import check_url
+from api.provenance.timeline import response_fields
 from db.models import (
     ApiKey,
     Claim,
@@ -232,17 +233,7 @@ def _passage_json(p: Passage) -> dict[str, Any]:
 
 
 def response_event_json(r: Response) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "speaker": r.speaker,
-        "role": r.role,
-        "organization": r.organization,
-        "stance": r.stance,
-        "date": r.date,
-        "quote": r.quote,
-        "how": r.how,
-        "source_url": r.source_url,
-    }
+    return {**response_fields(r), "source_url": r.source_url}
 
 
 def watching(session: Session) -> bool:
