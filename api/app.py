@@ -15,16 +15,31 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import __version__
 from api.errors import ClaimScopeError, RateLimited, TooLarge
+from api.matching.live import LiveIndex
+from api.moderation.watch import start_app_worker
 from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
+from api.openapi import ERROR_RESPONSES
 from api.provenance.cache import ProvenanceCache
-from api.provenance.watch import start_app_worker
 from api.ratelimit import RateLimitMiddleware, make_limiter
-from api.responses import ERROR_RESPONSES
+from api.routes import (
+    check,
+    claims,
+    documents,
+    export,
+    factchecks,
+    health,
+    match,
+    outlets,
+    pages,
+    review,
+    watch,
+)
 from api.settings import Settings, get_settings
 from db.engine import get_engine
 
@@ -158,8 +173,6 @@ def enable_tcp_nodelay() -> int:
 
 
 def _load_index(app: FastAPI, settings: Settings) -> None:
-    from api.matching.live import LiveIndex
-
     engine = get_engine(settings.database_url)
     app.state.engine = engine
     index = LiveIndex(engine, sync_interval_ms=settings.index_sync_interval_ms)
@@ -213,22 +226,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(DataError, _out_of_range)  # PostgreSQL: integer out of range, ...
     app.add_exception_handler(Exception, _unexpected)
 
-    from fastapi.staticfiles import StaticFiles
-
-    from api.routes import (
-        check,
-        claims,
-        documents,
-        export,
-        factchecks,
-        health,
-        match,
-        outlets,
-        pages,
-        review,
-        watch,
-    )
-
     for module in (
         health,
         documents,
@@ -242,7 +239,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         factchecks,
         export,
     ):
-        # every API operation documents the error answers it can give (api/responses.py)
+        # every API operation documents the error answers it can give (api/openapi.py)
         app.include_router(module.router, responses=None if module in (health, pages) else ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.state.metrics = Metrics()

@@ -54,8 +54,8 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Ingest documents; report what was added, unchanged, split and rejected."""
-    from api.ingest.pipeline import Ingestor, Report
     from api.ingest.sources import SourceItem, iter_paths, read_path
+    from api.pipeline.ingestor import Ingestor, Report
 
     ingestor = Ingestor(_engine(), settings=get_settings())
     report = Report()
@@ -180,7 +180,7 @@ def serve(
 
     engine = _engine()
     if demo:
-        from api.ingest.pipeline import Ingestor
+        from api.pipeline.ingestor import Ingestor
 
         report = Ingestor(engine, settings=get_settings()).ingest_paths([DEMO_DIR])
         s = report.summary()
@@ -240,7 +240,7 @@ app.add_typer(webhooks_app, name="webhooks")
 @webhooks_app.command("deliver")
 def webhooks_deliver() -> None:
     """One delivery pass: send every due event once (failures are retried on later passes)."""
-    from api.provenance.watch import deliver_pending
+    from api.moderation.watch import deliver_pending
 
     counts = deliver_pending(_engine(), allow_private=get_settings().allow_private_fetch)
     out.print(
@@ -256,7 +256,7 @@ def import_claimreview(
 ) -> None:
     """Import schema.org ClaimReview fact-checks as responses on the claims they match."""
     from api.matching.live import LiveIndex
-    from api.provenance.factcheck import import_claimreviews, load_paths
+    from api.moderation.factcheck import import_claimreviews, load_paths
 
     try:
         reviews = load_paths(paths)

@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text
 
-from api.ingest.pipeline import Ingestor
 from api.ingest.sources import SourceItem
-from api.ingest.types import RawDocument
+from api.pipeline.ingestor import Ingestor
 from api.settings import Settings
+from api.text.types import RawDocument
 from bench.corpus import articles
 from db.engine import get_engine
 

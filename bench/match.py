@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import create_engine, func, insert, select, text
 
 from api.matching.live import LiveIndex
-from api.matching.normalize import normalize, tokens
+from api.text.normalize import normalize, tokens
 from bench.match_corpus import (  # bench/corpus.py and bench/http_match.py import these from here
     CACHE,
     GENERATE_UP_TO,

@@ -29,7 +29,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from sentencex import segment
 
-from api.matching.normalize import normalize, tokens
+from api.text.normalize import normalize, tokens
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 DOC_SIZE = 20

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api.app import create_app
-from api.ingest.pipeline import Ingestor, Report
 from api.keys import create_key
+from api.pipeline.ingestor import Ingestor, Report
 from api.settings import Settings
 from db.engine import get_engine
 

@@ -34,7 +34,7 @@ def free_port() -> int:
 
 def load_demo(db_url: str, *extra: Path) -> None:
     """Migrate ``db_url`` and ingest the demo corpus (and ``extra`` paths) into it."""
-    from api.ingest.pipeline import Ingestor
+    from api.pipeline.ingestor import Ingestor
     from api.settings import Settings
     from db.engine import get_engine
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from api.ingest import attributions, boilerplate
 from api.ingest.formats import Line
 from api.ingest.headers import byline
-from api.ingest.types import ExtractedAttribution
+from api.text.types import ExtractedAttribution
 
 # Only a footer marker in the final part of the page cuts the rest (a copyright caption near
 # the top must not cut the article).

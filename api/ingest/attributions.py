@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from api.ingest.types import ExtractedAttribution
+from api.text.types import ExtractedAttribution
 
 # A capitalized name sequence ("Koelner Stadt-Anzeiger", "Rossiya-24", "Die Welt", "LA Times").
 CAP_SEQ = (

@@ -38,7 +38,7 @@ from api.ingest.errors import RejectedInput
 from api.ingest.formats import Line, PageMeta
 from api.ingest.headers import Dateline, HeaderInfo, read_header
 from api.ingest.language import detect_language
-from api.ingest.types import ExtractedAttribution, ExtractedDocument, RawDocument
+from api.text.types import ExtractedAttribution, ExtractedDocument, RawDocument
 
 __all__ = ["extract", "extract_jsonl"]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from api.ingest import markdown
 from api.ingest.errors import RejectedInput
-from api.ingest.types import RawDocument
+from api.text.types import RawDocument
 
 
 @dataclass(slots=True)

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from api.errors import ClaimScopeError
 from api.ingest.errors import RejectedInput
 from api.ingest.extract import extract
-from api.ingest.split import split_passages
-from api.ingest.types import ExtractedDocument, RawDocument
-from api.matching.normalize import _CROSS_COMPOSING_RE, normalize
+from api.statements.responses import extract_responses
+from api.text.normalize import CROSS_COMPOSING_RE, normalize
+from api.text.split import split_passages
+from api.text.types import ExtractedDocument, RawDocument
 
 
 @dataclass(slots=True)
@@ -49,7 +50,7 @@ class Prepared:
     text_hash: str
     part: int | None  # position on a multi-post page, else None
     passages: list[PreparedPassage] = field(default_factory=list)
-    responses: list = field(default_factory=list)  # api.provenance.responses.ExtractedResponse
+    responses: list = field(default_factory=list)  # api.statements.responses.ExtractedResponse
 
 
 def content_hash(text: str) -> str:
@@ -65,7 +66,7 @@ def _text_hash(text: str, passages: list[PreparedPassage]) -> str:
     their norms joined with one space are the normalized text."""
     if not passages or "&" in text or "[" in text or "*" in text or "`" in text:
         return content_hash(text)
-    if not text.isascii() and _CROSS_COMPOSING_RE.search(text) is not None:
+    if not text.isascii() and CROSS_COMPOSING_RE.search(text) is not None:
         return content_hash(text)
     pos = 0
     for p in passages:
@@ -112,8 +113,6 @@ def prepare(raw: RawDocument, *, max_bytes: int) -> list[Prepared | Rejected]:
 
 
 def _prepare_one(raw: RawDocument, doc: ExtractedDocument, name: str, multipart: bool) -> Prepared:
-    from api.provenance.responses import extract_responses
-
     split = split_passages(doc)
     passages = [
         PreparedPassage(i, p.start, p.end, p.text, p.kind, n := normalize(p.text), norm_hash(n))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from api.ingest.types import RawDocument
+from api.text.types import RawDocument
 
 FORMAT_BY_SUFFIX = {
     ".txt": "txt",

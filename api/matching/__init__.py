@@ -1,6 +1,11 @@
-"""Fuzzy matching of highlighted text against the passage index.
+"""The index and search: a highlight in, the passages it comes from out.
 
-``normalize`` (one normalizer for ingestion and queries) → ``index`` (candidate shingle
-index) → ``rerank`` (rapidfuzz scoring and alignment) → ``engine.MatchEngine`` (the
-public API), kept in step with the database by ``live.LiveIndex``.
+``api.text.normalize`` (one normalizer for ingestion and queries) → ``index`` (candidate
+shingle index over ``slots``) → ``rerank`` (rapidfuzz scoring and alignment) → ``ranking`` →
+``engine.MatchEngine`` (the public search), kept in step with the database by
+``live.LiveIndex``; ``candidates`` is the vectorized batch search ingestion uses to find what
+a new passage repeats; ``hits`` holds the typed results. ``MatchIndex`` (in ``live``) is the
+protocol the layers above depend on.
+
+May import: ``api.text``, ``db``.
 """

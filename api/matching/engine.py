@@ -25,8 +25,8 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
+from api.matching.hits import PassageHit
 from api.matching.index import CandidateSource, ShingleIndex, batch_top_candidates
-from api.matching.normalize import Normalized, normalize, normalize_spans, tokens
 from api.matching.ranking import Part, Ranked, merge_parts, rank
 from api.matching.rerank import (
     DEFAULT_THRESHOLD,
@@ -35,8 +35,8 @@ from api.matching.rerank import (
     score_alignment,
     sentence_ranges,
 )
-from api.matching.store import PassageStore
-from api.matching.types import PassageHit
+from api.matching.slots import PassageStore
+from api.text.normalize import Normalized, normalize, normalize_spans, tokens
 
 CANDIDATES_K = 24  # passages re-ranked per range: recall vs rapidfuzz time
 VOTE_FLOOR = 0.2  # skip candidates with less than this share of the best vote count

@@ -27,7 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
-from api.matching.normalize import tokens
+from api.text.normalize import tokens
 
 # How many of a query's rarest features vote. More features = more robust to noise (each
 # typo kills up to three features) but more postings to gather; 16 keeps p99 low at 1M.

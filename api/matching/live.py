@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, ScalarSelect, func, select
 
 from api.matching.engine import MatchEngine, Row
-from api.matching.types import PassageHit
+from api.matching.hits import PassageHit
 from db.engine import read_engine
 from db.models import IndexEvent, Passage
 

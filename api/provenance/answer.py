@@ -10,7 +10,8 @@ from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
-from api.provenance.outlets import outlet_json
+from api.linking.outlets import outlet_json
+from api.provenance.documents import document_sources
 from api.provenance.timeline import claim_provenance
 from db.models import Claim, Document, Outlet, Passage
 
@@ -188,8 +189,6 @@ def page_json(session: Session, doc: Document | None) -> dict[str, Any] | None:
     if doc is None or doc.id is None:
         return None
     outlet = session.get(Outlet, doc.outlet_id) if doc.outlet_id else None
-    from api.provenance.documents import document_sources
-
     sources = document_sources(session=session, document_id=doc.id)
     return {
         "in_index": True,

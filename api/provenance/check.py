@@ -14,11 +14,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from api.ingest.extract import extract
-from api.ingest.pipeline import content_hash
-from api.ingest.split import split_passages
-from api.ingest.types import RawDocument
+from api.ingest.prepare import content_hash
 from api.provenance.answer import claim_json, document_json
 from api.provenance.timeline import claim_provenance
+from api.text.split import split_passages
+from api.text.types import RawDocument
 from db.models import Claim, Document, Outlet, Passage
 
 # A submitted text sharing this share of its passages with a document republishes it.

@@ -13,7 +13,7 @@ from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from api.provenance.outlets import outlet_json
+from api.linking.outlets import outlet_json
 from db.models import Attribution, Document, Outlet, Passage
 
 # A document sharing at least this share of its claim passages with an earlier one is a copy

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from api.provenance import timeline
 from api.provenance.claims_view import claim_detail
+from api.statements.ratings import rating_label
 from db.models import Attribution, Claim, Document, Outlet, Passage, Response
 
 BATCH_SIZE = 1000
@@ -51,8 +52,6 @@ def claim_jsonld(*, session: Session, claim_id: int, base_url: str = "") -> dict
     """A JSON-LD ``@graph``: one ClaimReview per response or fact-check of the claim, each
     reviewing the same ``Claim`` (its appearances and first appearance); the Claim alone when
     nobody responded yet."""
-    from api.provenance.factcheck import rating_label
-
     detail = claim_detail(session=session, claim_id=claim_id, base_url=base_url)
     prov = detail["provenance"]
     appearances = []
@@ -112,7 +111,7 @@ def _first_publication(
     attributions: list[Attribution],
     outlets: dict[int, Outlet],
 ) -> dict[str, Any] | None:
-    canonical = min(rows, key=lambda r: (timeline._doc_date_key(r[1]), r[0].ordinal))[0]
+    canonical = min(rows, key=lambda r: (timeline.date_key(r[1]), r[0].ordinal))[0]
     docs: dict[int, tuple[Document, Passage]] = {}
     for passage, doc in sorted(rows, key=lambda r: r[0].ordinal):
         docs.setdefault(doc.id, (doc, passage))  # type: ignore[arg-type]

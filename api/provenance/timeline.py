@@ -19,12 +19,12 @@ from typing import Any
 from rapidfuzz import fuzz
 from sqlmodel import Session, col, select
 
-from api.provenance.outlets import outlet_json, outlet_key
+from api.linking.chronology import UNDATED, date_key_of
+from api.linking.outlets import outlet_json, outlet_key
 from db.models import Attribution, Document, Outlet, Passage, Response
 
 CARRIER_KINDS = ("republished_from", "original_source", "source_line", "via")
 ORIGIN_KINDS = ("interview", "correspondent")
-UNDATED = "9999"
 # A passage that reports speech (quotes, "said", "told") can come from an interview the
 # document cites; a narrative sentence by the author cannot.
 _REPORTED_SPEECH = re.compile(
@@ -74,14 +74,6 @@ class Publication:
 
 def date_key(doc: Document) -> tuple[str, str]:
     return date_key_of(doc.published_at, doc.published_not_after, doc.content_hash)
-
-
-def date_key_of(published_at: str | None, not_after: str | None, content_hash: str) -> tuple[str, str]:
-    """Order of appearances: the date (or its upper bound) to the minute, then the content."""
-    return ((published_at or not_after or UNDATED)[:16], content_hash)
-
-
-_doc_date_key = date_key  # older name, still used by the export module
 
 
 def earliest_passage(*, session: Session, claim_id: int) -> Passage | None:

@@ -14,16 +14,16 @@ from api.deps import AsyncReaderDep, app_settings, get_engine, get_index
 from api.errors import BadInput, RejectedInput, TooLarge
 from api.ingest import fetch as fetcher
 from api.ingest.errors import RejectedInput as ExtractRejected
-from api.ingest.pipeline import Ingestor
-from api.ingest.types import RawDocument
+from api.pipeline.ingestor import Ingestor
 from api.provenance.check import check_text
 from api.schemas import CheckIn
+from api.text.types import RawDocument
 from db.engine import read_engine
 
 router = APIRouter(prefix="/v1", tags=["moderation"])
 
 
-def _raw_from(body: CheckIn, settings: Any) -> RawDocument:
+def raw_from(body: CheckIn, settings: Any) -> RawDocument:
     if body.text is not None:
         if not body.text.strip():
             raise BadInput("text is empty", field="text")
@@ -67,7 +67,7 @@ async def check(
                 key = keys.require_scope(
                     keys.authenticate(session=session, authorization=authorization), "ingest"
                 )
-            raw = _raw_from(body, settings)
+            raw = raw_from(body, settings)
             try:
                 report = check_text(
                     session=session,

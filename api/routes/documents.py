@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 
 from api.deps import IngestKey, ReaderDep, SessionDep, SettingsDep
 from api.errors import BadInput, NotFound, RejectedInput, TooLarge
-from api.ingest.pipeline import Ingestor, Outcome
 from api.ingest.sources import record_to_raw
+from api.linking.outlets import outlet_json
+from api.pipeline.ingestor import Ingestor, Outcome
 from api.provenance.documents import reuse_relations
-from api.provenance.outlets import outlet_json
 from api.schemas import DocumentIn
 from db import crud
 from db.models import Document, Outlet

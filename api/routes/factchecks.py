@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body
 
 from api.deps import CurateKey, IndexDep, SessionDep, SettingsDep
 from api.errors import BadInput
-from api.provenance.factcheck import find_claimreviews, import_claimreviews
+from api.moderation.factcheck import find_claimreviews, import_claimreviews
 
 router = APIRouter(prefix="/v1/factchecks", tags=["factchecks"])
 

@@ -24,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AsyncReaderDep, app_settings, get_engine, get_index
 from api.errors import TooLarge
+from api.openapi import ErrorBody
 from api.provenance.answer import match_text
-from api.responses import ErrorBody
 from api.schemas import MAX_BATCH_ITEMS, MatchBatchRequest, MatchRequest
 from db.engine import read_engine
 

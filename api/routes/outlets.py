@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import CurateKey, ReaderDep, SessionDep
 from api.errors import BadInput, NotFound
-from api.provenance.outlets import outlet_json
+from api.linking.outlets import outlet_json
 from api.schemas import OutletPatch
 from db import crud
 from db.models import Outlet

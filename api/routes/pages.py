@@ -19,7 +19,7 @@ from api.ingest.errors import RejectedInput
 from api.provenance.answer import match_text
 from api.provenance.check import check_text
 from api.provenance.claims_view import claim_detail
-from api.routes.check import _raw_from
+from api.routes.check import raw_from
 from api.schemas import CheckIn
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -87,7 +87,7 @@ def check_page(
     context: dict[str, Any] = {"text": text, "url": url, "report": None, "error": None}
     status = 200
     try:
-        raw = _raw_from(CheckIn(text=text or None, url=url or None), settings)
+        raw = raw_from(CheckIn(text=text or None, url=url or None), settings)
         context["report"] = check_text(
             session=session, index=index, raw=raw, threshold=settings.match_threshold
         )

@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api import keys
 from api.deps import CurateKey, SessionDep, SettingsDep
 from api.errors import ClaimScopeError, Unauthorized
-from api.provenance.review import KINDS, STATUSES, decide, list_suggestions, suggestion_json
+from api.linking.suggestions import KINDS, STATUSES
+from api.moderation.review import decide, list_suggestions, suggestion_json
 from api.routes.pages import TEMPLATES
 
 router = APIRouter(tags=["review"])

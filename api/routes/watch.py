@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from api.deps import CurateKey, SessionDep, SettingsDep
 from api.errors import BadInput
-from api.provenance import watch
+from api.moderation import watch
 from db import crud
 from db.models import Watch, WebhookDelivery
 

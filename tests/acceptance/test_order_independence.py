@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from api.ingest.pipeline import Ingestor
+from api.pipeline.ingestor import Ingestor
 from db.engine import get_engine
 from tests.factories import claims_snapshot, make_settings
 

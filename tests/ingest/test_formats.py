@@ -10,7 +10,7 @@ from api.ingest.errors import RejectedInput
 from api.ingest.extract import extract, extract_jsonl
 from api.ingest.formats import markdown_lines
 from api.ingest.markdown import strip_inline
-from api.ingest.types import RawDocument
+from api.text.types import RawDocument
 
 PARA = (
     "The regional council approved the new water plan on Tuesday after a long debate, "

@@ -9,7 +9,7 @@ from api.ingest.boilerplate import boilerplate_reason, publisher_in_footer
 from api.ingest.extract import extract
 from api.ingest.headers import read_dateline
 from api.ingest.language import detect_language
-from api.ingest.types import RawDocument
+from api.text.types import RawDocument
 
 
 @pytest.mark.parametrize(

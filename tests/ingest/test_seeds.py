@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from api.ingest.extract import extract
-from api.ingest.split import split_passages
-from api.ingest.types import ExtractedDocument, RawDocument
+from api.text.split import split_passages
+from api.text.types import ExtractedDocument, RawDocument
 
 _CACHE: dict[str, list[ExtractedDocument]] = {}
 

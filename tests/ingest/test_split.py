@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from api.ingest.extract import extract
-from api.ingest.split import MAX_PASSAGE_CHARS, split_passages
-from api.ingest.types import ExtractedDocument, RawDocument
+from api.text.split import MAX_PASSAGE_CHARS, split_passages
+from api.text.types import ExtractedDocument, RawDocument
 
 
 def split(text: str, language: str | None = "en", title: str | None = None) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from api.matching.normalize import normalize, normalize_spans, normalize_with_map, tokens
+from api.text.normalize import normalize, normalize_spans, normalize_with_map, tokens
 
 RULES = [
     ("NFKC full width", "ＡＢＣ ﬁne", "abc fine"),

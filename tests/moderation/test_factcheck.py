@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from api.cli import DEMO_DIR
 from api.cli import app as cli
-from api.provenance.factcheck import find_claimreviews, stance_of_rating
+from api.moderation.factcheck import find_claimreviews
 from api.settings import get_settings
+from api.statements.ratings import stance_of_rating
 from tests.factories import auth, ingest_paths, make_key
 from tests.moderation.helpers import app_client
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from api.provenance.watch import MAX_ATTEMPTS, deliver_pending, verify
+from api.moderation.watch import MAX_ATTEMPTS, deliver_pending, verify
 from db.engine import get_engine
 from db.models import Outlet, Passage, WebhookDelivery
 from tests.factories import auth, ingest_paths, make_key

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from api.ingest.types import SplitPassage
-from api.provenance.responses import ExtractedResponse, extract_responses
+from api.statements.responses import ExtractedResponse, extract_responses
+from api.text.types import SplitPassage
 from tests.provenance.helpers import merge_intros, seed_doc, split
 
 Extracted = tuple[list[ExtractedResponse], list[SplitPassage]]

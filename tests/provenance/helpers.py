@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sentencex
 
-from api.ingest.types import SplitPassage
+from api.text.types import SplitPassage
 
 _END = re.compile(r"[.!?:”\"’)]\**\s*$")
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from api.provenance.bodies import _CAPITAL, _HEAD_KEYS, BODY_RE, INSTITUTION_HEADS, matches_from
-from api.provenance.officials import (
+from api.statements.bodies import _CAPITAL, _HEAD_KEYS, BODY_RE, INSTITUTION_HEADS, matches_from
+from api.statements.officials import (
     _ORG_KEYS,
     _ROLE_KEYS,
     _WORD_START,
@@ -22,7 +22,7 @@ from api.provenance.officials import (
     find_official_mentions,
     may_mention,
 )
-from api.provenance.textview import _GLUE, glue_start
+from api.statements.textview import _GLUE, glue_start
 
 _GLUE_TOKENS = ["has", "had", " ", ",", "x", "on", "Monday", "once", "_", "1", "é", "\u00a0", "to", "."]
 

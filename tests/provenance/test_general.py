@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from api.provenance.responses import extract_responses
+from api.statements.responses import extract_responses
 from tests.provenance.helpers import merge_intros, split
 
 

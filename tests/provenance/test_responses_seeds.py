@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.ingest.types import SplitPassage
-from api.provenance.responses import ExtractedResponse
+from api.statements.responses import ExtractedResponse
+from api.text.types import SplitPassage
 
 
 def texts(resp: ExtractedResponse, passages: list[SplitPassage]) -> list[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from api.provenance.dates import find_date, parse_doc_date
-from api.provenance.responses import ExtractedResponse, extract_responses
-from api.provenance.stance import stance_of
+from api.statements.responses import ExtractedResponse, extract_responses
+from api.statements.stance import stance_of
+from api.statements.when import find_date, parse_doc_date
 from tests.provenance.helpers import split
 
 

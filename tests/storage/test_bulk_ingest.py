@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from api.ingest.pipeline import Ingestor
 from api.ingest.sources import SourceItem
-from api.ingest.types import RawDocument
-from api.ingest.workers import CHUNK, prepared
+from api.pipeline.ingestor import Ingestor
+from api.pipeline.workers import CHUNK, prepared
+from api.text.types import RawDocument
 from db.engine import get_engine
 from db.models import Document, Passage
 from tests.factories import claims_snapshot, make_settings

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from api.ingest.pipeline import Ingestor
+from api.pipeline.ingestor import Ingestor
 from db import maintenance
 from db.engine import get_engine
 from tests.factories import make_settings

@@ -9,38 +9,33 @@ A passage that links to several claims merges them, so the clusters do not depen
 documents arrive in. A passage that recurs verbatim in BOILERPLATE_RECURRENCE or more documents
 of one outlet is that outlet's boilerplate, not a claim.
 
-``link_documents`` links a batch of stored documents (``api.provenance.linker`` does the claim
+``link_documents`` links a batch of stored documents (``api.linking.batch`` does the claim
 work in memory); one document is a batch of one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
-from api.provenance import review
-from api.provenance.linker import (
+from api.linking import suggestions
+from api.linking.batch import (
     CLAIM_KINDS,
     NEAR_DUPLICATE_SIMILARITY,
     LinkDocument,
     chunks,
     link_batch,
-    merge_claims,
 )
-from api.provenance.timeline import date_key_of
+from api.linking.membership import refresh_canonical_grown
 from db.bulk import one_of
 from db.models import Claim, Document, IndexEvent, Passage
 
 __all__ = [
     "BOILERPLATE_RECURRENCE",
     "link_documents",
-    "merge_claims",
-    "refresh_canonical",
-    "refresh_canonical_many",
 ]
 
 BOILERPLATE_RECURRENCE = 3
@@ -65,7 +60,7 @@ def link_documents(*, session: Session, docs: list[LinkDocument], engine: Any, a
         for p, c in zip(doc.claimable, doc.candidates, strict=True)
         if c is not None and c[1] < NEAR_DUPLICATE_SIMILARITY and p.claim_id is not None
     ]
-    batched = review.suggest_reuse(session, maybe)
+    batched = suggestions.suggest_reuse(session, maybe)
     for doc in docs:
         if doc.responses_stored or (not batched and _has_review_candidate(doc)):
             _review(session, doc, reuse=not batched)
@@ -91,7 +86,7 @@ def _review(session: Session, doc: LinkDocument, *, reuse: bool) -> None:
     )
     document = session.get(Document, doc.id, populate_existing=True)
     assert document is not None
-    review.after_linking(
+    suggestions.after_linking(
         session=session,
         document=document,
         passages=[loaded[i] for i in ids],
@@ -199,120 +194,3 @@ def _recurring(
         if found:
             recurring[outlet_id] = found
     return recurring, outlet_of
-
-
-def _canonical_columns() -> list[Any]:
-    return [
-        _P.c.id,
-        _P.c.claim_id,
-        _P.c.ordinal,
-        _P.c.text,
-        _D.c.published_at,
-        _D.c.published_not_after,
-        _D.c.content_hash,
-        _C.c.canonical_passage_id,
-    ]
-
-
-def refresh_canonical_many(*, session: Session, claim_ids: Iterable[int]) -> None:
-    """The claim's text is the text of its first dated appearance (order-independent):
-    re-derive it for claims that gained appearances, with one query per chunk of claims."""
-    rows = []
-    for part in chunks(set(claim_ids)):
-        rows += session.execute(
-            select(*_canonical_columns())
-            .join(_D, _D.c.id == _P.c.document_id)
-            .join(_C, _C.c.id == _P.c.claim_id)
-            .where(one_of(session, _P.c.claim_id, part))
-        ).all()
-    _set_earliest(session, rows)
-
-
-class _Appearance(NamedTuple):
-    id: int
-    claim_id: int
-    ordinal: int
-    text: str
-    published_at: str | None
-    published_not_after: str | None
-    content_hash: str
-    canonical_passage_id: int | None
-
-
-def refresh_canonical_grown(
-    *, session: Session, grown: set[int], merged: set[int], docs: list[LinkDocument]
-) -> None:
-    """``refresh_canonical_many`` for claims that gained passages of the batch ``docs``: the
-    earliest of a claim's current canonical passage and its new passages, without reading all
-    its passages. Claims that absorbed another stored claim (``merged``), or whose canonical
-    passage is gone or moved, are derived in full."""
-    full = set(merged)
-    current: dict[int, Any] = {}
-    for part in chunks(grown - full):
-        for r in session.execute(
-            select(*_canonical_columns(), _C.c.id.label("owner"))
-            .select_from(_C)
-            .join(_P, _P.c.id == _C.c.canonical_passage_id, isouter=True)
-            .join(_D, _D.c.id == _P.c.document_id, isouter=True)
-            .where(one_of(session, _C.c.id, part))
-        ):
-            if r.claim_id != r.owner:  # no canonical passage, or it left the claim
-                full.add(r.owner)
-            else:
-                current[r.owner] = r
-    dated = {
-        r.id: r
-        for r in session.execute(
-            select(_D.c.id, _D.c.published_at, _D.c.published_not_after, _D.c.content_hash).where(
-                one_of(session, _D.c.id, [d.id for d in docs])
-            )
-        )
-    }
-    rows = list(current.values())  # first: a stored passage wins a tie
-    for doc in docs:
-        d = dated[doc.id]
-        rows += [
-            _Appearance(
-                p.id,
-                p.claim_id,
-                p.ordinal,
-                p.text,
-                d.published_at,
-                d.published_not_after,
-                d.content_hash,
-                current[p.claim_id].canonical_passage_id,
-            )
-            for p in doc.passages
-            if p.claim_id in current
-        ]
-    _set_earliest(session, rows)
-    refresh_canonical_many(session=session, claim_ids=full)
-
-
-def _set_earliest(session: Session, rows: list[Any]) -> None:
-    """Per claim, the earliest of ``rows`` becomes its canonical passage (the first row wins a
-    tie: stored rows come before new ones)."""
-    earliest: dict[int, tuple[Any, ...]] = {}
-    for r in rows:
-        key = (date_key_of(r.published_at, r.published_not_after, r.content_hash), r.ordinal)
-        cur = earliest.get(r.claim_id)
-        if cur is None or key < cur[0]:
-            earliest[r.claim_id] = (key, r)
-    changed = [
-        {"cid": cid, "pid": r.id, "text": r.text}
-        for cid, (_, r) in earliest.items()
-        if r.canonical_passage_id != r.id
-    ]
-    if changed:
-        session.execute(
-            update(_C)
-            .where(_C.c.id == bindparam("cid"))
-            .values(canonical_passage_id=bindparam("pid"), text=bindparam("text")),
-            changed,
-        )
-        session.expire_all()  # claims loaded as objects must not keep the old text
-
-
-def refresh_canonical(*, session: Session, claim_id: int) -> None:
-    session.flush()
-    refresh_canonical_many(session=session, claim_ids=[claim_id])

@@ -35,6 +35,7 @@ from sqlmodel import Session, col, select
 
 from api.errors import BadInput, ClaimScopeError, NotFound
 from api.ingest.fetch import check_url
+from api.provenance.answer import document_json
 from api.provenance.timeline import response_fields
 from db.models import (
     ApiKey,
@@ -218,8 +219,6 @@ def _claim_watches(session: Session, claim_ids: set[int]) -> list[Watch]:
 
 
 def _document_json(session: Session, doc: Document) -> dict[str, Any]:
-    from api.provenance.answer import document_json
-
     return document_json(doc, session.get(Outlet, doc.outlet_id) if doc.outlet_id else None)
 
 

@@ -27,11 +27,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from api.provenance.attribution import VERB_RE, Attribution, subject_texts
-from api.provenance.entities import Entity
-from api.provenance.officials import COUNTRIES, FIXED_ORGS, ORG_TYPES
-from api.provenance.targets import Target, _content_words, content_words, find_target, predicate_rx
-from api.provenance.textview import DocView, Sentence
+from api.statements.entities import Entity
+from api.statements.officials import COUNTRIES, FIXED_ORGS, ORG_TYPES
+from api.statements.speakers import VERB_RE, Attribution, subject_texts
+from api.statements.targets import Target, content_word_set, content_words, find_target, predicate_rx
+from api.statements.textview import DocView, Sentence
 
 __all__ = ["Linker", "Target", "claim_like", "content_words", "find_target", "is_bare_intro"]
 
@@ -85,7 +85,7 @@ class Linker:
         if self._common is None:
             df: Counter[str] = Counter()
             for s in self.doc.sentences:
-                df.update(_content_words(s.view))
+                df.update(content_word_set(s.view))
             limit = max(4, int(0.4 * len(self.doc.sentences)))
             self._common = {w for w, n in df.items() if n > limit}
         return self._common

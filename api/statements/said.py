@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from api.provenance.entities import Entity, Registry
+from api.statements.entities import Entity, Registry
 
 # "MR TONER:" / "QUESTION:" at the start of a transcript line
 TRANSCRIPT_RE = re.compile(

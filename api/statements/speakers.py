@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from api.provenance.entities import (
+from api.statements.entities import (
     NAME_RE,
     Entity,
     Registry,
@@ -21,15 +21,15 @@ from api.provenance.entities import (
     role_anaphor,
     strip_stop,
 )
-from api.provenance.officials import (
+from api.statements.officials import (
     OfficialMention,
     country_mentions,
     may_hold_mention,
     official_mentions,
 )
-from api.provenance.said import TRANSCRIPT_RE, Attribution, Said, Trace
-from api.provenance.spread import spread
-from api.provenance.textview import DocView, Sentence, glue_start, passive_end, quote_end
+from api.statements.said import TRANSCRIPT_RE, Attribution, Said, Trace
+from api.statements.spread import spread
+from api.statements.textview import DocView, Sentence, glue_start, passive_end, quote_end
 
 VERBS = (
     r"said|says|say|told|tells|stated|states|added|adds|explained|noted|stressed|"

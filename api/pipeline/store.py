@@ -1,7 +1,7 @@
 """Store a batch of prepared documents in one transaction, with a fixed number of statements.
 
 Documents, passages, attributions, index events and audit rows are written with one
-executemany each; reuse linking runs over the whole batch (``api.provenance.reuse``). A
+executemany each; reuse linking runs over the whole batch (``api.linking.reuse``). A
 document whose identity is stored already is unchanged (same text) or an update (its old
 version is removed, its claims carried over to the passages that kept their text).
 """
@@ -16,10 +16,10 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from api.ingest.prepare import Prepared
-from api.provenance.linker import LinkDocument, LinkPassage
-from api.provenance.outlets import resolve_outlet
-from api.provenance.reuse import link_documents
-from api.provenance.watch import enqueue_document_events, watching
+from api.linking.batch import LinkDocument, LinkPassage
+from api.linking.outlets import resolve_outlet
+from api.linking.reuse import link_documents
+from api.moderation.watch import enqueue_document_events, watching
 from db import crud
 from db.bulk import insert_returning_ids, new_ids, one_of
 from db.models import Attribution, AuditEntry, Document, IndexEvent, Passage

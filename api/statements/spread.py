@@ -4,9 +4,9 @@ the lines that continue a speaker's statement."""
 
 from __future__ import annotations
 
-from api.provenance.entities import Entity
-from api.provenance.said import CONTINUATION, TRANSCRIPT_RE, Attribution, Said, with_block
-from api.provenance.textview import DocView, Sentence
+from api.statements.entities import Entity
+from api.statements.said import CONTINUATION, TRANSCRIPT_RE, Attribution, Said, with_block
+from api.statements.textview import DocView, Sentence
 
 
 def spread(doc: DocView, att: Attribution) -> None:

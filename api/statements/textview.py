@@ -13,8 +13,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from api.ingest.split import segment
-from api.ingest.types import SplitPassage
+from api.text.split import segment
+from api.text.types import SplitPassage
 
 SKIP_KINDS = frozenset({"boilerplate", "comment"})
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")

@@ -14,12 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from api.ingest.types import SplitPassage
-from api.provenance.attribution import TRANSCRIPT_RE, Attribution, attribute, reporting_verbs
-from api.provenance.dates import find_date, parse_doc_date, refers_to_same_day
-from api.provenance.entities import Entity, Registry, register_roles
-from api.provenance.linking import Linker
-from api.provenance.officials import (
+from api.statements.answered import Linker
+from api.statements.entities import Entity, Registry, register_roles
+from api.statements.officials import (
     COUNTRY_WORDS,
     FOLDS_TO_ASCII,
     is_spokes,
@@ -27,9 +24,12 @@ from api.provenance.officials import (
     may_name_country,
     may_name_role,
 )
-from api.provenance.stance import stance_of
-from api.provenance.targets import Target, find_target
-from api.provenance.textview import DocView, Sentence, build_view, passages_for
+from api.statements.speakers import TRANSCRIPT_RE, Attribution, attribute, reporting_verbs
+from api.statements.stance import stance_of
+from api.statements.targets import Target, find_target
+from api.statements.textview import DocView, Sentence, build_view, passages_for
+from api.statements.when import find_date, parse_doc_date, refers_to_same_day
+from api.text.types import SplitPassage
 
 RESPONSE_VERBS = frozenset({"responded", "replied", "answered", "reacted", "commented"})
 

@@ -19,10 +19,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from api.provenance.attribution import Attribution
-from api.provenance.entities import Entity, strip_stop
-from api.provenance.stance import stance_of
-from api.provenance.textview import Sentence
+from api.statements.entities import Entity, strip_stop
+from api.statements.speakers import Attribution
+from api.statements.stance import stance_of
+from api.statements.textview import Sentence
 
 # what a claim is called when an official answers it
 CLAIM_NOUNS = (
@@ -235,14 +235,14 @@ class Target:
 
 
 def content_words(text: str) -> set[str]:
-    return set(_content_words(text))
+    return set(content_word_set(text))
 
 
 _WORD = re.compile(r"[a-z][a-z0-9\-]+")
 
 
 @lru_cache(maxsize=16384)
-def _content_words(text: str) -> frozenset[str]:
+def content_word_set(text: str) -> frozenset[str]:
     # each distinct word once (the result is a set); apostrophes never join words
     return frozenset(w for tok in set(_WORD.findall(text.lower())) if (w := _content_word(tok)))
 

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from api.matching.engine import MatchEngine
 from api.matching.index import ShingleIndex, batch_top_candidates
-from api.matching.normalize import normalize, tokens
+from api.text.normalize import normalize, tokens
 
 # Candidates checked per passage: the copy itself, plus the intro and the quote a passage
 # can hold when another site printed them as separate paragraphs.

@@ -49,7 +49,7 @@ _MARKUP_RE = re.compile(
     r"|\*+"  # Markdown emphasis
 )
 # characters with combining class 0 that NFKC may compose with the preceding character
-_CROSS_COMPOSING_RE = re.compile(
+CROSS_COMPOSING_RE = re.compile(
     "[\u0b3e\u0b57\u0bbe\u0bd7\u0cc2\u0cd5\u0cd6\u0d3e\u0d57\u0dcf\u0ddf\u102e"
     "\u1161-\u1175\u11a8-\u11c2\u1b35]"
 )
@@ -217,9 +217,9 @@ def normalize(text: str) -> str:
             text = _ENTITY_RE.sub(_entity_text, text)
         if "[" in text or "*" in text:
             text = _MARKUP_RE.sub(_markup_text, text)
-        if not text.isascii() and _CROSS_COMPOSING_RE.search(text):
+        if not text.isascii() and CROSS_COMPOSING_RE.search(text):
             return normalize_spans(original).text
-    elif not text.isascii() and _CROSS_COMPOSING_RE.search(text):
+    elif not text.isascii() and CROSS_COMPOSING_RE.search(text):
         return normalize_spans(text).text
     if text.isascii():
         # NFKC leaves ASCII alone; of the character table only the backtick and the ASCII

@@ -21,10 +21,11 @@ from api.errors import ClaimScopeError
 from api.ingest import fetch as fetcher
 from api.ingest.prepare import Prepared, Rejected, content_hash, identity_of, norm_hash, prepare
 from api.ingest.sources import SourceItem, iter_paths, read_path
-from api.ingest.store import BatchResult, Stored, store_batch
-from api.ingest.types import RawDocument
-from api.ingest.workers import prepared
+from api.matching.live import LiveIndex
+from api.pipeline.store import BatchResult, Stored, store_batch
+from api.pipeline.workers import prepared
 from api.settings import Settings
+from api.text.types import RawDocument
 from db.maintenance import refresh_statistics
 
 __all__ = ["Ingestor", "Outcome", "Report", "content_hash", "identity_of", "norm_hash"]
@@ -212,8 +213,6 @@ class Ingestor:
 
     def live_index(self):  # type: ignore[no-untyped-def]
         if self.index is None:
-            from api.matching.live import LiveIndex
-
             self.index = LiveIndex(self.engine)
             self.index.load()
         self.index.refresh()  # type: ignore[attr-defined]

@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
+from api.matching.candidates import CANDIDATES_PER_TEXT, ReuseCandidates, reuse_candidates
 from api.matching.engine import MatchEngine
-from api.matching.reuse import CANDIDATES_PER_TEXT, ReuseCandidates, reuse_candidates
 from db.bulk import insert_returning_ids, insert_with_ids, one_of
 from db.models import Claim, Passage, Response
 
@@ -40,7 +40,7 @@ MIN_CLAIM_TOKENS = 4
 # different sentences on the same topic stay well below it.
 NEAR_DUPLICATE_SIMILARITY = 0.80
 # The "maybe" band: a best candidate at or above this but below NEAR_DUPLICATE_SIMILARITY is
-# not linked; it becomes a review suggestion for a moderator (api/provenance/review.py).
+# not linked; it becomes a review suggestion for a moderator (api/moderation/review.py).
 MAYBE_DUPLICATE_SIMILARITY = 0.65
 # Excerpts must be nearly verbatim and long enough not to be a stock phrase.
 EXCERPT_SIMILARITY = 95.0
@@ -71,7 +71,7 @@ class LinkPassage:
 @dataclass(slots=True)
 class LinkDocument:
     """A stored document as linking needs it; ``responses`` are the extracted official
-    statements (``api.provenance.responses.ExtractedResponse``), ``previous`` maps the
+    statements (``api.statements.responses.ExtractedResponse``), ``previous`` maps the
     norm_hashes of an earlier version of the document to their claims."""
 
     id: int

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from api.provenance.bodies import (
+from api.statements.bodies import (
     HEAD_KEY_RE,
     OfficialMention,
     body_after_role,

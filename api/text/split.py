@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import sentencex
 
-from api.ingest.types import ExtractedDocument, SplitPassage
+from api.text.types import ExtractedDocument, SplitPassage
 
 MAX_PASSAGE_CHARS = 600
 MIN_CLAUSE_CHARS = 200  # do not cut a long sentence into a tiny first part
@@ -56,7 +56,7 @@ def _segmenter_lang(language: str | None) -> str:
 @lru_cache(maxsize=2048)
 def segment(lang: str, para: str) -> tuple[str, ...]:
     """``sentencex.segment(lang, para)``, cached: the passage splitter and the provenance
-    text view (``api.provenance.textview``) segment the same paragraphs."""
+    text view (``api.statements.textview``) segment the same paragraphs."""
     return tuple(sentencex.segment(lang, para))
 
 

@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from api.provenance.bodies import INSTITUTION_HEADS, is_vague
-from api.provenance.officials import (
+from api.statements.bodies import INSTITUTION_HEADS, is_vague
+from api.statements.officials import (
     COUNTRIES,
     NAME,
     ROLES,
