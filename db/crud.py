@@ -86,14 +86,18 @@ def delete_document(*, session: Session, document: Document, keep_claims: bool =
     them over to the new version); curated responses, and the claims they sit on, stay."""
     doc_id = document.id
     assert doc_id is not None
-    claim_ids = set(
-        session.exec(
-            select(Passage.claim_id).where(Passage.document_id == doc_id, col(Passage.claim_id).is_not(None))
+    claim_ids: set[int] = {
+        cid
+        for cid in session.exec(
+            select(col(Passage.claim_id)).where(
+                Passage.document_id == doc_id, col(Passage.claim_id).is_not(None)
+            )
         ).all()
-    )
+        if cid is not None
+    }
     session.execute(
         update(Response)
-        .where(col(Response.document_id) == doc_id, Response.how != "curated")
+        .where(col(Response.document_id) == doc_id, col(Response.how) != "curated")
         .values(deleted=True)
     )
     session.execute(

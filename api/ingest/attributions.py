@@ -115,8 +115,8 @@ def looks_like_outlet(name: str, has_descriptor: bool) -> bool:
     )
 
 
-def _source_line_outlet(rest: str) -> str | None:
-    rest = rest.strip()
+def _source_line_outlet(line_rest: str) -> str | None:
+    rest = line_rest.strip()
     for sep in SOURCE_SEPARATORS:
         if sep in rest or (sep.strip() and rest.endswith(sep.strip())):
             tail = rest.rsplit(sep.strip(), 1)[1]
@@ -134,8 +134,8 @@ def line_attribution(line: str) -> tuple[bool, ExtractedAttribution | None]:
         return True, ExtractedAttribution(outlet, "original_source", line) if outlet else None
     m = SOURCE_LINE_RE.match(line)
     if m:
-        outlet = _source_line_outlet(m.group("rest"))
-        return True, ExtractedAttribution(outlet, "source_line", line) if outlet else None
+        named = _source_line_outlet(m.group("rest"))
+        return True, ExtractedAttribution(named, "source_line", line) if named else None
     m = VIA_RE.match(line)
     if m and len(m.group("outlet").split()) <= 6:
         outlet = clean_outlet(m.group("outlet"))

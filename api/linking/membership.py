@@ -57,7 +57,7 @@ def _canonical_columns() -> list[Any]:
 def refresh_canonical_many(*, session: Session, claim_ids: Iterable[int]) -> None:
     """The claim's text is the text of its first dated appearance (order-independent):
     re-derive it for claims that gained appearances, with one query per chunk of claims."""
-    rows = []
+    rows: list[Any] = []
     for part in chunks(set(claim_ids)):
         rows += session.execute(
             select(*_canonical_columns())

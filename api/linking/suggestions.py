@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, insert, or_
+from sqlalchemy import select as sa_select  # sqlmodel's select is typed for at most 4 columns
 from sqlmodel import Session, col, select
 
 from api.linking.membership import join_claims
@@ -149,9 +150,13 @@ def suggest_reuse(session: Session, items: list[tuple[int, Any, tuple[int, float
     others = {
         r.id: r
         for r in session.execute(
-            select(Passage.id, Passage.claim_id, Passage.document_id, Passage.norm_hash, Passage.text).where(
-                one_of(session, col(Passage.id), {cand[0] for _, _, cand in items})
-            )
+            sa_select(
+                col(Passage.id),
+                col(Passage.claim_id),
+                col(Passage.document_id),
+                col(Passage.norm_hash),
+                col(Passage.text),
+            ).where(one_of(session, col(Passage.id), {cand[0] for _, _, cand in items}))
         )
     }
     wanted: dict[tuple[str, str], dict[str, Any]] = {}

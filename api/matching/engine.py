@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from api.matching.hits import PassageHit
+from api.matching.hits import Confidence, PassageHit
 from api.matching.index import CandidateSource, ShingleIndex, batch_top_candidates
 from api.matching.ranking import Part, Ranked, merge_parts, rank
 from api.matching.rerank import (
@@ -243,7 +243,7 @@ class MatchEngine:
         )
         return context_similarity(prefix, before.rstrip(), suffix, after.lstrip())
 
-    def _confidence(self, q: str, hit: Part, ranked: list[Part], ctx: dict[int, float | None]) -> str:
+    def _confidence(self, q: str, hit: Part, ranked: list[Part], ctx: dict[int, float | None]) -> Confidence:
         if len(tokens(q[hit.al.q_start : hit.al.q_end])) >= SHORT_TOKENS:
             return "high"
         store = self._store

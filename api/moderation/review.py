@@ -65,12 +65,13 @@ def _apply(session: Session, s: ReviewSuggestion, key: ApiKey) -> dict[str, Any]
         watch.enqueue_passage_joined(session=session, passage=passage, claim_id=keep)
         return {"claim_id": keep, "passage_id": passage.id}
     payload = dict(s.payload or {})
+    kept: dict[str, Any] = {f: payload[f] for f in RESPONSE_FIELDS if payload.get(f) is not None}
     resp = Response(
         claim_id=claim_id,
         document_id=s.document_id,
         passage_id=s.passage_id,
         created_by_key_id=key.id,
-        **{f: payload.get(f) for f in RESPONSE_FIELDS if payload.get(f) is not None},
+        **kept,
     )
     if s.document_id is not None and session.get(Document, s.document_id) is None:
         resp.document_id, resp.passage_id = None, None
@@ -96,10 +97,10 @@ def decide(*, session: Session, suggestion_id: int, confirm: bool, key: ApiKey) 
     session.execute(
         delete(ReviewSuggestion).where(
             col(ReviewSuggestion.id) != s.id,
-            ReviewSuggestion.status == "pending",
-            ReviewSuggestion.kind == s.kind,
-            ReviewSuggestion.subject_hash == s.subject_hash,
-            ReviewSuggestion.target_hash == s.target_hash,
+            col(ReviewSuggestion.status) == "pending",
+            col(ReviewSuggestion.kind) == s.kind,
+            col(ReviewSuggestion.subject_hash) == s.subject_hash,
+            col(ReviewSuggestion.target_hash) == s.target_hash,
         )
     )
     after = {**suggestion_json(s), "applied": applied}

@@ -170,6 +170,7 @@ def delivery_json(d: WebhookDelivery) -> dict[str, Any]:
 
 
 def _enqueue(session: Session, watch: Watch, event: str, data: dict[str, Any]) -> None:
+    assert watch.id is not None, "a watch is stored before it gets events"
     body = {
         "id": uuid.uuid4().hex,
         "event": event,

@@ -206,7 +206,7 @@ class Ingestor:
         except SQLAlchemyError as exc:
             # the database refused this document (a constraint, a value it cannot hold): report
             # it like any other bad input; what is already stored is untouched
-            reason = f"the database refused the document: {type(exc.orig or exc).__name__}"
+            reason = f"the database refused the document: {type(getattr(exc, 'orig', None) or exc).__name__}"
             return Outcome(prepared.name, "rejected", reason=reason, part=prepared.part)
         index.refresh()
         return _outcome(result.stored[0])

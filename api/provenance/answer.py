@@ -150,6 +150,7 @@ def _hit_rows(
         .where(col(Passage.id).in_(missing))
     ).all()
     for p, c, d, o in rows:
+        assert c.id is not None  # joined from a stored row
         out[p.id] = HitRow(  # type: ignore[index]
             c.id,
             c.text,  # type: ignore[arg-type]

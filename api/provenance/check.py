@@ -75,7 +75,7 @@ def check_text(
         ),
         "claims": [
             {
-                "claim": claim_json(session.get(Claim, cid), base_url),
+                "claim": claim_json(session.get_one(Claim, cid), base_url),
                 "score": round(e["score"], 4),  # type: ignore[arg-type]
                 "spans": e["spans"],
                 "provenance": _provenance(session, cid, cache),
@@ -139,8 +139,8 @@ def _first_publication_of_document(
     """The first publication of the document's most widely carried claim."""
     claim_ids = session.exec(
         select(Passage.claim_id)
-        .where(Passage.document_id == doc_id, Passage.claim_id != None)  # noqa: E711
-        .order_by(Passage.ordinal)
+        .where(col(Passage.document_id) == doc_id, col(Passage.claim_id).is_not(None))
+        .order_by(col(Passage.ordinal))
     ).all()
     if not claim_ids:
         return None

@@ -32,9 +32,14 @@ def shared_claims(*, session: Session, document_id: int) -> dict[int, int]:
     rows = session.exec(
         select(theirs.document_id, func.count(func.distinct(mine.id)))
         .select_from(mine)
-        .join(theirs, and_(theirs.claim_id == mine.claim_id, theirs.document_id != mine.document_id))
-        .where(mine.document_id == document_id, col(mine.claim_id).is_not(None))
-        .group_by(theirs.document_id)
+        .join(
+            theirs,
+            and_(
+                col(theirs.claim_id) == col(mine.claim_id), col(theirs.document_id) != col(mine.document_id)
+            ),
+        )
+        .where(col(mine.document_id) == document_id, col(mine.claim_id).is_not(None))
+        .group_by(col(theirs.document_id))
     ).all()
     return {int(doc_id): int(n) for doc_id, n in rows}
 
@@ -52,7 +57,7 @@ def reuse_relations(*, session: Session, document_id: int) -> list[dict[str, Any
     if doc is None:
         return []
     total = max(claim_passage_count(session=session, document_id=document_id), 1)
-    out = []
+    out: list[dict[str, Any]] = []
     for other_id, shared in shared_claims(session=session, document_id=document_id).items():
         other = session.get(Document, other_id)
         if other is None:

@@ -113,7 +113,9 @@ def claim_provenance(*, session: Session, claim_id: int) -> dict[str, Any]:
     docs: dict[int, tuple[Document, Passage]] = {}
     for passage, doc in sorted(rows, key=lambda r: r[0].ordinal):
         docs.setdefault(doc.id, (doc, passage))  # type: ignore[arg-type]
-    attributions = session.exec(select(Attribution).where(col(Attribution.document_id).in_(list(docs)))).all()
+    attributions = list(
+        session.exec(select(Attribution).where(col(Attribution.document_id).in_(list(docs)))).all()
+    )
     outlets = _outlets(
         session,
         {d.outlet_id for d, _ in docs.values() if d.outlet_id}
@@ -208,9 +210,8 @@ def _cited_publications(
         key = outlet_key(outlet.name if outlet else a.outlet_name)
         if key in have:
             continue
-        by = (
-            outlets.get(doc.outlet_id or -1).name if doc.outlet_id in outlets else None
-        ) or f"document {doc.id}"
+        citer = outlets.get(doc.outlet_id or -1)
+        by = (citer.name if citer else None) or f"document {doc.id}"
         note = f"cited by {by}: {a.evidence.strip()[:200]}"
         pub = cited.get(key)
         if pub is None:

@@ -150,11 +150,7 @@ def _statements(doc: DocView, att: Attribution) -> list[Statement]:
     out: list[Statement] = []
     for intro, block in att.blocks.items():
         intro_ent = att.said[intro].entity
-        speakers = {
-            att.said[b].entity.key: att.said[b].entity
-            for b in block
-            if att.said[b].entity is not None and att.said[b].entity.official
-        }
+        speakers = {e.key: e for b in block if (e := att.said[b].entity) is not None and e.official}
         for ent in speakers.values():
             quote = [b for b in block if att.said[b].entity is ent]
             own_intro = intro_ent is ent

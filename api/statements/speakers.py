@@ -352,7 +352,8 @@ def attribute(
         elif att.trace is None:
             att.said.append(_direct(att, s))
         else:
-            registry.log = reads = []
+            reads: list[tuple[object, ...]] = []
+            registry.log = reads
             att.said.append(_direct(att, s))
             registry.log = None
             att.trace.reads.append(reads)

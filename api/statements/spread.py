@@ -29,7 +29,7 @@ def _spread_quotes(doc: DocView, att: Attribution) -> None:
         members = [s.idx for s in doc.sentences if s.start < b and a < s.end]
         if len(members) < 2:
             continue
-        ents = {att.said[i].entity.key: att.said[i] for i in members if att.said[i].entity}
+        ents = {e.key: att.said[i] for i in members if (e := att.said[i].entity)}
         if len(ents) != 1:
             continue
         src = next(iter(ents.values()))
@@ -103,8 +103,9 @@ def _spread_intros(doc: DocView, att: Attribution) -> None:
                 att.said[b.idx] = Said(speaker, how="intro", block=s.idx)
             else:  # replaced, not changed: a recorded pass shares its Said objects (``attribute``)
                 att.said[b.idx] = with_block(cur, s.idx)
-        if block and att.said[block[-1].idx].entity and att.said[block[-1].idx].entity.official:
-            last_official = (block[-1].line, att.said[block[-1].idx].entity)
+        last_entity = att.said[block[-1].idx].entity if block else None
+        if block and last_entity is not None and last_entity.official:
+            last_official = (block[-1].line, last_entity)
 
 
 def _spread_lines(doc: DocView, att: Attribution) -> None:

@@ -6,7 +6,7 @@ Create Date: 2026-11-24 14:11:43.093958
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401
+import sqlmodel.sql.sqltypes  # noqa: F401
 
 
 revision = '0001'
