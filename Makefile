@@ -25,9 +25,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+## ruff (lint and format), mypy (types, pydantic plugin) and the import-linter layer contract
 lint: $(STAMP)
 	$(BIN)/ruff check api db tests bench
 	$(BIN)/ruff format --check api db tests bench
+	$(BIN)/mypy api db
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api import __version__
 from api.errors import ClaimScopeError, RateLimited, TooLarge
 from api.matching.live import LiveIndex
-from api.moderation.watch import start_app_worker
+from api.moderation.delivery import start_app_worker
 from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
 from api.openapi import ERROR_RESPONSES
 from api.provenance.cache import ProvenanceCache
@@ -41,7 +41,7 @@ from api.routes import (
     watch,
 )
 from api.settings import Settings, get_settings
-from db.engine import get_engine
+from db.connection import get_engine
 
 log = logging.getLogger("claimscope")
 STATIC_DIR = Path(__file__).resolve().parent / "static"

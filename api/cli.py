@@ -31,7 +31,7 @@ DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
 
 def _engine():  # type: ignore[no-untyped-def]
-    from db.engine import get_engine
+    from db.connection import get_engine
 
     try:
         return get_engine(get_settings().database_url)
@@ -240,7 +240,7 @@ app.add_typer(webhooks_app, name="webhooks")
 @webhooks_app.command("deliver")
 def webhooks_deliver() -> None:
     """One delivery pass: send every due event once (failures are retried on later passes)."""
-    from api.moderation.watch import deliver_pending
+    from api.moderation.delivery import deliver_pending
 
     counts = deliver_pending(_engine(), allow_private=get_settings().allow_private_fetch)
     out.print(

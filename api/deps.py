@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import keys
 from api.errors import Unauthorized
+from api.matching.protocol import MatchIndex
 from api.settings import Settings
 from db.models import ApiKey
 
@@ -30,7 +31,7 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
         yield session
 
 
-def get_index(request: Request) -> Any:
+def get_index(request: Request) -> MatchIndex:
     return request.app.state.index
 
 
@@ -68,7 +69,7 @@ def admin(key: Annotated[ApiKey | None, Depends(current_key)]) -> ApiKey:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(app_settings)]
-IndexDep = Annotated[Any, Depends(get_index)]
+IndexDep = Annotated[MatchIndex, Depends(get_index)]
 ReaderDep = Annotated[ApiKey | None, Depends(reader)]
 IngestKey = Annotated[ApiKey, Depends(ingester)]
 CurateKey = Annotated[ApiKey, Depends(curator)]

@@ -43,7 +43,15 @@ class BadInput(ClaimScopeError):
 
 
 class RejectedInput(BadInput):
+    """An input that cannot become a document (empty, binary, HTML with no text, bad record).
+
+    Ingestion reports ``reason`` and skips the input; other inputs go on."""
+
     code = "rejected_input"
+
+    @property
+    def reason(self) -> str:
+        return self.message
 
 
 class TooLarge(ClaimScopeError):

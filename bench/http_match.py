@@ -57,7 +57,7 @@ def prepare(size: int) -> str:
 
 def engine_latency(db_url: str, queries: list[dict]) -> dict[str, float]:
     from api.matching.live import LiveIndex
-    from db.engine import get_engine
+    from db.connection import get_engine
 
     live = LiveIndex(get_engine(db_url), sync_interval_ms=10**9)
     live.load()

@@ -30,7 +30,7 @@ from api.pipeline.ingestor import Ingestor
 from api.settings import Settings
 from api.text.types import RawDocument
 from bench.corpus import articles
-from db.engine import get_engine
+from db.connection import get_engine
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 PG_URL = os.environ.get("CLAIMSCOPE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -360,7 +360,7 @@ def main() -> None:
                 )
             )
     finally:
-        from db.engine import get_engine
+        from db.connection import get_engine
 
         get_engine(db_url).dispose()
         get_engine.cache_clear()

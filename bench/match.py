@@ -42,7 +42,7 @@ from bench.match_corpus import (  # bench/corpus.py and bench/http_match.py impo
     make_queries,
     take,
 )
-from db.engine import get_engine
+from db.connection import get_engine
 from db.models import Document, Passage
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"

@@ -42,7 +42,7 @@ def pg_url() -> Iterator[str]:
     try:
         yield _pg_schema_url(schema)
     finally:
-        from db.engine import get_engine
+        from db.connection import get_engine
 
         get_engine.cache_clear()
         with admin.connect() as conn:

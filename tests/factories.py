@@ -12,7 +12,7 @@ from api.app import create_app
 from api.keys import create_key
 from api.pipeline.ingestor import Ingestor, Report
 from api.settings import Settings
-from db.engine import get_engine
+from db.connection import get_engine
 
 
 def make_settings(db_url: str, **overrides: object) -> Settings:

@@ -36,7 +36,7 @@ def load_demo(db_url: str, *extra: Path) -> None:
     """Migrate ``db_url`` and ingest the demo corpus (and ``extra`` paths) into it."""
     from api.pipeline.ingestor import Ingestor
     from api.settings import Settings
-    from db.engine import get_engine
+    from db.connection import get_engine
 
     Ingestor(get_engine(db_url), settings=Settings(database_url=db_url)).ingest_paths([DEMO_DIR, *extra])
 

@@ -26,15 +26,15 @@ nor a named source is not treated as a copy: ``published_at`` is the blog date a
 
 Caller metadata (RawDocument / JSONL fields) wins over everything extracted; on a
 multi-post page the caller's outlet is the reposting blog (``reposted_by``).
-Unusable inputs raise :class:`api.ingest.errors.RejectedInput`.
+Unusable inputs raise :class:`api.errors.RejectedInput`.
 """
 
 from __future__ import annotations
 
+from api.errors import RejectedInput
 from api.ingest import attributions, comments, formats, posts
 from api.ingest.assemble import assemble
 from api.ingest.dates import parse_date
-from api.ingest.errors import RejectedInput
 from api.ingest.formats import Line, PageMeta
 from api.ingest.headers import Dateline, HeaderInfo, read_header
 from api.ingest.language import detect_language

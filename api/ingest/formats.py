@@ -16,8 +16,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from api.errors import RejectedInput
 from api.ingest import markdown
-from api.ingest.errors import RejectedInput
 from api.text.types import RawDocument
 
 

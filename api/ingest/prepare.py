@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass, field
 
 from api.errors import ClaimScopeError
-from api.ingest.errors import RejectedInput
 from api.ingest.extract import extract
 from api.statements.responses import extract_responses
 from api.text.normalize import CROSS_COMPOSING_RE, normalize
@@ -104,7 +103,7 @@ def prepare(raw: RawDocument, *, max_bytes: int) -> list[Prepared | Rejected]:
         return [Rejected(name, f"document over the {max_bytes} byte limit")]
     try:
         docs = extract(raw)
-    except (RejectedInput, ClaimScopeError) as exc:
+    except ClaimScopeError as exc:  # RejectedInput among them
         return [Rejected(name, _reason(exc))]
     if not docs:
         return [Rejected(name, "no article text found")]

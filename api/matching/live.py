@@ -29,7 +29,8 @@ from sqlalchemy import Engine, ScalarSelect, func, select
 
 from api.matching.engine import MatchEngine, Row
 from api.matching.hits import PassageHit
-from db.engine import read_engine
+from api.matching.protocol import MatchIndex
+from db.connection import read_engine
 from db.models import IndexEvent, Passage
 
 INDEXED_KINDS = ("body", "quote", "heading")
@@ -218,3 +219,8 @@ class LiveIndex:
     def near_duplicates(self, texts: list[str], *, min_similarity: float) -> list[tuple[int, float] | None]:
         self.maybe_refresh()
         return self.engine.near_duplicates(texts, min_similarity=min_similarity)
+
+
+def _conforms(index: LiveIndex) -> MatchIndex:
+    """mypy checks here that ``LiveIndex`` provides the ``MatchIndex`` protocol."""
+    return index

@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from api.matching.protocol import MatchIndex
 from api.moderation import watch
 from api.statements.ratings import stance_of_rating
 from db import crud
@@ -123,7 +124,7 @@ def _fields(review: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def matching_claims(*, index: Any, session: Session, text: str, threshold: float) -> list[int]:
+def matching_claims(*, index: MatchIndex, session: Session, text: str, threshold: float) -> list[int]:
     claims: list[int] = []
     for hit in index.search(text, limit=10, threshold=threshold):
         if hit.score < threshold:
@@ -137,7 +138,7 @@ def matching_claims(*, index: Any, session: Session, text: str, threshold: float
 def import_claimreviews(
     *,
     session: Session,
-    index: Any,
+    index: MatchIndex,
     reviews: list[dict[str, Any]],
     threshold: float,
     actor: str = "cli",

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from sqlmodel import Session, col, select
 
 from api.linking.outlets import outlet_json
+from api.matching.protocol import MatchIndex
 from api.provenance.documents import document_sources
 from api.provenance.timeline import claim_provenance
 from db.models import Claim, Document, Outlet, Passage
@@ -51,7 +52,7 @@ def _claims_of_document(session: Session, doc_id: int) -> set[int]:
 def match_text(
     *,
     session: Session,
-    index: Any,
+    index: MatchIndex,
     text: str,
     prefix: str | None = None,
     suffix: str | None = None,

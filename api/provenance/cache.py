@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from api.matching.protocol import MatchIndex
 from db.models import AuditEntry, IndexEvent
 
 MAX_CLAIMS = 20_000  # bounded memory: least recently used claims go first
@@ -78,15 +79,14 @@ class ProvenanceCache:
         """The claim -> provenance mapping valid for the database as this session sees it."""
         return self._valid_for(generation(session)).claims
 
-    def sync(self, session: Session, index: Any = None) -> Synced:
+    def sync(self, session: Session, index: MatchIndex | None = None) -> Synced:
         """``for_session`` plus the passage cache and, in the same query, ``index``'s change check
-        when it has one (``LiveIndex.change_probe``). When the index is current its search may
-        skip its own check (``search(..., refresh=False)``); otherwise (or for an index without
-        the check) ``index_current`` is False and the search checks as usual."""
-        probe = getattr(index, "change_probe", None)
-        if probe is None:
+        when one is given (``MatchIndex.change_probe``). When the index is current its search may
+        skip its own check (``search(..., refresh=False)``); otherwise (or with no index)
+        ``index_current`` is False and the search checks as usual."""
+        if index is None:
             return self._valid_for(generation(session))
-        floor, newest, count = probe()
+        floor, newest, count = index.change_probe()
         row = session.execute(select(*_generation_columns(), newest, count)).one()
         return self._valid_for((row[0], row[1]))._replace(
             index_current=index.is_current(floor, (row[2], row[3]))

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from api.ingest.extract import extract
 from api.ingest.prepare import content_hash
+from api.matching.protocol import MatchIndex
 from api.provenance.answer import claim_json, document_json
 from api.provenance.timeline import claim_provenance
 from api.text.split import split_passages
@@ -30,7 +31,7 @@ MIN_CHECK_WORDS = 4
 def check_text(
     *,
     session: Session,
-    index: Any,
+    index: MatchIndex,
     raw: RawDocument,
     threshold: float,
     base_url: str = "",

@@ -13,12 +13,11 @@ from api import keys
 from api.deps import AsyncReaderDep, app_settings, get_engine, get_index
 from api.errors import BadInput, RejectedInput, TooLarge
 from api.ingest import fetch as fetcher
-from api.ingest.errors import RejectedInput as ExtractRejected
 from api.pipeline.ingestor import Ingestor
 from api.provenance.check import check_text
 from api.schemas import CheckIn
 from api.text.types import RawDocument
-from db.engine import read_engine
+from db.connection import read_engine
 
 router = APIRouter(prefix="/v1", tags=["moderation"])
 
@@ -60,7 +59,7 @@ async def check(
     base_url = str(request.base_url).rstrip("/")
 
     def run() -> JSONResponse:
-        # Checking only reads: autocommit reads on PostgreSQL (see db.engine.read_engine).
+        # Checking only reads: autocommit reads on PostgreSQL (see db.connection.read_engine).
         with Session(read_engine(engine), expire_on_commit=False) as session:
             key = None
             if body.ingest:
@@ -77,8 +76,8 @@ async def check(
                     base_url=base_url,
                     provenance_cache=cache.for_session(session),
                 )
-            except ExtractRejected as exc:
-                raise RejectedInput(str(getattr(exc, "reason", exc)), field="text") from exc
+            except RejectedInput as exc:
+                raise RejectedInput(exc.reason, field="text") from exc
         if key is not None:
             ingestor = Ingestor(engine, settings=settings, index=index, key_id=key.id, actor=key.name)
             report["ingested"] = [o.as_dict() for o in ingestor.ingest_raw(raw)]

@@ -16,7 +16,7 @@ from api.provenance.claims_view import claim_detail
 from api.provenance.timeline import response_json
 from api.schemas import ResponseIn, ResponsePatch
 from db import crud
-from db.engine import read_engine
+from db.connection import read_engine
 from db.models import Claim, Document, Response
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from api import __version__
-from db.engine import current_revision, head_revision
+from db.connection import current_revision, head_revision
 
 router = APIRouter(tags=["operations"])
 

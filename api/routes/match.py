@@ -7,7 +7,7 @@ Both endpoints are ``async`` and do all their database work in *one* thread-pool
 runs every plain ``def`` dependency in the thread pool, and the eight hand-offs of the
 ``SessionDep``/``ReaderDep`` chain cost more than the match itself. The API-key check keeps its
 place before body validation (``_reader``, which only leaves the loop when there is a key to
-look up) and reuses ``api.deps``. Matching only reads: its sessions use ``db.engine.read_engine``
+look up) and reuses ``api.deps``. Matching only reads: its sessions use ``db.connection.read_engine``
 (no BEGIN/ROLLBACK round trips on PostgreSQL).
 """
 
@@ -24,10 +24,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AsyncReaderDep, app_settings, get_engine, get_index
 from api.errors import TooLarge
+from api.matching.protocol import MatchIndex
 from api.openapi import ErrorBody
 from api.provenance.answer import match_text
+from api.provenance.cache import Synced
 from api.schemas import MAX_BATCH_ITEMS, MatchBatchRequest, MatchRequest
-from db.engine import read_engine
+from db.connection import read_engine
 
 router = APIRouter(prefix="/v1", tags=["match"])
 log = logging.getLogger("claimscope.match")
@@ -109,7 +111,7 @@ async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderD
 
 
 def _match_one(
-    session: Session, index: Any, synced: Any, item: MatchRequest, threshold: float, base_url: str
+    session: Session, index: MatchIndex, synced: Synced, item: MatchRequest, threshold: float, base_url: str
 ) -> dict[str, Any]:
     """One highlight (a request, or an item of a batch) against the index and its caches."""
     return match_text(

@@ -14,8 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.deps import IndexDep, SessionDep, SettingsDep
-from api.errors import ClaimScopeError
-from api.ingest.errors import RejectedInput
+from api.errors import ClaimScopeError, RejectedInput
 from api.provenance.answer import match_text
 from api.provenance.check import check_text
 from api.provenance.claims_view import claim_detail

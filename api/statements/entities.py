@@ -7,6 +7,9 @@ TONER``, ``Mr Kirby``, ``Al Ezz`` ↔ ``Abu Al Ezz``). Short or bare names of bo
 the body the document names in full ("Water Authority spokeswoman" after "The Harbor City
 Water Authority" → Harbor City Water Authority; "a police spokesperson" → the police force
 named earlier), see ``Registry.expand``.
+
+Length: at the ~400-line guide; ``Registry`` is one class whose lookups share its indexes, so
+it is not split.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Alembic environment: uses the connection handed in by db.engine.upgrade when there is one."""
+"""Alembic environment: uses the connection handed in by db.connection.upgrade when there is one."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from api.pipeline.ingestor import Ingestor
-from db.engine import get_engine
+from db.connection import get_engine
 from tests.factories import claims_snapshot, make_settings
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from db.engine import get_engine
+from db.connection import get_engine
 from db.models import AuditEntry
 from tests.factories import auth, client_for, make_key
 

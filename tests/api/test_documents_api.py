@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from api.keys import revoke_key
-from db.engine import get_engine
+from db.connection import get_engine
 from db.models import ApiKey, AuditEntry, Document
 from tests.factories import auth, client_for, make_key
 

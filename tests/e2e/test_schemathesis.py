@@ -52,7 +52,7 @@ def demo_database() -> Iterator[None]:
     finally:
         from schemathesis.python.asgi import shutdown_lifespans
 
-        from db.engine import get_engine
+        from db.connection import get_engine
 
         shutdown_lifespans()
         get_engine(DB_URL).dispose()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from api.ingest.errors import RejectedInput
+from api.errors import RejectedInput
 from api.ingest.extract import extract, extract_jsonl
 from api.ingest.formats import markdown_lines
 from api.ingest.markdown import strip_inline

@@ -8,7 +8,7 @@ import threading
 from sqlmodel import Session, delete
 
 from api.matching.live import LiveIndex
-from db.engine import get_engine
+from db.connection import get_engine
 from db.models import Document, IndexEvent, Passage
 from tests.matching.conftest import seed_sentences
 

@@ -14,7 +14,7 @@ from api.cli import app as cli
 from api.provenance.claims_view import claim_detail
 from api.provenance.export import iter_claim_rows
 from api.settings import get_settings
-from db.engine import get_engine
+from db.connection import get_engine
 from db.models import Claim
 from tests.factories import ingest_paths
 from tests.moderation.helpers import app_client

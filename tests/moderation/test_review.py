@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from api.linking.suggestions import weak_response_link
-from db.engine import get_engine
+from db.connection import get_engine
 from db.models import AuditEntry, Passage, Response, ReviewSuggestion
 from tests.factories import auth, ingest_paths, make_key
 from tests.moderation.helpers import (

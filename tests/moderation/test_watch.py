@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from api.moderation.watch import MAX_ATTEMPTS, deliver_pending, verify
-from db.engine import get_engine
+from api.moderation.delivery import MAX_ATTEMPTS, deliver_pending, verify
+from db.connection import get_engine
 from db.models import Outlet, Passage, WebhookDelivery
 from tests.factories import auth, ingest_paths, make_key
 from tests.moderation.helpers import ORIGINAL, app_client, article, original_doc, write

@@ -13,7 +13,7 @@ from api.ingest.sources import SourceItem
 from api.pipeline.ingestor import Ingestor
 from api.pipeline.workers import CHUNK, prepared
 from api.text.types import RawDocument
-from db.engine import get_engine
+from db.connection import get_engine
 from db.models import Document, Passage
 from tests.factories import claims_snapshot, make_settings
 

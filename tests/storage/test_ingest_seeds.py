@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from db.engine import get_engine
+from db.connection import get_engine
 from db.models import Attribution, Document, Outlet, Passage
 from tests.factories import ingest_paths
 

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from api.pipeline.ingestor import Ingestor
 from db import maintenance
-from db.engine import get_engine
+from db.connection import get_engine
 from tests.factories import make_settings
 
 

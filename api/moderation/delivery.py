@@ -1,0 +1,181 @@
+"""Webhook delivery: send the ``WebhookDelivery`` rows that ``api.moderation.watch`` queued.
+
+``deliver_pending`` sends what is due — from a background thread the app starts
+(``start_worker``) or ``claimscope webhooks deliver`` — and signs the exact body with
+HMAC-SHA256 and the watch's secret: ``X-ClaimScope-Signature: sha256=<hex>``. A failed attempt
+(no answer, or a status outside 2xx) is retried with exponential backoff (BACKOFF_BASE_S,
+doubling) up to MAX_ATTEMPTS; every attempt is kept in the delivery's log. Several workers may
+run at once: an attempt is claimed with a conditional UPDATE first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from api.errors import ClaimScopeError
+from api.ingest.fetch import check_url
+from db.models import Watch, WebhookDelivery
+
+log = logging.getLogger("claimscope.webhooks")
+MAX_ATTEMPTS = 6
+BACKOFF_BASE_S = 10.0  # 10 s, 20 s, 40 s, ... between attempts
+TIMEOUT_S = 5.0
+WORKER_INTERVAL_S = 2.0
+LEASE_S = 60.0  # an attempt in flight is not picked up by another worker for this long
+SIGNATURE_HEADER = "X-ClaimScope-Signature"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, body: bytes, signature: str) -> bool:
+    return hmac.compare_digest(sign(secret, body), signature)
+
+
+# --- delivery ----------------------------------------------------------------------------------
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=BACKOFF_BASE_S * 2 ** max(attempts - 1, 0))
+
+
+def deliver_pending(
+    engine: Engine,
+    *,
+    now: datetime | None = None,
+    allow_private: bool = False,
+    limit: int = 100,
+    transport: httpx.BaseTransport | None = None,
+) -> dict[str, int]:
+    """One pass: send every due delivery once. Returns counts by outcome."""
+    now = now or _now()
+    counts = {"delivered": 0, "retry": 0, "failed": 0}
+    with Session(engine, expire_on_commit=False) as session:
+        due = session.exec(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.status == "pending", col(WebhookDelivery.next_attempt_at) <= now)
+            .order_by(col(WebhookDelivery.id))
+            .limit(limit)
+        ).all()
+        if not due:  # the common case: no client (and no TLS context) built for nothing
+            return counts
+        with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False, transport=transport) as client:
+            for d in due:
+                claimed = session.execute(
+                    update(WebhookDelivery)
+                    .where(
+                        col(WebhookDelivery.id) == d.id,
+                        col(WebhookDelivery.attempts) == d.attempts,
+                        col(WebhookDelivery.status) == "pending",
+                    )
+                    .values(attempts=d.attempts + 1, next_attempt_at=now + timedelta(seconds=LEASE_S))
+                )
+                session.commit()
+                if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                    continue  # another worker has it
+                watch = session.get(Watch, d.watch_id)
+                session.refresh(d)
+                outcome = _attempt(client, d, watch, allow_private=allow_private, now=now)
+                counts[outcome] += 1
+                session.add(d)
+                session.commit()
+    return counts
+
+
+def _attempt(
+    client: httpx.Client,
+    d: WebhookDelivery,
+    watch: Watch | None,
+    *,
+    allow_private: bool,
+    now: datetime,
+) -> str:
+    entry: dict[str, Any] = {"attempt": d.attempts, "at": now.isoformat()}
+    code, error = None, None
+    if watch is None or not watch.active:
+        d.status, d.last_error = "cancelled", "the watch was removed"
+        return "failed"
+    body = d.body.encode("utf-8")
+    try:
+        check_url(watch.url, allow_private=allow_private)
+        resp = client.post(
+            watch.url,
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": "ClaimScope-Webhooks/1",
+                "X-ClaimScope-Event": d.event,
+                "X-ClaimScope-Delivery": str(d.id),
+                SIGNATURE_HEADER: sign(watch.secret, body),
+            },
+        )
+        code = resp.status_code
+        if not 200 <= code < 300:
+            error = f"HTTP {code}"
+    except ClaimScopeError as exc:
+        error = exc.message
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    entry.update(status_code=code, error=error)
+    d.log = [*(d.log or []), entry]
+    d.last_status_code, d.last_error = code, error
+    if error is None:
+        d.status, d.delivered_at = "delivered", now
+        return "delivered"
+    if d.attempts >= MAX_ATTEMPTS:
+        d.status = "failed"
+        return "failed"
+    d.next_attempt_at = now + backoff(d.attempts)
+    return "retry"
+
+
+def start_worker(
+    engine: Engine,
+    *,
+    allow_private: bool = False,
+    interval_s: float = WORKER_INTERVAL_S,
+) -> Callable[[], None]:
+    """A daemon thread delivering due webhooks every ``interval_s``; returns its stop function."""
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(interval_s):
+            try:
+                deliver_pending(engine, allow_private=allow_private)
+            except Exception:  # the worker must survive a bad pass; the log says why
+                log.exception("webhook delivery pass failed")
+
+    thread = threading.Thread(target=run, name="claimscope-webhooks", daemon=True)
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join(timeout=TIMEOUT_S + 1)
+
+    return halt
+
+
+def start_app_worker(app: Any) -> Callable[[], None]:
+    """The app's delivery thread (lifespan); ``app.state.webhook_worker = False`` turns it off."""
+    if not getattr(app.state, "webhook_worker", True):
+        return lambda: None
+    return start_worker(app.state.engine, allow_private=app.state.settings.allow_private_fetch)
