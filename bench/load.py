@@ -360,10 +360,9 @@ def main() -> None:
                 )
             )
     finally:
-        from db.connection import get_engine
+        from db.connection import dispose_engines
 
-        get_engine(db_url).dispose()
-        get_engine.cache_clear()
+        dispose_engines()
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()

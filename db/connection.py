@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -94,12 +95,30 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
-@lru_cache(maxsize=8)
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
 def get_engine(url: str) -> Engine:
-    """One migrated engine per URL and process."""
-    engine = build_engine(url)
-    upgrade(engine)
-    return engine
+    """One migrated engine per URL and process (kept until ``dispose_engines``)."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(url)
+        if engine is None:
+            engine = build_engine(url)
+            upgrade(engine)
+            _ENGINES[url] = engine
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close the pooled connections of every engine ``get_engine`` made, and forget them (at
+    shutdown, and between tests that each use a database of their own)."""
+    with _ENGINES_LOCK:
+        engines = list(_ENGINES.values())
+        _ENGINES.clear()
+    read_engine.cache_clear()
+    for engine in engines:
+        engine.dispose()
 
 
 @lru_cache(maxsize=8)

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from db.connection import dispose_engines
+
 PG_URL = os.environ.get("CLAIMSCOPE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 if not SEEDS.is_dir():  # CI clones main with shared/ beside it
@@ -42,17 +44,16 @@ def pg_url() -> Iterator[str]:
     try:
         yield _pg_schema_url(schema)
     finally:
-        from db.connection import get_engine
-
-        get_engine.cache_clear()
+        dispose_engines()
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'claimscope.sqlite'}"
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    yield f"sqlite:///{tmp_path / 'claimscope.sqlite'}"
+    dispose_engines()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
