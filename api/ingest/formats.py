@@ -163,7 +163,8 @@ def record_to_raw(content: str, source_name: str | None = None) -> RawDocument:
 def jsonl_records(raw: RawDocument) -> list[RawDocument]:
     """Split a JSON Lines file into one RawDocument per non-blank line (format ``jsonl``)."""
     out = []
-    for number, line in enumerate(raw.content.splitlines(), start=1):
+    # \n only: str.splitlines() would also split at U+2028, U+0085 and others inside a record
+    for number, line in enumerate(raw.content.split("\n"), start=1):
         if line.strip():
             name = f"{raw.source_name or 'jsonl'}:{number}"
             out.append(RawDocument(content=line, source_format="jsonl", source_name=name))

@@ -2,11 +2,17 @@
 
 Nothing here parses articles; it only decides what each input is and refuses what cannot be
 an article (empty, binary, not UTF-8, too large, malformed JSON), with a reason a person can act on.
+
+JSON Lines files are streamed: one record is read at a time (memory stays flat in the file's
+size), records are separated by ``\n`` only (a raw U+2028 or U+0085 inside a record is text,
+as the JSON Lines format says), and the document size limit applies to each record, not to
+the file. A bad record is rejected alone; the records around it go on.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +29,8 @@ FORMAT_BY_SUFFIX = {
     ".jsonl": "jsonl",
 }
 JSONL_FIELDS = ("text", "html", "url", "title", "outlet", "published_at", "language")
+# "\\ud800" in JSON decodes to a lone surrogate: a str no database or encoder accepts
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(slots=True)
@@ -58,6 +66,9 @@ def read_path(path: Path, *, max_bytes: int) -> Iterator[SourceItem]:
             f"supported: {', '.join(sorted(FORMAT_BY_SUFFIX))}",
         )
         return
+    if fmt == "jsonl":
+        yield from read_jsonl_file(path, name=name, max_bytes=max_bytes)
+        return
     size = path.stat().st_size
     if size > max_bytes:
         yield SourceItem(name, rejected=f"file is {size} bytes, over the {max_bytes} byte limit")
@@ -66,10 +77,7 @@ def read_path(path: Path, *, max_bytes: int) -> Iterator[SourceItem]:
     if problem:
         yield SourceItem(name, rejected=problem)
         return
-    if fmt == "jsonl":
-        yield from read_jsonl(text, name=name)
-    else:
-        yield SourceItem(name, raw=RawDocument(content=text, source_format=fmt, source_name=name))
+    yield SourceItem(name, raw=RawDocument(content=text, source_format=fmt, source_name=name))
 
 
 def decode_bytes(data: bytes) -> tuple[str, str | None]:
@@ -85,20 +93,68 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
     return text, None
 
 
+def read_jsonl_file(path: Path, *, name: str, max_bytes: int) -> Iterator[SourceItem]:
+    """Each record of a JSON Lines file, read one line at a time; a line over ``max_bytes`` is
+    rejected (and skipped without holding it in memory)."""
+    seen_record = False
+    with path.open("rb") as fh:
+        lineno = 0
+        while True:
+            line = fh.readline(max_bytes + 1)
+            if not line:
+                break
+            lineno += 1
+            if len(line) > max_bytes and not line.endswith(b"\n"):
+                size = len(line) + _skip_rest_of_line(fh)
+                yield SourceItem(
+                    f"{name}:{lineno}", rejected=f"record is {size} bytes, over the {max_bytes} byte limit"
+                )
+                seen_record = True
+                continue
+            if lineno == 1:
+                line = line.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
+            if not line.strip():
+                continue
+            seen_record = True
+            yield _jsonl_item(line, name=f"{name}:{lineno}")
+    if not seen_record:
+        yield SourceItem(name, rejected="empty file")
+
+
+def _skip_rest_of_line(fh: Any) -> int:
+    skipped = 0
+    while chunk := fh.readline(_SKIP_CHUNK_BYTES):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            break
+    return skipped
+
+
+_SKIP_CHUNK_BYTES = 1 << 20  # an over-long record is skipped a MiB at a time
+
+
+def _jsonl_item(line: bytes, *, name: str) -> SourceItem:
+    if b"\x00" in line:
+        return SourceItem(name, rejected="binary record (contains NUL bytes)")
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return SourceItem(name, rejected=f"not valid UTF-8 (byte {exc.start} of the record)")
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return SourceItem(name, rejected=f"malformed JSON: {exc.msg}")
+    try:
+        return SourceItem(name, raw=record_to_raw(record, source_name=name))
+    except ValueError as exc:
+        return SourceItem(name, rejected=str(exc))
+
+
 def read_jsonl(text: str, *, name: str) -> Iterator[SourceItem]:
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        item_name = f"{name}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield SourceItem(item_name, rejected=f"malformed JSON: {exc.msg}")
-            continue
-        try:
-            yield SourceItem(item_name, raw=record_to_raw(record, source_name=item_name))
-        except ValueError as exc:
-            yield SourceItem(item_name, rejected=str(exc))
+    """Each record of JSON Lines text already in memory (split on ``\n`` only)."""
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield _jsonl_item(line.encode("utf-8", errors="surrogatepass"), name=f"{name}:{lineno}")
 
 
 def record_to_raw(record: Any, *, source_name: str, source_format: str = "jsonl") -> RawDocument:
@@ -111,6 +167,8 @@ def record_to_raw(record: Any, *, source_name: str, source_format: str = "jsonl"
     for key in JSONL_FIELDS:
         if record.get(key) is not None and not isinstance(record[key], str):
             raise ValueError(f"field {key!r} must be a string")
+        if isinstance(record.get(key), str) and _LONE_SURROGATE.search(record[key]):
+            raise ValueError(f"field {key!r} holds a lone surrogate escape (\\ud800-\\udfff), not text")
     body, fmt = record.get("text"), "txt"
     if record.get("html"):
         body, fmt = record["html"], "html"
