@@ -1,14 +1,7 @@
 """The review queue: links the engine is not sure of wait for a moderator.
 
-Suggestions are filed at ingestion by ``api.linking.suggestions`` (see there for the two kinds):
-
-- ``reuse``: a passage whose most similar indexed passage (of another document) lies in the
-  "maybe" band — below the confident near-duplicate threshold, at or above
-  ``linker.MAYBE_DUPLICATE_SIMILARITY`` — and belongs to another claim. It is not linked; the
-  suggestion says "this passage may be an edited copy of that claim".
-- ``response``: an extracted official response whose link to a claim is weak (see
-  ``weak_response_link``). The response row is held back (its fields kept in the suggestion)
-  instead of being attached to the claim.
+Suggestions (``reuse``: a passage that may be an edited copy of another claim; ``response``: an
+official response weakly linked to a claim) are filed at ingestion by ``api.linking.suggestions``.
 
 A moderator confirms (the passage joins the claim: the two claims merge; the response is
 attached) or rejects. Decisions are kept keyed by content — the passage's norm_hash and the
