@@ -11,12 +11,15 @@ the file. A bad record is rejected alone; the records around it go on.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import charset_normalizer
 
 from api.text.types import RawDocument
 
@@ -73,24 +76,57 @@ def read_path(path: Path, *, max_bytes: int) -> Iterator[SourceItem]:
     if size > max_bytes:
         yield SourceItem(name, rejected=f"file is {size} bytes, over the {max_bytes} byte limit")
         return
-    text, problem = decode_bytes(path.read_bytes())
+    text, problem = decode_bytes(path.read_bytes(), html=fmt == "html")
     if problem:
         yield SourceItem(name, rejected=problem)
         return
     yield SourceItem(name, raw=RawDocument(content=text, source_format=fmt, source_name=name))
 
 
-def decode_bytes(data: bytes) -> tuple[str, str | None]:
-    """UTF-8 text, or the reason the bytes are not an article."""
+# A file is binary when more than this share of its bytes are NUL (compressed data and images run
+# at ~0.4 %); below it, stray NULs (a saved page with a few after an <img>) are dropped and the
+# text kept, as browsers and trafilatura do.
+BINARY_NUL_SHARE = 0.001
+# How far into an HTML file a <meta charset> declaration is looked for (the HTML standard: 1024).
+META_CHARSET_WINDOW = 4096
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def decode_bytes(data: bytes, *, html: bool = False) -> tuple[str, str | None]:
+    """The text of a file, decoded as a browser would — byte order mark, then UTF-8, then (for
+    HTML) the page's ``<meta charset>``, then ``charset-normalizer``'s detection — or the reason
+    the bytes are not an article."""
     if not data.strip():
         return "", "empty file"
-    if b"\x00" in data[:8192]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace"), None
+    nuls = data.count(0)
+    if nuls > BINARY_NUL_SHARE * len(data):
         return "", "binary file (contains NUL bytes)"
+    if nuls:
+        data = data.replace(b"\x00", b"")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        return "", f"not valid UTF-8 (byte {exc.start})"
-    return text, None
+        utf8_error = exc.start
+    declared = _META_CHARSET.search(data[:META_CHARSET_WINDOW]) if html else None
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"), errors="replace"), None
+        except LookupError:
+            pass  # an unknown charset name: detect instead
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return "", f"not valid UTF-8 (byte {utf8_error}) and no other text encoding fits"
+    return str(best), None
 
 
 def read_jsonl_file(path: Path, *, name: str, max_bytes: int) -> Iterator[SourceItem]:
