@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from sqlmodel import Session, col, select
 
 from api.linking.outlets import outlet_json
+from api.matching.engine import NEAR_TIE  # the engine's own tie margin: one definition
 from api.matching.protocol import MatchIndex
 from api.provenance.documents import document_sources
 from api.provenance.timeline import claim_provenance
@@ -162,10 +163,6 @@ def _hit_rows(
         for pid in missing:
             cache[pid] = out.get(pid)
     return out
-
-
-# Hits this close to the best one match "about equally" (the engine's own tie margin).
-NEAR_TIE = 0.03
 
 
 def _confidence(hit: Any, hits: list[Any], claim_of: dict[int, int | None]) -> str:
