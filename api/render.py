@@ -7,7 +7,7 @@ never read it as rich markup, emoji codes or something to highlight, so "[in Syr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -17,9 +17,9 @@ ELLIPSIS = "…"
 BOLD = "bold"
 
 
-def console(*, stderr: bool = False) -> Console:
+def console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
     """A console that prints text as text (no markup, no emoji codes, no highlighting)."""
-    return Console(stderr=stderr, soft_wrap=True, markup=False, emoji=False, highlight=False)
+    return Console(stderr=stderr, file=file, soft_wrap=True, markup=False, emoji=False, highlight=False)
 
 
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
