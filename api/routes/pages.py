@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.deps import IndexDep, SessionDep, SettingsDep
-from api.errors import ClaimScopeError
+from api.errors import ClaimScopeError, NotFound
 from api.provenance.answer import match_text
 from api.provenance.check import check_report, raw_to_check
 from api.provenance.claims_view import claim_detail
@@ -42,9 +42,9 @@ def word_diff(base: str, other: str) -> list[tuple[str, str]]:
 def claim_page(claim_id: int, request: Request, session: SessionDep) -> HTMLResponse:
     try:
         detail = claim_detail(session=session, claim_id=claim_id)
-    except ClaimScopeError as exc:
+    except NotFound:
         return TEMPLATES.TemplateResponse(
-            request, "search.html", {"q": "", "matches": []}, status_code=exc.status
+            request, "not_found.html", {"message": f"Claim {claim_id}"}, status_code=404
         )
     canonical = detail["claim"]["text"]
     appearances = [{**a, "diff": word_diff(canonical, a["text"])} for a in detail["appearances"]]
