@@ -63,7 +63,7 @@ def delete_document(
         if removed:
             session.execute(
                 delete(ReviewSuggestion).where(
-                    ReviewSuggestion.status == PENDING, col(ReviewSuggestion.claim_id).in_(removed)
+                    col(ReviewSuggestion.status) == PENDING, col(ReviewSuggestion.claim_id).in_(removed)
                 )
             )
         crud.audit(
@@ -102,4 +102,4 @@ def _drop_references(session: Session, document_id: int, passage_ids: list[int])
             col(ReviewSuggestion.passage_id).in_(passage_ids),
             col(ReviewSuggestion.target_passage_id).in_(passage_ids),
         ]
-    session.execute(delete(ReviewSuggestion).where(ReviewSuggestion.status == PENDING, or_(*about)))
+    session.execute(delete(ReviewSuggestion).where(col(ReviewSuggestion.status) == PENDING, or_(*about)))
