@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 OPERATIONS_TIMEOUT_MS = 30_000
+T = TypeVar("T")
 
 
 def test_docs_pages_name_no_other_host(sqlite_url: str) -> None:
@@ -55,15 +58,33 @@ def demo_server(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
 
 
+def _in_own_thread(work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread of its own: Playwright's sync API refuses a thread whose asyncio
+    loop runs already (the extension tests keep a browser open for the session)."""
+    done: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(work())
+        except BaseException as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="docs-browser")
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+    return done[0]
+
+
 @pytest.mark.browser
 def test_docs_load_in_chromium_with_the_network_cut_off(demo_server: LiveServer) -> None:
-    from playwright.sync_api import Route, sync_playwright
-
     executable = _chromium()
     aborted: list[str] = []
     served: list[str] = []
 
-    def only_loopback(route: Route) -> None:
+    def only_loopback(route: Any) -> None:
         url = route.request.url
         if urlsplit(url).hostname in LOOPBACK or url.startswith(("data:", "blob:")):
             served.append(url)
@@ -72,18 +93,24 @@ def test_docs_load_in_chromium_with_the_network_cut_off(demo_server: LiveServer)
             aborted.append(url)
             route.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context()
-            context.route("**/*", only_loopback)
-            page = context.new_page()
-            page.goto(f"{demo_server.url}/docs")
-            page.wait_for_selector(".opblock", timeout=OPERATIONS_TIMEOUT_MS)
-            operations = page.locator(".opblock-summary-path").all_inner_texts()
-            page.wait_for_load_state("networkidle")
-        finally:
-            browser.close()
+    def browse() -> list[str]:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                context = browser.new_context()
+                context.route("**/*", only_loopback)
+                page = context.new_page()
+                page.goto(f"{demo_server.url}/docs")
+                page.wait_for_selector(".opblock", timeout=OPERATIONS_TIMEOUT_MS)
+                operations = page.locator(".opblock-summary-path").all_inner_texts()
+                page.wait_for_load_state("networkidle")
+                return operations
+            finally:
+                browser.close()
+
+    operations = _in_own_thread(browse)
     assert aborted == []
     assert any("/v1/match" in op for op in operations) and any("/v1/documents" in op for op in operations)
     assert any(u.endswith("/static/docs/swagger-ui-bundle.js") for u in served)
