@@ -30,6 +30,7 @@ from api.ratelimit import RateLimitMiddleware, make_limiter
 from api.routes import (
     check,
     claims,
+    docs,
     documents,
     export,
     factchecks,
@@ -201,6 +202,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Where did this text come from? Match a highlight against the claim index "
         "and get its provenance: first publication, republishers, official responses.",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc come from api/routes/docs.py, with no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     # Settings come from app.state (api.deps.app_settings), not dependency_overrides: FastAPI
@@ -238,9 +241,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         watch,
         factchecks,
         export,
+        docs,
     ):
         # every API operation documents the error answers it can give (api/openapi.py)
-        app.include_router(module.router, responses=None if module in (health, pages) else ERROR_RESPONSES)
+        plain = module in (health, pages, docs)
+        app.include_router(module.router, responses=None if plain else ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.state.metrics = Metrics()
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)

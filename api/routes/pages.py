@@ -14,12 +14,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.deps import IndexDep, SessionDep, SettingsDep
-from api.errors import ClaimScopeError, RejectedInput
+from api.errors import ClaimScopeError, NotFound
 from api.provenance.answer import match_text
-from api.provenance.check import check_text
+from api.provenance.check import check_report, raw_to_check
 from api.provenance.claims_view import claim_detail
-from api.routes.check import raw_from
-from api.schemas import CheckIn
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -44,9 +42,9 @@ def word_diff(base: str, other: str) -> list[tuple[str, str]]:
 def claim_page(claim_id: int, request: Request, session: SessionDep) -> HTMLResponse:
     try:
         detail = claim_detail(session=session, claim_id=claim_id)
-    except ClaimScopeError as exc:
+    except NotFound:
         return TEMPLATES.TemplateResponse(
-            request, "search.html", {"q": "", "matches": []}, status_code=exc.status
+            request, "not_found.html", {"message": f"Claim {claim_id}"}, status_code=404
         )
     canonical = detail["claim"]["text"]
     appearances = [{**a, "diff": word_diff(canonical, a["text"])} for a in detail["appearances"]]
@@ -86,12 +84,8 @@ def check_page(
     context: dict[str, Any] = {"text": text, "url": url, "report": None, "error": None}
     status = 200
     try:
-        raw = raw_from(CheckIn(text=text or None, url=url or None), settings)
-        context["report"] = check_text(
-            session=session, index=index, raw=raw, threshold=settings.match_threshold
-        )
+        raw = raw_to_check(text=text or None, url=url or None, settings=settings)
+        context["report"] = check_report(session=session, index=index, raw=raw, settings=settings)
     except ClaimScopeError as exc:
         context["error"], status = exc.message, exc.status
-    except RejectedInput as exc:
-        context["error"], status = exc.reason, 422
     return TEMPLATES.TemplateResponse(request, "check.html", context, status_code=status)
