@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 METER_DEV = ROOT.parent / "shared" / "benchmarks" / "meter-dev" / "documents.jsonl"
 SEEDS = ["0", "1", "2", "3", "unset"]
 # ids depend on insertion order; urls of claims embed them
-VOLATILE_KEYS = frozenset({"id", "document_id", "passage_id", "claim_id", "canonical_passage_id", "outlet_id"})
+VOLATILE_KEYS = frozenset(
+    {"id", "document_id", "passage_id", "claim_id", "canonical_passage_id", "outlet_id"}
+)
 # similarities are floats computed in one process: compare them to this many decimals
 SIMILARITY_DECIMALS = 6
 
@@ -64,7 +66,8 @@ def snapshot(db_url: str) -> list[dict[str, Any]]:
             members.setdefault(p.claim_id, []).append((identity, p.ordinal, p.text, p.relation, sim))  # type: ignore[arg-type]
         for claim in session.exec(select(Claim)).all():
             assert claim.id is not None
-            canonical = session.get(Passage, claim.canonical_passage_id) if claim.canonical_passage_id else None
+            cid = claim.canonical_passage_id
+            canonical = session.get(Passage, cid) if cid else None
             claims.append(
                 {
                     "text": claim.text,
@@ -114,8 +117,10 @@ def ingest_and_dump(jsonl: Path, seed: str, db_url: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("jsonl", nargs="?", type=Path, default=METER_DEV)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("jsonl", nargs="?", type=Path, default=METER_DEV, help="a JSONL file (or a folder)")
     parser.add_argument("--seeds", nargs="+", default=SEEDS, help="PYTHONHASHSEED values; 'unset' = random")
     parser.add_argument("--keep", type=Path, help="write each run's dump to this folder")
     parser.add_argument("--dump", metavar="DB_URL", help=argparse.SUPPRESS)
@@ -124,7 +129,7 @@ def main() -> int:
         sys.path.insert(0, str(ROOT))
         json.dump(snapshot(args.dump), sys.stdout, ensure_ascii=False, sort_keys=True, indent=0)
         return 0
-    if not args.jsonl.is_file():
+    if not args.jsonl.exists():
         print(f"no such file: {args.jsonl}", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="claimscope-determinism-"))
