@@ -82,12 +82,19 @@ class BodySizeLimitMiddleware:
         await self.app(scope, receive, send)
 
 
+def _printable(value: object) -> str:
+    """``str(value)`` that encodes as UTF-8: a lone surrogate (in an unknown field's name, ...)
+    is shown escaped rather than failing the whole error answer."""
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     first = errors[0] if errors else {}
-    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path")]
+    loc = [_printable(p) for p in first.get("loc", []) if p not in ("body", "query", "path")]
     field = ".".join(loc) or None
-    message = f"{field}: {first.get('msg')}" if field else str(first.get("msg", "invalid input"))
+    msg = _printable(first.get("msg", "invalid input")).removeprefix("Value error, ")
+    message = f"{field}: {msg}" if field else msg
     body: dict[str, Any] = {
         "error": {
             "code": "invalid_input",
@@ -95,7 +102,8 @@ def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
             "status": 422,
             "field": field,
             "details": [
-                {"field": ".".join(map(str, e.get("loc", []))), "message": e.get("msg")} for e in errors
+                {"field": ".".join(map(_printable, e.get("loc", []))), "message": _printable(e.get("msg"))}
+                for e in errors
             ],
         }
     }

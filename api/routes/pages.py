@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from api.deps import IndexDep, SessionDep, SettingsDep
 from api.errors import ClaimScopeError
@@ -21,8 +22,30 @@ from api.provenance.check import check_text
 from api.provenance.claims_view import claim_detail
 from api.routes.check import raw_from
 from api.schemas import CheckIn
+from api.text.safety import is_web_url, strip_bidi
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+
+
+def web_url_filter(url: object) -> str | None:
+    """``{{ x.url | web_url }}``: the URL when it is http(s), else None (rendered as no link).
+
+    Stored URLs are checked on the way in; this is the second guard, for rows stored before
+    that check or by other paths, so that ``javascript:``/``data:`` never becomes an href.
+    """
+    return url if isinstance(url, str) and is_web_url(url) else None
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ ... }}`` value: strings lose bidi override controls before escaping (a title
+    must not render reordered); markup made by macros was finalized piece by piece already."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return strip_bidi(value)
+    return value
+
+
+TEMPLATES.env.filters["web_url"] = web_url_filter
+TEMPLATES.env.finalize = _finalize
 router = APIRouter(include_in_schema=False)
 
 
