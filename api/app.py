@@ -40,6 +40,7 @@ from api.routes import (
     review,
     watch,
 )
+from api.security import SecurityHeadersMiddleware
 from api.settings import Settings, get_settings
 from db.engine import get_engine
 
@@ -253,5 +254,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = Metrics()
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     configure_access_log()
+    # outside the others: a 413, a 429 and a CORS preflight answer carry the headers too
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)  # outermost
     return app
