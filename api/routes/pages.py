@@ -1,6 +1,8 @@
 """Server-rendered pages for people: a claim, search, and the moderators' check form.
 
 Plain HTML and CSS (no JavaScript needed); the extension's "open in ClaimScope" links here.
+Every page is a read: the one read rule applies (``api.deps.reader``; with
+``CLAIMSCOPE_REQUIRE_KEY_FOR_READ=true`` a page needs ``Authorization: Bearer <key>``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from api.deps import IndexDep, SessionDep, SettingsDep
+from api.deps import IndexDep, ReaderDep, SessionDep, SettingsDep
 from api.errors import ClaimScopeError
 from api.ingest.errors import RejectedInput
 from api.provenance.answer import match_text
@@ -65,7 +67,7 @@ def word_diff(base: str, other: str) -> list[tuple[str, str]]:
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
-def claim_page(claim_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+def claim_page(claim_id: int, request: Request, session: SessionDep, _: ReaderDep) -> HTMLResponse:
     try:
         detail = claim_detail(session=session, claim_id=claim_id)
     except ClaimScopeError as exc:
@@ -79,7 +81,12 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> HTMLResp
 
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
-    request: Request, session: SessionDep, index: IndexDep, settings: SettingsDep, q: str = ""
+    request: Request,
+    session: SessionDep,
+    index: IndexDep,
+    settings: SettingsDep,
+    _: ReaderDep,
+    q: str = "",
 ) -> HTMLResponse:
     matches: list[dict[str, Any]] = []
     if q.strip():
@@ -94,7 +101,7 @@ def search_page(
 
 
 @router.get("/check", response_class=HTMLResponse)
-def check_form(request: Request) -> HTMLResponse:
+def check_form(request: Request, _: ReaderDep) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, "check.html", {"text": "", "url": "", "report": None})
 
 
@@ -104,6 +111,7 @@ def check_page(
     session: SessionDep,
     index: IndexDep,
     settings: SettingsDep,
+    _: ReaderDep,
     text: Annotated[str, Form()] = "",
     url: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
