@@ -57,8 +57,22 @@ def error_response(exc: ClaimScopeError) -> JSONResponse:
     return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
 
+class BodyTooLarge(StarletteHTTPException):
+    """Raised from ``receive`` once a body passes the limit. An HTTPException so that FastAPI's
+    body reading lets it through (it turns other errors into a 400); answered as ``TooLarge``."""
+
+    def __init__(self, error: TooLarge) -> None:
+        super().__init__(status_code=error.status, detail=error.message)
+        self.error = error
+
+
 class BodySizeLimitMiddleware:
-    """Plain ASGI middleware: 413 (JSON error body) when ``Content-Length`` is over ``max_bytes``.
+    """Plain ASGI middleware: 413 (JSON error body) when a request body is over ``max_bytes``.
+
+    ``Content-Length`` over the limit is refused before anything is read. A body without one
+    (``Transfer-Encoding: chunked``), or one longer than it said, is counted as it is received:
+    the request ends with a 413 at the first chunk past the limit, so at most ``max_bytes`` plus
+    one chunk is ever held, however much the client goes on sending.
 
     Plain ASGI rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware`` costs a
     task and a pair of memory streams per request, for a header check.
@@ -69,18 +83,44 @@ class BodySizeLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            for name, value in scope.get("headers", ()):
-                if name == b"content-length":
-                    length = value.decode("latin-1")
-                    if length.isdigit() and int(length) > self.max_bytes:
-                        response = error_response(
-                            TooLarge(f"request body is {length} bytes; the limit is {self.max_bytes}")
-                        )
-                        await response(scope, receive, send)
-                        return
-                    break
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                length = value.decode("latin-1")
+                if length.isdigit() and int(length) > self.max_bytes:
+                    response = error_response(
+                        TooLarge(f"request body is {length} bytes; the limit is {self.max_bytes}")
+                    )
+                    await response(scope, receive, send)
+                    return
+                break
+        received = 0
+        started = False
+
+        async def counting_receive() -> dict[str, Any]:
+            nonlocal received
+            message: dict[str, Any] = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(
+                        TooLarge(f"request body over the {self.max_bytes} byte limit (counted as received)")
+                    )
+            return message
+
+        async def tracking_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge as exc:  # read outside FastAPI's routing (a middleware, ...)
+            if started:
+                raise
+            await error_response(exc.error)(scope, receive, send)
 
 
 def _printable(value: object) -> str:
@@ -112,6 +152,8 @@ def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
 
 
 def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if isinstance(exc, BodyTooLarge):
+        return error_response(exc.error)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     return JSONResponse(
         {"error": {"code": code, "message": str(exc.detail), "status": exc.status_code}},
