@@ -16,11 +16,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import __version__
-from api.errors import ClaimScopeError, RateLimited, TooLarge
+from api.errors import ClaimScopeError, RateLimited, TooLarge, Unavailable
 from api.matching.live import LiveIndex
 from api.moderation.watch import start_app_worker
 from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
@@ -50,9 +51,15 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 EXTENSION_ORIGINS = r"^(chrome-extension|moz-extension|safari-web-extension)://[A-Za-z0-9._-]+$"
 
 
+# Seconds a client is asked to wait when the database cannot be reached (Retry-After).
+DB_RETRY_AFTER_S = 5
+# What SQLAlchemy raises when the database is down, unreachable, or its pool is exhausted.
+DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+
+
 def error_response(exc: ClaimScopeError) -> JSONResponse:
     headers = {}
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | Unavailable):
         headers["Retry-After"] = str(exc.retry_after)
     return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
@@ -176,6 +183,15 @@ def _out_of_range(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _database_down(_: Request, exc: Exception) -> JSONResponse:
+    """The database cannot be reached (down, restarting, network, pool exhausted): 503 with
+    Retry-After, on every route; the pool replaces the broken connections once it is back."""
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return error_response(
+        Unavailable("the database is unavailable; try again shortly", retry_after=DB_RETRY_AFTER_S)
+    )
+
+
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
     return JSONResponse(
@@ -275,6 +291,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(OverflowError, _out_of_range)  # SQLite
     app.add_exception_handler(DataError, _out_of_range)  # PostgreSQL: integer out of range, ...
+    for down in DATABASE_DOWN:
+        app.add_exception_handler(down, _database_down)
     app.add_exception_handler(Exception, _unexpected)
 
     for module in (
