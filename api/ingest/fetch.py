@@ -1,6 +1,11 @@
 """Fetch one web page safely: http(s) only, bounded size, timeout and redirects, and no
 requests to loopback, private or link-local addresses unless a setting allows them (the
 service must not become a way into the network it runs in).
+
+The address rule holds at connect time: :class:`PinnedTransport` resolves each host once,
+checks every address, and connects to the checked one (no DNS rebinding between the check and
+the connection; every redirect hop and webhook delivery goes through it). The body is decoded
+by a capped streaming decoder (:class:`CappedDecoder`), so a compressed bomb stops at the cap.
 """
 
 from __future__ import annotations
@@ -8,9 +13,11 @@ from __future__ import annotations
 import ipaddress
 import socket
 import zlib
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from api.errors import FetchFailed
@@ -25,23 +32,79 @@ READ_CHUNK_BYTES = 65_536  # raw bytes read from the socket at a time
 DECODE_CHUNK_BYTES = 65_536  # largest piece one decompress call may produce
 
 
-def _is_forbidden_address(host: str) -> bool:
+def _is_forbidden(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    mapped = getattr(addr, "ipv4_mapped", None)  # ::ffff:127.0.0.1 is 127.0.0.1
+    if mapped is not None:
+        addr = mapped
+    return bool(
+        addr.is_loopback
+        or addr.is_private
+        or addr.is_link_local
+        or addr.is_multicast
+        or addr.is_reserved
+        or addr.is_unspecified
+    )
+
+
+def _resolve(host: str, port: int | None = None) -> list[str]:
     try:
-        infos = socket.getaddrinfo(host, None)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise FetchFailed(f"cannot resolve host {host!r}", field="url") from exc
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if (
-            addr.is_loopback
-            or addr.is_private
-            or addr.is_link_local
-            or addr.is_multicast
-            or addr.is_reserved
-            or addr.is_unspecified
-        ):
-            return True
-    return False
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _is_forbidden_address(host: str) -> bool:
+    return any(_is_forbidden(ipaddress.ip_address(a.split("%")[0])) for a in _resolve(host))
+
+
+def pinned_address(host: str, port: int, *, allow_private: bool) -> str:
+    """The one address a connection to ``host`` goes to, checked: resolved here, once, and
+    connected to as is (an IP literal), so DNS cannot answer the check with a public address
+    and the connection with a private one (DNS rebinding)."""
+    addresses = _resolve(host, port)
+    if not allow_private:
+        for a in addresses:
+            if _is_forbidden(ipaddress.ip_address(a.split("%")[0])):
+                raise FetchFailed(
+                    f"refusing to connect to {host} ({a}): loopback, private and link-local "
+                    "addresses are not allowed (setting CLAIMSCOPE_ALLOW_PRIVATE_FETCH)",
+                    field="url",
+                )
+    return addresses[0]
+
+
+class PinnedBackend(httpcore.SyncBackend):
+    """httpcore's socket backend, connecting only to the address :func:`pinned_address` checked
+    (TLS still verifies the certificate against the host name: httpcore passes it as SNI)."""
+
+    def __init__(self, *, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        address = pinned_address(host, port, allow_private=self.allow_private)
+        return super().connect_tcp(
+            address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+
+
+class PinnedTransport(httpx.HTTPTransport):
+    """An httpx transport whose every connection (each redirect hop, each webhook) goes through
+    :class:`PinnedBackend`. No environment proxies (a proxy would connect in our place)."""
+
+    def __init__(self, *, allow_private: bool) -> None:
+        super().__init__()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            network_backend=PinnedBackend(allow_private=allow_private),
+        )
 
 
 def check_url(url: str, *, allow_private: bool) -> str:
@@ -79,7 +142,7 @@ def fetch(
     with httpx.Client(
         timeout=timeout_s,
         follow_redirects=False,
-        transport=transport,
+        transport=transport or PinnedTransport(allow_private=allow_private),
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
     ) as client:
         for _ in range(max_redirects + 1):
