@@ -27,7 +27,7 @@ from api.moderation.watch import start_app_worker
 from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
 from api.openapi import ERROR_RESPONSES
 from api.provenance.cache import ProvenanceCache
-from api.ratelimit import RateLimitMiddleware, make_limiter
+from api.ratelimit import RateLimitMiddleware, make_limiter, parse_networks
 from api.routes import (
     check,
     claims,
@@ -274,7 +274,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # re-inspects an overridden dependency's signature on every request.
     limiter = app.state.limiter = make_limiter(settings)
     if limiter is not None:  # innermost of the middlewares: a 429 still gets CORS headers and a log line
-        app.add_middleware(RateLimitMiddleware, limiter=limiter)
+        app.add_middleware(
+            RateLimitMiddleware,
+            limiter=limiter,
+            ip_limit=settings.rate_limit_per_ip_per_minute,
+            proxies=parse_networks(settings.forwarded_allow_ips),
+        )
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=EXTENSION_ORIGINS,

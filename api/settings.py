@@ -15,10 +15,11 @@ scraper on a private network; unset: as for every read). ``/healthz``, ``/readyz
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "CLAIMSCOPE_"
@@ -45,6 +46,17 @@ class Settings(BaseSettings):
             super().__init__(**values)
         except ValidationError as exc:
             raise SettingsError(_describe(exc)) from None
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _networks(cls, v: str) -> str:
+        for item in (x.strip() for x in v.split(",")):
+            if item and item != "*":
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"{item!r} is not an IP address or CIDR network") from exc
+        return v
 
     database_url: str = Field(
         "sqlite:///claimscope.sqlite",
@@ -120,6 +132,18 @@ class Settings(BaseSettings):
         ge=0,
         le=10_000_000,
         description="Requests per minute per key (or per IP without a key); 0 disables.",
+    )
+    rate_limit_per_ip_per_minute: int = Field(
+        6000,
+        ge=0,
+        le=100_000_000,
+        description="Requests per minute per IP that carry an API key, counted before the key is "
+        "looked up (invented keys share it); 0 disables this budget.",
+    )
+    forwarded_allow_ips: str = Field(
+        "",
+        description="Comma-separated proxy addresses/CIDRs (or *) whose X-Forwarded-For names the "
+        "client for rate limits; empty: X-Forwarded-For is ignored.",
     )
     redis_url: str | None = Field(
         None, description="Redis URL; when set, rate limits are shared between processes."
