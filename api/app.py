@@ -42,6 +42,7 @@ from api.routes import (
     watch,
 )
 from api.security import SecurityHeadersMiddleware
+from api.security import header_dict as security_headers
 from api.settings import Settings, get_settings
 from db.engine import get_engine
 
@@ -197,6 +198,7 @@ def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         {"error": {"code": "internal", "message": "internal error; see the server log", "status": 500}},
         status_code=500,
+        headers=security_headers(),  # answered outside the middlewares: they cannot add them
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.ingest.dates import is_valid_date
 from api.text.safety import is_web_url, unsafe_char
@@ -18,30 +18,30 @@ SEED_HIGHLIGHT = "The Americans are on our side."
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$"
 
 
-def _check_strings(value: Any, field: str) -> None:
+def _check_strings(value: Any) -> None:
     """Refuse strings no store can hold (lone surrogates, NUL), in ``value`` or inside it."""
     if isinstance(value, str):
         problem = unsafe_char(value)
         if problem:
-            raise ValueError(f"{field} {problem}")
+            raise ValueError(problem)
     elif isinstance(value, list | tuple):
         for item in value:
-            _check_strings(item, field)
+            _check_strings(item)
 
 
-def web_url(value: str | None, field: str) -> str | None:
-    """An http(s) URL (surrounding whitespace dropped), or ValueError naming ``field``."""
+def web_url(value: str | None) -> str | None:
+    """An http(s) URL (surrounding whitespace dropped), or ValueError (the error names the field)."""
     if value is None:
         return None
     value = value.strip()
     if not is_web_url(value):
-        raise ValueError(f"{field} must be an absolute http or https URL")
+        raise ValueError(f"must be an absolute http or https URL, not {value[:40]!r}")
     return value
 
 
-def calendar_date(value: str | None, field: str) -> str | None:
+def calendar_date(value: str | None) -> str | None:
     if value is not None and not is_valid_date(value):
-        raise ValueError(f"{field} is not a date (ISO 8601 such as 2024-03-07, or a written date)")
+        raise ValueError(f"{value[:40]!r} is not a date (ISO 8601 such as 2024-03-07, or a written date)")
     return value
 
 
@@ -50,8 +50,8 @@ class RequestModel(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def storable_strings(cls, v: Any, info: ValidationInfo) -> Any:
-        _check_strings(v, info.field_name or "value")
+    def storable_strings(cls, v: Any) -> Any:
+        _check_strings(v)
         return v
 
 
@@ -118,12 +118,12 @@ class DocumentIn(RequestModel):
     @field_validator("url")
     @classmethod
     def url_is_web(cls, v: str | None) -> str | None:
-        return web_url(v, "url")
+        return web_url(v)
 
     @field_validator("published_at")
     @classmethod
     def published_at_is_date(cls, v: str | None) -> str | None:
-        return calendar_date(v, "published_at")
+        return calendar_date(v)
 
 
 class ResponseIn(RequestModel):
@@ -154,12 +154,12 @@ class ResponseIn(RequestModel):
     @field_validator("source_url")
     @classmethod
     def source_url_is_web(cls, v: str | None) -> str | None:
-        return web_url(v, "source_url")
+        return web_url(v)
 
     @field_validator("date")
     @classmethod
     def date_is_date(cls, v: str | None) -> str | None:
-        return calendar_date(v, "date")
+        return calendar_date(v)
 
     @field_validator("quote")
     @classmethod
@@ -182,12 +182,12 @@ class ResponsePatch(RequestModel):
     @field_validator("source_url")
     @classmethod
     def source_url_is_web(cls, v: str | None) -> str | None:
-        return web_url(v, "source_url")
+        return web_url(v)
 
     @field_validator("date")
     @classmethod
     def date_is_date(cls, v: str | None) -> str | None:
-        return calendar_date(v, "date")
+        return calendar_date(v)
 
 
 class OutletPatch(RequestModel):
@@ -211,4 +211,4 @@ class CheckIn(RequestModel):
     @field_validator("url")
     @classmethod
     def url_is_web(cls, v: str | None) -> str | None:
-        return web_url(v, "url")
+        return web_url(v)

@@ -110,6 +110,12 @@ def docs_csp(html: str) -> str:
     )
 
 
+def header_dict() -> dict[str, str]:
+    """The headers as a dict, for the answers made outside this middleware (the 500 answer of
+    Starlette's outermost ServerErrorMiddleware)."""
+    return {"Content-Security-Policy": PAGE_CSP, **{k.decode(): v.decode() for k, v in STATIC_HEADERS}}
+
+
 def _with_headers(headers: list[tuple[bytes, bytes]], csp: str) -> list[tuple[bytes, bytes]]:
     present = {name.lower() for name, _ in headers}
     out = list(headers)

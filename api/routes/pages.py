@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from pydantic import ValidationError
 
 from api.deps import IndexDep, ReaderDep, SessionDep, SettingsDep
 from api.errors import ClaimScopeError
@@ -126,4 +127,9 @@ def check_page(
         context["error"], status = exc.message, exc.status
     except RejectedInput as exc:
         context["error"], status = exc.reason, 422
+    except ValidationError as exc:  # the form's fields, checked as the API checks CheckIn
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        context["error"], status = f"{where}: {first.get('msg', 'invalid')}".removeprefix(": "), 422
+        context["text"] = context["url"] = ""  # not echoed: it may not even be encodable
     return TEMPLATES.TemplateResponse(request, "check.html", context, status_code=status)

@@ -197,3 +197,17 @@ def test_docs_and_pages_run_under_the_policy_in_chromium(sqlite_url: str) -> Non
     blocked = [v for v in violations if "window.__ran" not in v and "inline script" not in v]
     assert not blocked, blocked
     assert any("inline script" in v or "script-src" in v for v in violations)  # the injected one
+
+
+def test_a_500_answer_has_the_headers_too(sqlite_url: str) -> None:
+    from tests.security.helpers import server_client
+
+    with server_client(sqlite_url) as client:
+
+        def boom() -> None:
+            raise RuntimeError("a bug")
+
+        client.app.add_api_route("/boom-for-the-test", boom)  # type: ignore[attr-defined]
+        resp = client.get("/boom-for-the-test")
+    assert resp.status_code == 500 and resp.json()["error"]["code"] == "internal"
+    assert_secure_headers(resp)

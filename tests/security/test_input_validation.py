@@ -149,3 +149,17 @@ def test_in_range_settings_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAIMSCOPE_MAX_MATCH_CHARS", "1")
     s = Settings()
     assert s.match_threshold == 1.0 and s.max_match_chars == 1
+
+
+def test_check_page_form_and_watch_fields_refused(db_url: str) -> None:
+    """The HTML form of /check answers a 422 page, and a watch's fields are checked like the rest."""
+    key = make_key(db_url, "admin")
+    with server_client(db_url) as client:
+        page = client.post("/check", data={"text": "tests found lead \x00 levels"})
+        assert page.status_code == 422 and "NUL" in page.text
+        page = client.post("/check", data={"url": "javascript:alert(1)"})
+        assert page.status_code == 422 and "http" in page.text
+        claim_id = ingest_article(client, key)
+        body = {"claim_id": claim_id, "url": "https://hooks.example/h", "secret": "abcdefgh\x00"}
+        error = _error(client.post("/v1/watches", json=body, headers=auth(key)))
+        assert error["field"] == "secret"
