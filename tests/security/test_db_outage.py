@@ -43,7 +43,7 @@ def test_outage_answers_503_everywhere_then_recovers(pg_url: str) -> None:
             proxy.cut()
             failures = []
             for route in table:
-                calls = [(admin, _call(route, client, admin))]
+                calls: list[tuple[str | None, Any]] = [(admin, _call(route, client, admin))]
                 if route.kind in ("read", "metrics", "open"):
                     calls.append((None, route.call(client, None)))  # no key: nothing to look up first
                 for key, resp in calls:
