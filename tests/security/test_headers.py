@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -162,38 +163,56 @@ def test_docs_and_pages_run_under_the_policy_in_chromium(sqlite_url: str) -> Non
     with client_for(sqlite_url) as client:
         claim_id = ingest_article(client, key)
     violations: list[str] = []
-    with (
-        LiveServer(sqlite_url, env={"CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "0"}) as server,
-        sync_playwright() as p,
-    ):
-        browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        page.on(
-            "console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None
-        )
-        # the route registered last is tried first: the catch-all goes first
-        page.route(
-            re.compile(r"^https://(cdn\.jsdelivr\.net|fastapi\.tiangolo\.com)/.*"),
-            lambda r: r.fulfill(body=""),
-        )
-        page.route(
-            re.compile(r"^https://cdn\.jsdelivr\.net/.*\.js$"),
-            lambda route: route.fulfill(status=200, content_type="text/javascript", body=STUB_SWAGGER),
-        )
-        page.goto(f"{server.url}/docs")
-        page.wait_for_selector("#swagger-ui:has-text('loaded')")  # (no string eval: CSP forbids it)
-        assert page.text_content("#swagger-ui") == "loaded ClaimScope"
 
-        page.goto(f"{server.url}/claims/{claim_id}")
-        sheets = page.evaluate("() => Array.from(document.styleSheets).map(s => s.cssRules.length)")
-        assert sheets and sheets[0] > 0  # /static/site.css loaded and applied
-        # An injected inline script would not run: prove the browser enforces the policy.
-        page.evaluate(
-            "() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';"
-            " document.body.appendChild(s); }"
-        )
-        assert page.evaluate("window.__ran === undefined")
-        browser.close()
+    def drive() -> None:
+        with (
+            LiveServer(sqlite_url, env={"CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "0"}) as server,
+            sync_playwright() as p,
+        ):
+            browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            csp_message = "Content Security Policy"
+            page.on("console", lambda m: violations.append(m.text) if csp_message in m.text else None)
+            # the route registered last is tried first: the catch-all goes first
+            page.route(
+                re.compile(r"^https://(cdn\.jsdelivr\.net|fastapi\.tiangolo\.com)/.*"),
+                lambda r: r.fulfill(body=""),
+            )
+            page.route(
+                re.compile(r"^https://cdn\.jsdelivr\.net/.*\.js$"),
+                lambda route: route.fulfill(status=200, content_type="text/javascript", body=STUB_SWAGGER),
+            )
+            page.goto(f"{server.url}/docs")
+            page.wait_for_selector("#swagger-ui:has-text('loaded')")  # (no string eval: CSP forbids it)
+            assert page.text_content("#swagger-ui") == "loaded ClaimScope"
+
+            page.goto(f"{server.url}/claims/{claim_id}")
+            sheets = page.evaluate("() => Array.from(document.styleSheets).map(s => s.cssRules.length)")
+            assert sheets and sheets[0] > 0  # /static/site.css loaded and applied
+            # An injected inline script would not run: prove the browser enforces the policy.
+            page.evaluate(
+                "() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';"
+                " document.body.appendChild(s); }"
+            )
+            assert page.evaluate("window.__ran === undefined")
+            browser.close()
+
+    # In a thread of its own: Playwright's sync API refuses to start where an asyncio loop runs
+    # (another suite's session-wide browser may still hold this thread's).
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            drive()
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=180)
+    assert not thread.is_alive(), "the browser run did not finish"
+    if errors:
+        raise errors[0]
     blocked = [v for v in violations if "window.__ran" not in v and "inline script" not in v]
     assert not blocked, blocked
     assert any("inline script" in v or "script-src" in v for v in violations)  # the injected one
