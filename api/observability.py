@@ -33,6 +33,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Mount
 
+from api.deps import app_settings, metrics_need_key, read_key
+
 access_log = logging.getLogger("claimscope.access")
 REQUEST_ID_HEADER = "x-request-id"
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -73,8 +75,10 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-def metrics_endpoint(request: Request) -> Response:
-    """``GET /metrics``: Prometheus text format."""
+async def metrics_endpoint(request: Request) -> Response:
+    """``GET /metrics``: Prometheus text format; needs a key as ``api.deps.metrics_need_key`` says."""
+    settings = app_settings(request)
+    await read_key(request, request.headers.get("authorization"), required=metrics_need_key(settings))
     return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
 

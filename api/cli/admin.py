@@ -83,6 +83,9 @@ def serve(
         workers=workers,
         access_log=False,
         log_level="info",
+        # X-Forwarded-For is trusted only from CLAIMSCOPE_FORWARDED_ALLOW_IPS (api.ratelimit), so
+        # uvicorn must not rewrite the client address from it (its default trusts loopback).
+        proxy_headers=False,
     )
 
 

@@ -117,6 +117,8 @@ def describe(exc: Exception) -> str:
         return exc.message
     if isinstance(exc, ValidationError):
         return settings_problem(exc)
+    if type(exc).__name__ == "SettingsError":  # api.settings, not imported here (start-up speed)
+        return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -50,10 +50,12 @@ def _root(
 def load_settings() -> Settings:
     from pydantic import ValidationError
 
-    from api.settings import get_settings
+    from api.settings import SettingsError, get_settings
 
     try:
         return get_settings()
+    except SettingsError as exc:  # names each variable out of bounds or unreadable
+        fail(str(exc), EXIT_USAGE)
     except ValidationError as exc:
         fail(settings_problem(exc), EXIT_USAGE)
 
