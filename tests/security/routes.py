@@ -16,8 +16,8 @@ from tests.factories import auth
 from tests.security.helpers import HIGHLIGHT, URL, ingest_article
 
 # open: anyone; read: the read rule; metrics: the read rule unless CLAIMSCOPE_METRICS_REQUIRE_KEY;
-# ingest / curate: a key of that scope or above; form: a curate key in the form (a page's form)
-KINDS = ("open", "read", "metrics", "ingest", "curate", "form")
+# ingest / curate / admin: a key of that scope or above; form: a curate key in the form (a page's form)
+KINDS = ("open", "read", "metrics", "ingest", "curate", "admin", "form")
 
 
 @dataclass
@@ -78,6 +78,8 @@ def routes(ids: dict[str, int]) -> list[Route]:
         Route("GET", "/docs", "open"),
         Route("GET", "/docs/oauth2-redirect", "open"),
         Route("GET", "/redoc", "open"),
+        Route("GET", "/favicon.ico", "open"),
+        Route("GET", "/static/docs/{name}", "open", url="/static/docs/swagger-ui.css"),
         Route("GET", "/healthz", "open"),
         Route("GET", "/readyz", "open"),
         Route("GET", "/static", "open", url="/static/site.css"),
@@ -128,6 +130,7 @@ def routes(ids: dict[str, int]) -> list[Route]:
         Route("POST", "/v1/watches", "curate", json={"claim_id": MISSING, "url": "https://127.0.0.1:9/hook"}),
         Route("GET", "/v1/watches", "curate"),
         Route("DELETE", "/v1/watches/{watch_id}", "curate", url=f"/v1/watches/{MISSING}"),
+        Route("DELETE", "/v1/documents/{document_id}", "admin", url=f"/v1/documents/{MISSING}"),
         Route(
             "GET",
             "/v1/watches/{watch_id}/deliveries",
