@@ -34,20 +34,26 @@
     return ext.permissions.request({ origins }).catch(() => false);
   }
 
+  /** Which key the shortcut is, and where the browser lets the user change it. */
+  async function showShortcut() {
+    const where = CS.t(globalThis.browser && globalThis.browser.runtime && typeof globalThis.browser.runtime.getBrowserInfo === "function" ? "shortcutWhereFirefox" : "shortcutWhereChrome");
+    const el = document.getElementById("shortcut");
+    try {
+      const commands = await ext.commands.getAll();
+      const cmd = commands.find((c) => c.name === "lookup-selection");
+      el.textContent = cmd && cmd.shortcut ? CS.t("shortcutSet", [cmd.shortcut, where]) : CS.t("shortcutUnset", where);
+      el.dataset.shortcut = (cmd && cmd.shortcut) || "";
+    } catch (_err) {
+      el.textContent = CS.t("shortcutUnset", where); // commands.getAll is missing on some platforms
+    }
+  }
+
   async function load() {
     const s = await CS.settings.load();
     server.value = s.serverUrl;
     key.value = s.apiKey;
     button.checked = !!s.showButton;
-    try {
-      const commands = await ext.commands.getAll();
-      const cmd = commands.find((c) => c.name === "lookup-selection");
-      document.getElementById("shortcut").textContent = cmd && cmd.shortcut
-        ? `Keyboard shortcut: ${cmd.shortcut} (change it in the browser's extension shortcut settings).`
-        : "No keyboard shortcut is set; you can choose one in the browser's extension shortcut settings.";
-    } catch (_err) {
-      // commands.getAll is missing on some platforms
-    }
+    showShortcut();
   }
 
   function readServer() {
