@@ -146,7 +146,10 @@ def schema_errors(value: Any, schema: dict[str, Any], root: dict[str, Any], wher
     kind = schema.get("type")
     if kind is not None:
         allowed = kind if isinstance(kind, list) else [kind]
-        if not any(isinstance(value, types[k]) and not (k in ("integer", "number") and isinstance(value, bool)) for k in allowed):
+        if not any(
+            isinstance(value, types[k]) and not (k in ("integer", "number") and isinstance(value, bool))
+            for k in allowed
+        ):
             return [f"{where}: {type(value).__name__} is not {kind}"]
     if "enum" in schema and value not in schema["enum"]:
         errors.append(f"{where}: {value!r} not in {schema['enum']}")
@@ -174,12 +177,13 @@ def schema_errors(value: Any, schema: dict[str, Any], root: dict[str, Any], wher
 @pytest.fixture(scope="module")
 def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The real app's OpenAPI document and its answers to the card's requests."""
+    from fastapi.testclient import TestClient
+
     from api.app import create_app
     from api.pipeline.ingestor import Ingestor
     from api.settings import Settings
     from api.text.types import RawDocument
     from db.connection import get_engine
-    from fastapi.testclient import TestClient
     from tests.conftest import require_seeds
     from tests.factories import make_settings
     from tests.live_server import load_demo
@@ -232,7 +236,8 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             "nomatch": ask(text="The quarterly earnings call is scheduled for Thursday"),
             "page": ask(text=SEED_HIGHLIGHT, page_url=REPUBLICATION_URL, **CONTEXT),
             "names_source": ask(
-                text="would not guide tankers until the new shift rota is withdrawn", page_url=NAMES_SOURCE_URL
+                text="would not guide tankers until the new shift rota is withdrawn",
+                page_url=NAMES_SOURCE_URL,
             ),
             "too_long": ask(text="word " * 2000),
         }
@@ -285,7 +290,7 @@ def test_stub_validates_against_the_openapi_response_schema(real: dict[str, Any]
             resolved = openapi if resolved is schema else resolved
             resolved = resolved[part]
     if not resolved.get("properties"):
-        pytest.skip("the OpenAPI document has no response model for /v1/match yet (shape checked against real answers)")
+        pytest.skip("no response model for /v1/match in the OpenAPI yet (shape checked against real answers)")
     for name, answer in _stub_answers().items():
         assert schema_errors(answer, schema, openapi) == [], name
     for name, (status, body) in real["answers"].items():
