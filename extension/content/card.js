@@ -247,7 +247,7 @@
     );
   }
 
-  function republisherItem(pub) {
+  function republisherItem(pub, cited) {
     const li = h(
       "li",
       { class: "rep" },
@@ -258,7 +258,7 @@
     const relation = RELATIONS.has(str(pub.relation)) ? t(`relation_${str(pub.relation)}`) : str(pub.relation);
     if (relation) li.append(" ", h("span", { class: "relation", text: relation }));
     if (str(pub.attribution)) li.append(" ", h("span", { class: "attr", dir: "auto", text: t("credits", str(pub.attribution)) }));
-    if (pub.in_index === false) li.append(" ", h("span", { class: "badge badge-attr", text: t("knownThroughAttribution") }));
+    if (pub.in_index === false && !cited) li.append(" ", h("span", { class: "badge badge-attr", text: t("knownThroughAttribution") }));
     const url = link(t("open"), pub.url);
     if (url) li.append(" · ", url);
     return li;
@@ -279,7 +279,7 @@
     const cited = pubs.filter((p) => p.in_index !== true).sort(byDate);
     const parts = [];
     if (carried.length) {
-      const items = carried.map(republisherItem);
+      const items = carried.map((pub) => republisherItem(pub, false));
       const ol = h("ol", { class: "timeline" }, ...items);
       const inner = [ol];
       if (items.length > REPUBLISHERS_SHOWN) {
@@ -302,7 +302,7 @@
     }
     if (cited.length) {
       const items = cited.map((pub) => {
-        const li = republisherItem({ ...pub, relation: "cited" });
+        const li = republisherItem({ ...pub, relation: "cited" }, true);
         li.className = "cited-item";
         return li;
       });
