@@ -73,11 +73,17 @@ def firefox_run(claimscope_server: str, stub_server: StubServer, page_server: An
         ),
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    config = {
+    config = _config(claimscope_server, stub_server, offline, pages)
+    return _run(config)
+
+
+def _config(server: str, stub: StubServer, offline: str, pages: dict[str, str]) -> dict[str, Any]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return {
         "firefox": FIREFOX,
         "extension": str(EXTENSION_DIR),
-        "server": claimscope_server,
-        "stub": stub_server.url,
+        "server": server,
+        "stub": stub.url,
         "offline": offline,
         "pages": pages,
         "seedSentence": SEED_SENTENCE,
@@ -89,6 +95,9 @@ def firefox_run(claimscope_server: str, stub_server: StubServer, page_server: An
         "docs": str(DOCS),
         "updateDocs": bool(os.environ.get("CLAIMSCOPE_UPDATE_DOCS")),
     }
+
+
+def _run(config: dict[str, Any]) -> dict[str, Any]:
     proc = subprocess.run(
         ["node", str(SCRIPT), json.dumps(config)],
         cwd=TOOLS,
@@ -180,3 +189,31 @@ def test_firefox_server_stopped(firefox_run: dict[str, Any]) -> None:
     item = report(firefox_run, "offline")
     assert item["state"] == "offline"
     assert "can't reach" in item["text"]
+
+
+GERMAN_LANGPACK = Path("/usr/lib/firefox-esr/browser/extensions")
+
+
+def test_firefox_card_in_german(stub_server: StubServer, page_server: Any) -> None:
+    """Firefox with a German UI (firefox-esr-l10n-de): the card's strings come from
+    _locales/de and its dates from Intl.DateTimeFormat("de")."""
+    missing = _missing()
+    if not missing and not list(GERMAN_LANGPACK.glob("langpack-de@*")):
+        missing = "the German language pack is not installed (apt-get install firefox-esr-l10n-de)"
+    if missing:
+        if os.environ.get("CLAIMSCOPE_REQUIRE_BROWSER"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    pages = {"seed": page_server.add("/ff-de-article.html", SEED_ARTICLE, title="Seed article")}
+    config = {
+        **_config(stub_server.url, stub_server, stub_server.url, pages),
+        "mode": "locale",
+        "locale": "de",
+    }
+    item = report(_run(config), "locale")
+    assert item["ui"].startswith("de"), item
+    assert item["state"] == "match"
+    assert "Zuerst veröffentlicht" in item["first"] or "ZUERST VERÖFFENTLICHT" in item["text"].upper()
+    assert "Tastenkürzel: Alt+Shift+K" in item["shortcut"]
+    assert item["expectedDate"] in item["text"], (item["expectedDate"], item["text"])
+    assert "Sep 26, 2016" not in item["text"]

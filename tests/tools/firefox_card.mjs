@@ -30,7 +30,7 @@ const browser = await puppeteer.launch({
   args: ["--remote-allow-system-access"],
   extraPrefsFirefox: {
     "extensions.webextensions.uuids": JSON.stringify({ [EXT_ID]: UUID }),
-    "intl.locale.requested": "en-US",
+    "intl.locale.requested": cfg.locale || "en-US",
   },
   protocolTimeout: 60000,
 });
@@ -197,6 +197,32 @@ try {
   const installed = await browser.installExtension(cfg.extension);
   emit({ scenario: "install", id: installed, version: await browser.version() });
 
+  if (cfg.mode === "locale") {
+    // The card in the browser's language (German here): strings from _locales, dates by Intl.
+    await setSettings({ serverUrl: cfg.stub, apiKey: "", showButton: true });
+    await scenario("locale", async () => {
+      const options = await extensionPage();
+      await sleep(300);
+      const optionsText = await options.evaluate(() => ({
+        shortcut: document.getElementById("shortcut").textContent,
+        ui: browser.i18n.getUILanguage(),
+      }));
+      await options.close();
+      const page = await newPage(cfg.pages.seed);
+      const state = await askWithButton(page, "#seed", cfg.seedSentence);
+      const facts = await cardFacts(page);
+      const expectedDate = await page.evaluate(() =>
+        new Intl.DateTimeFormat("de", { timeZone: "UTC", year: "numeric", month: "short", day: "numeric" }).format(
+          new Date("2016-09-26T00:00:00Z"),
+        ),
+      );
+      await screenshot(page, "firefox-de.png");
+      await page.close();
+      return { state, ...facts, ...optionsText, expectedDate };
+    });
+    throw new Error("__locale_done__");
+  }
+
   await scenario("shortcut-assigned", async () => {
     const page = await extensionPage();
     await sleep(300);
@@ -283,6 +309,8 @@ try {
     await page.close();
     return { state, ...facts };
   });
+} catch (err) {
+  if (String(err && err.message) !== "__locale_done__") throw err;
 } finally {
   emit({ done: true });
   await browser.close();
