@@ -284,10 +284,10 @@ def test_stub_validates_against_the_openapi_response_schema(real: dict[str, Any]
     openapi = real["openapi"]
     content = openapi["paths"]["/v1/match"]["post"]["responses"]["200"].get("content", {})
     schema = content.get("application/json", {}).get("schema", {})
-    resolved = schema
-    if "$ref" in resolved:
-        for part in resolved["$ref"].lstrip("#/").split("/"):
-            resolved = openapi if resolved is schema else resolved
+    resolved: Any = schema
+    if "$ref" in schema:
+        resolved = openapi
+        for part in schema["$ref"].lstrip("#/").split("/"):
             resolved = resolved[part]
     if not resolved.get("properties"):
         pytest.skip("no response model for /v1/match in the OpenAPI yet (shape checked against real answers)")
@@ -319,3 +319,40 @@ def test_the_check_catches_a_field_only_the_stub_had(real: dict[str, Any]) -> No
 def test_long_answer_is_long() -> None:
     prov = long_answer("http://x")["matches"][0]["provenance"]
     assert len(prov["republishers"]) > 20 and LONG_SENTENCE
+
+
+def test_the_schema_check_works() -> None:
+    """The validator used once /v1/match has a response model, on a schema of that shape."""
+    root = {
+        "components": {
+            "schemas": {
+                "Outlet": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "domain": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                    },
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+                "Answer": {
+                    "type": "object",
+                    "properties": {
+                        "took_ms": {"type": "number"},
+                        "matches": {"type": "array", "items": {"$ref": "#/components/schemas/Outlet"}},
+                    },
+                    "required": ["matches"],
+                },
+            }
+        }
+    }
+    ref = {"$ref": "#/components/schemas/Answer"}
+    assert schema_errors({"took_ms": 1, "matches": [{"name": "RT", "domain": None}]}, ref, root) == []
+    assert schema_errors({"matches": [{"name": "RT", "first_publication": None}]}, ref, root) == [
+        "$.matches[0]: first_publication is not in the schema"
+    ]
+    assert schema_errors({"took_ms": "fast", "matches": [{"domain": 3}]}, ref, root) == [
+        "$.took_ms: str is not number",
+        "$.matches[0]: missing name",
+        "$.matches[0].domain: int is not string",
+    ]
