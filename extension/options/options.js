@@ -18,6 +18,12 @@
   const test = document.getElementById("test");
   const status = document.getElementById("status");
 
+  const t = (key, subs) => CS.t(key, subs);
+
+  // the page's static text in the browser's language
+  document.documentElement.lang = CS.locale();
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+
   function say(text, kind) {
     status.textContent = text;
     status.className = `status ${kind || ""}`;
@@ -74,7 +80,7 @@
     await CS.settings.save({ serverUrl: url, apiKey: key.value.trim(), showButton: button.checked });
     server.value = url;
     say(
-      granted ? "Saved." : "Saved, but the browser did not allow contacting this server: lookups will fail until it is allowed.",
+      granted ? t("statusSaved") : t("statusSavedNotAllowed"),
       granted ? "ok" : "bad",
     );
   });
@@ -89,20 +95,20 @@
     }
     const granted = await requestHost(url);
     if (!granted) {
-      say("The browser did not allow contacting this server.", "bad");
+      say(t("statusNotAllowed"), "bad");
       return;
     }
-    say("Testing…", "");
+    say(t("statusTesting"), "");
     const result = await CS.api.health({ server: url, apiKey: key.value.trim() });
     if (result.ok) {
-      const version = result.data && typeof result.data.version === "string" ? ` (version ${result.data.version})` : "";
-      say(`OK: the server at ${url} answered${version}.`, "ok");
+      const version = result.data && typeof result.data.version === "string" ? result.data.version : "";
+      say(version ? t("statusOkVersion", [url, version]) : t("statusOk", url), "ok");
     } else if (result.error.kind === CS.ERROR_KINDS.UNREACHABLE) {
-      say(`Failed: can't reach ${url} (${result.error.message}).`, "bad");
+      say(t("statusUnreachable", [url, result.error.message]), "bad");
     } else if (result.error.kind === CS.ERROR_KINDS.INVALID_KEY) {
-      say("Failed: the server refused the API key.", "bad");
+      say(t("statusInvalidKey"), "bad");
     } else {
-      say(`Failed: the server answered ${result.error.status}: ${result.error.message}`, "bad");
+      say(t("statusServerError", [String(result.error.status), result.error.message]), "bad");
     }
   });
 

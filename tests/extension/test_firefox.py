@@ -215,5 +215,6 @@ def test_firefox_card_in_german(stub_server: StubServer, page_server: Any) -> No
     assert item["state"] == "match"
     assert "Zuerst veröffentlicht" in item["first"] or "ZUERST VERÖFFENTLICHT" in item["text"].upper()
     assert "Tastenkürzel: Alt+Shift+K" in item["shortcut"]
+    assert item["serverLabel"] == "Server-Adresse"  # the options page is translated too
     assert item["expectedDate"] in item["text"], (item["expectedDate"], item["text"])
     assert "Sep 26, 2016" not in item["text"]

@@ -41,6 +41,9 @@ def test_every_message_used_exists() -> None:
             f"relation_{r}" for r in ("original", "verbatim", "edited", "excerpt", "translation", "cited")
         }
         used |= {f"stance_{s}" for s in ("denies", "confirms", "disputes", "comments")}
+    for html in EXTENSION_DIR.rglob("*.html"):
+        used |= set(re.findall(r'data-i18n="(\w+)"', html.read_text(encoding="utf-8")))
+    assert "optionsServer" in used
     assert used - set(en) == set()
 
 

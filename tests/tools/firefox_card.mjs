@@ -205,6 +205,7 @@ try {
       await sleep(300);
       const optionsText = await options.evaluate(() => ({
         shortcut: document.getElementById("shortcut").textContent,
+        serverLabel: document.querySelector('label[for="server"]').textContent,
         ui: browser.i18n.getUILanguage(),
       }));
       await options.close();
