@@ -195,7 +195,8 @@
    * Size and place the card inside the visible part of the page: at most the viewport's
    * width and height less a margin (its body scrolls inside itself), below the selection
    * when it fits there, above it when that side has more room, and otherwise moved up
-   * until its bottom edge is in view. Coordinates are page coordinates (the card scrolls
+   * until its bottom edge is in view (and then beside the selection if there is room, so
+   * as not to cover it). Coordinates are page coordinates (the card scrolls
    * with the page, like the selection it belongs to).
    */
   function positionCard() {
@@ -216,6 +217,14 @@
     const roomAbove = anchor.top - GAP - viewTop;
     if (height > roomBelow && roomAbove > roomBelow) top = anchor.top - GAP - height;
     top = Math.max(viewTop, Math.min(top, viewBottom - height));
+    if (top < anchor.bottom && top + height > anchor.top) {
+      // Too tall for either side of the selection: beside it, when there is room, rather
+      // than over it.
+      const viewLeft = window.scrollX + GAP;
+      const viewRight = window.scrollX + vw - GAP;
+      if (viewRight - (anchor.right + GAP) >= width) left = anchor.right + GAP;
+      else if (anchor.left - GAP - viewLeft >= width) left = anchor.left - GAP - width;
+    }
     placeAt(card, left, top);
   }
 

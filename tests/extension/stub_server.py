@@ -42,7 +42,7 @@ def _pub(
     not_after: str | None = None,
 ) -> dict[str, Any]:
     return {
-        "outlet": outlet,
+        "outlet": dict(outlet),  # a copy: hostile_answer rewrites outlets in place
         "published_at": published_at,
         "date_precision": precision if published_at else None,
         "not_after": not_after,
@@ -70,6 +70,11 @@ AMERICANS_PASSAGE = (
 
 
 def americans_answer(base_url: str) -> dict[str, Any]:
+    """A fresh answer each call (callers change it in place)."""
+    return copy.deepcopy(_americans_answer(base_url))
+
+
+def _americans_answer(base_url: str) -> dict[str, Any]:
     start = AMERICANS_PASSAGE.index("The Americans")
     end = AMERICANS_PASSAGE.index("side.") + len("side.")
     return {

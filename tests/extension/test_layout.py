@@ -67,6 +67,15 @@ def test_long_answer_stays_in_the_viewport(
         page.evaluate(f"window.scrollTo(0, {spacer} - {offset})")
     card = _open_card(page, LONG_SENTENCE, "#long")
     _assert_inside(page, card)
+    # and it does not cover the selection (there is room beside it)
+    box = card.bounding_box()
+    sel = page.evaluate(
+        "() => { const r = getSelection().getRangeAt(0).getBoundingClientRect();"
+        " return {x: r.x, y: r.y, width: r.width, height: r.height}; }"
+    )
+    overlap_x = min(box["x"] + box["width"], sel["x"] + sel["width"]) - max(box["x"], sel["x"])
+    overlap_y = min(box["y"] + box["height"], sel["y"] + sel["height"]) - max(box["y"], sel["y"])
+    assert overlap_x <= 0 or overlap_y <= 0, (box, sel)
     if where == "bottom":
         save_screenshot(page, "card-long.png")
 
