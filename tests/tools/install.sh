@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What the browser tests need beyond `make install` and Chromium (which .ci/run installs):
 # Xvfb and xdotool (the Chromium shortcut test presses the key through an X server),
-# Debian's firefox-esr (with its German language pack, for the card-in-German test), and puppeteer-core (from tests/tools/package-lock.json) to drive it
-# over WebDriver BiDi. No browser download: puppeteer-core uses /usr/bin/firefox-esr.
+# Debian's firefox-esr (with its German language pack, for the card-in-German test), and
+# puppeteer-core (from tests/tools/package-lock.json) to drive it over WebDriver BiDi.
+# No browser download: puppeteer-core uses /usr/bin/firefox-esr.
 set -euo pipefail
 cd "$(dirname "$0")"
 
