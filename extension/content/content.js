@@ -267,13 +267,13 @@
     positionCard();
   }
 
-  async function ask(text, sel) {
+  async function ask(text, sel, suffix) {
     try {
       return await ext.runtime.sendMessage({
         type: MSG.MATCH,
         text,
         prefix: sel.prefix,
-        suffix: sel.suffix,
+        suffix: suffix === undefined ? sel.suffix : suffix,
         page_url: location.href,
       });
     } catch (err) {
@@ -291,7 +291,9 @@
       // Longer than the server accepts: match its first sentences instead, and say so.
       const head = CS.selection.firstSentences(sel.text, CS.selection.limitFromError(answer.error));
       if (head.text) {
-        const retry = await ask(head.text, sel);
+        // its context after is the rest of the selection, as the page has it
+        const rest = sel.text.slice(sel.text.indexOf(head.text) + head.text.length);
+        const retry = await ask(head.text, sel, rest.trimStart().slice(0, CS.selection.CONTEXT_CHARS));
         if (retry && retry.ok) {
           answer = retry;
           truncated = { sentences: head.sentences, total: sel.text.length };

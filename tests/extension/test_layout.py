@@ -101,4 +101,6 @@ def test_long_selection_matched_by_its_first_sentences(
         "Sentence number 0 adds words to a very long highlight."
     )
     assert sent[1] == first_three
+    suffix = on_stub.matches()[1].body["suffix"]
+    assert suffix == text[len(first_three) :].lstrip()[:64]  # the rest of the selection follows it
     assert "Selection too long" not in card.inner_text()
