@@ -27,7 +27,7 @@ if (typeof importScripts === "function" && !(globalThis.ClaimScope && globalThis
     ext.contextMenus.removeAll().then(() => {
       ext.contextMenus.create({
         id: MENU_ID,
-        title: "ClaimScope: where did this come from?",
+        title: CS.t("menuLookup"),
         contexts: ["selection"],
       });
     });
@@ -42,15 +42,43 @@ if (typeof importScripts === "function" && !(globalThis.ClaimScope && globalThis
 
   // -- keyboard shortcut --------------------------------------------------------------
 
-  ext.commands.onCommand.addListener(async (command, tab) => {
+  async function onCommand(command, tab) {
     if (command !== COMMAND) return;
     let target = tab;
     if (!target) {
       const [active] = await ext.tabs.query({ active: true, currentWindow: true });
       target = active;
     }
-    if (target) lookupInTab(target.id, 0, null);
-  });
+    if (target) await lookupInTab(target.id, await selectionFrame(target.id), null);
+  }
+  ext.commands.onCommand.addListener(onCommand);
+
+  /**
+   * The frame the user's selection is in, for the shortcut (the context menu names its
+   * frame itself). Each frame answers only two booleans — has it a non-empty selection, has
+   * it the focus — never the selection or any other page content. The focused frame with
+   * a selection wins, then any frame with one, then the top frame.
+   */
+  async function selectionFrame(tabId) {
+    let results = [];
+    try {
+      results = await ext.scripting.executeScript({
+        target: { tabId, allFrames: true },
+        func: () => {
+          const sel = window.getSelection();
+          let selected = !!sel && !sel.isCollapsed && sel.toString().trim().length > 0;
+          const active = document.activeElement;
+          if (!selected && active && typeof active.selectionStart === "number" && active.selectionEnd > active.selectionStart) selected = true;
+          return { selected, focused: document.hasFocus() };
+        },
+      });
+    } catch (_err) {
+      return 0;
+    }
+    const answered = (results || []).filter((r) => r && r.result && typeof r.frameId === "number");
+    const pick = answered.find((r) => r.result.selected && r.result.focused) || answered.find((r) => r.result.selected);
+    return pick ? pick.frameId : 0;
+  }
 
   /**
    * Ask the content script in one frame to look up its selection. When no content script
@@ -82,7 +110,7 @@ if (typeof importScripts === "function" && !(globalThis.ClaimScope && globalThis
   if (action) action.onClicked.addListener(() => ext.runtime.openOptionsPage());
 
   // for tests and the debugging console (only extension contexts can see this global)
-  CS.background = { lookupInTab };
+  CS.background = { lookupInTab, onCommand, selectionFrame };
 
   // -- messages from content scripts --------------------------------------------------
 

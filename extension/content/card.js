@@ -16,15 +16,9 @@
   const PASSAGE_CONTEXT = 180; // characters of passage shown around the matched part
   const OTHER_CLAIM_CHARS = 160;
 
-  const RELATIONS = {
-    original: "original",
-    verbatim: "verbatim copy",
-    edited: "edited copy",
-    excerpt: "excerpt",
-    translation: "translation",
-    cited: "cited",
-  };
+  const RELATIONS = new Set(["original", "verbatim", "edited", "excerpt", "translation", "cited"]);
   const STANCES = new Set(["denies", "confirms", "disputes", "comments"]);
+  const t = (key, subs) => CS.t(key, subs);
 
   // -- small helpers ------------------------------------------------------------------
 
@@ -78,28 +72,34 @@
     return str(outlet.name) || str(outlet.domain);
   }
 
-  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-  /** "2016-09-26" → "26 Sep 2016"; "2016-06-04T01:04" → "4 Jun 2016, 01:04"; cut to the
-   * date's precision ("year", "month", "day", "minute", ...). Anything else is shown as is. */
+  /** A date from the server ("2016-09-26", "2016-06", "2016-06-04T01:04", …) in the browser's
+   * language through Intl.DateTimeFormat, cut to its precision ("year", "month", "day",
+   * "minute", ...). The server's dates are calendar dates: formatted in UTC so no time zone
+   * moves them to the day before. Anything unparseable is shown as it is. */
   function formatDate(value, precision) {
     const s = str(value);
     const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2}))?/.exec(s);
     if (!m) return s;
     const [, y, mo, d, hh, mi] = m;
-    const month = mo ? MONTHS[Number(mo) - 1] : null;
-    if (!month || precision === "year") return y;
-    if (!d || precision === "month") return `${month} ${y}`;
-    const day = `${Number(d)} ${month} ${y}`;
-    const withTime = hh && (!precision || precision === "minute" || precision === "hour" || precision === "second");
-    return withTime ? `${day}, ${hh}:${mi}` : day;
+    const opts = { timeZone: "UTC", year: "numeric" };
+    if (mo && precision !== "year") opts.month = "short";
+    if (mo && d && precision !== "year" && precision !== "month") opts.day = "numeric";
+    const withTime = opts.day && hh && (!precision || precision === "minute" || precision === "hour" || precision === "second");
+    if (withTime) Object.assign(opts, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    const date = new Date(Date.UTC(Number(y), mo ? Number(mo) - 1 : 0, d ? Number(d) : 1, withTime ? Number(hh) : 0, withTime ? Number(mi) : 0));
+    if (Number.isNaN(date.getTime())) return s;
+    try {
+      return new Intl.DateTimeFormat(CS.locale ? CS.locale() : undefined, opts).format(date);
+    } catch (_err) {
+      return new Intl.DateTimeFormat("en", opts).format(date);
+    }
   }
 
   function pubDate(pub) {
     if (!pub) return "";
     if (str(pub.published_at)) return formatDate(pub.published_at, str(pub.date_precision));
-    if (str(pub.not_after)) return `no later than ${formatDate(pub.not_after, "day")}`;
-    return "date unknown";
+    if (str(pub.not_after)) return t("noLaterThan", formatDate(pub.not_after, "day"));
+    return t("dateUnknown");
   }
 
   function pubSortKey(pub) {
@@ -117,27 +117,41 @@
 
   // -- parts of the card --------------------------------------------------------------
 
-  function pageNote(page) {
+  /**
+   * The sentence about the reader's own page, when the server has it in its index. The
+   * server's `page` holds the page's document and `republication_of`: the first of the
+   * sources it republishes (an indexed document, or an outlet it names). "First published
+   * by" comes from the claim's provenance when the best match is on this page (the claim's
+   * first publication), else from that immediate source.
+   */
+  function pageNote(page, best) {
     if (!page || typeof page !== "object" || !page.in_index) return null;
-    const rep = page.republication_of && typeof page.republication_of === "object" ? page.republication_of : null;
-    const first = page.first_publication && typeof page.first_publication === "object" ? page.first_publication : null;
-    if (rep || first) {
-      const what = str(rep && rep.title) || outletName(rep && rep.outlet) || "an earlier article";
-      const by = outletName(first && first.outlet) || outletName(rep && rep.outlet) || "an unknown outlet";
-      const when = (first && str(first.published_at)) || (rep && str(rep.published_at));
-      const whenText = when ? ` on ${formatDate(when, str(first && first.date_precision))}` : "";
+    const source = page.republication_of && typeof page.republication_of === "object" ? page.republication_of : null;
+    if (source) {
+      const prov = best && best.is_current_page && best.provenance && typeof best.provenance === "object" ? best.provenance : null;
+      const origin = prov && prov.first_publication && typeof prov.first_publication === "object" ? prov.first_publication : source;
+      const what = str(source.title) || outletName(source.outlet) || t("pageAnEarlierArticle");
+      const by = outletName(origin.outlet) || outletName(source.outlet) || t("pageUnknownOutlet");
+      const when = str(origin.published_at) ? formatDate(origin.published_at, str(origin.date_precision)) : "";
+      // the immediate source, named in brackets when the text was first published elsewhere
+      const sourceBits = [];
+      if (origin !== source) {
+        if (str(source.title) && outletName(source.outlet)) sourceBits.push(outletName(source.outlet));
+        if (str(source.published_at)) sourceBits.push(formatDate(source.published_at));
+      }
       return h(
         "p",
         { class: "page-note", attrs: { role: "note" } },
-        "You are reading a republication of ",
+        t("pageRepublicationOf"),
         h("q", { dir: "auto", text: what }),
-        `, first published by `,
+        sourceBits.length ? h("span", { class: "page-source", dir: "auto", text: ` (${sourceBits.join(", ")})` }) : null,
+        t("pageFirstPublishedBy"),
         h("strong", { dir: "auto", text: by }),
-        `${whenText}.`,
+        `${when ? t("pageOn", when) : ""}.`,
       );
     }
     const outlet = outletName(page.outlet);
-    return h("p", { class: "page-note", attrs: { role: "note" } }, "This page is in the ClaimScope index", outlet ? ` (${outlet}).` : ".");
+    return h("p", { class: "page-note", attrs: { role: "note" } }, t("pageInIndex"), outlet ? ` (${outlet}).` : ".");
   }
 
   function scoreBadge(match) {
@@ -145,9 +159,9 @@
     const strong = match.confidence === "high";
     return h(
       "span",
-      { class: `score ${strong ? "score-high" : "score-suggestion"}`, title: "How closely the highlight matches" },
+      { class: `score ${strong ? "score-high" : "score-suggestion"}`, title: t("scoreTitle") },
       score === null ? "?" : `${score}%`,
-      h("span", { class: "score-label", text: strong ? " match" : " possible match" }),
+      h("span", { class: "score-label", text: strong ? t("scoreMatch") : t("scorePossible") }),
     );
   }
 
@@ -184,9 +198,9 @@
     const outlet = outletName(doc.outlet);
     if (outlet) where.push(h("span", { class: "outlet", dir: "auto", text: outlet }));
     if (str(doc.published_at)) where.push(h("span", { class: "date", text: formatDate(doc.published_at) }));
-    if (match.is_current_page) where.push(h("span", { class: "badge", text: "this page" }));
+    if (match.is_current_page) where.push(h("span", { class: "badge", text: t("thisPage") }));
     const whereLine = where.length
-      ? h("p", { class: "where" }, "Found in ", ...where.flatMap((el, i) => (i ? [" · ", el] : [el])))
+      ? h("p", { class: "where" }, t("foundIn"), ...where.flatMap((el, i) => (i ? [" · ", el] : [el])))
       : null;
     const passage = passageBlock(match.passage);
     return h(
@@ -204,76 +218,104 @@
     return h(
       "details",
       { class: "evidence" },
-      h("summary", { text: "How we know" }),
+      h("summary", { text: t("howWeKnow") }),
       h("ul", {}, ...items.map((e) => h("li", { dir: "auto", text: e }))),
     );
   }
 
   function firstPublication(pub) {
     if (!pub || typeof pub !== "object") {
-      return section("first", "First published", h("p", { class: "muted", text: "Unknown: no earlier appearance is known." }));
+      return section("first", t("firstPublished"), h("p", { class: "muted", text: t("firstUnknown") }));
     }
     const line = h(
       "p",
       { class: "pub" },
-      h("strong", { class: "outlet", dir: "auto", text: outletName(pub.outlet) || "Unknown outlet" }),
+      h("strong", { class: "outlet", dir: "auto", text: outletName(pub.outlet) || t("unknownOutlet") }),
       " · ",
       h("span", { class: "date", text: pubDate(pub) }),
     );
-    const url = link("open", pub.url);
+    const url = link(t("open"), pub.url);
     if (url) line.append(" · ", url);
-    if (pub.in_index === false) line.append(" ", h("span", { class: "badge badge-attr", text: "known through attribution" }));
+    if (pub.in_index === false) line.append(" ", h("span", { class: "badge badge-attr", text: t("knownThroughAttribution") }));
     const title = str(pub.title);
     return section(
       "first",
-      "First published",
+      t("firstPublished"),
       line,
       title ? h("p", { class: "pub-title", dir: "auto", text: title }) : null,
       evidenceList(pub),
     );
   }
 
-  function republisherItem(pub) {
+  function republisherItem(pub, cited) {
     const li = h(
       "li",
       { class: "rep" },
       h("span", { class: "date", text: pubDate(pub) }),
       " ",
-      h("strong", { class: "outlet", dir: "auto", text: outletName(pub.outlet) || "Unknown outlet" }),
+      h("strong", { class: "outlet", dir: "auto", text: outletName(pub.outlet) || t("unknownOutlet") }),
     );
-    const relation = RELATIONS[str(pub.relation)] || str(pub.relation);
+    const relation = RELATIONS.has(str(pub.relation)) ? t(`relation_${str(pub.relation)}`) : str(pub.relation);
     if (relation) li.append(" ", h("span", { class: "relation", text: relation }));
-    if (str(pub.attribution)) li.append(" ", h("span", { class: "attr", dir: "auto", text: `credits ${str(pub.attribution)}` }));
-    if (pub.in_index === false) li.append(" ", h("span", { class: "badge badge-attr", text: "known through attribution" }));
-    const url = link("open", pub.url);
+    if (str(pub.attribution)) li.append(" ", h("span", { class: "attr", dir: "auto", text: t("credits", str(pub.attribution)) }));
+    if (pub.in_index === false && !cited) li.append(" ", h("span", { class: "badge badge-attr", text: t("knownThroughAttribution") }));
+    const url = link(t("open"), pub.url);
     if (url) li.append(" · ", url);
     return li;
   }
 
+  function byDate(a, b) {
+    return pubSortKey(a) < pubSortKey(b) ? -1 : pubSortKey(a) > pubSortKey(b) ? 1 : 0;
+  }
+
+  /**
+   * "Republished by": only documents that carry the text (`in_index` true, the server holds
+   * their copy). Outlets known only because a document names them (`in_index` false) are
+   * listed apart, as cited sources: they are not counted as republishers.
+   */
   function republishers(list) {
     const pubs = (Array.isArray(list) ? list : []).filter((p) => p && typeof p === "object");
-    if (!pubs.length) return null;
-    pubs.sort((a, b) => (pubSortKey(a) < pubSortKey(b) ? -1 : pubSortKey(a) > pubSortKey(b) ? 1 : 0));
-    const items = pubs.map(republisherItem);
-    const ol = h("ol", { class: "timeline" }, ...items);
-    const parts = [ol];
-    if (items.length > REPUBLISHERS_SHOWN) {
-      const hiddenItems = items.slice(REPUBLISHERS_SHOWN);
-      for (const li of hiddenItems) li.hidden = true;
-      const more = h("button", {
-        class: "more",
-        text: `+${hiddenItems.length} more`,
-        attrs: { type: "button", "aria-expanded": "false" },
-      });
-      more.addEventListener("click", () => {
-        for (const li of hiddenItems) li.hidden = false;
-        more.remove();
-        const first = hiddenItems[0].querySelector("a, button");
-        if (first) first.focus();
-      });
-      parts.push(more);
+    const carried = pubs.filter((p) => p.in_index === true).sort(byDate);
+    const cited = pubs.filter((p) => p.in_index !== true).sort(byDate);
+    const parts = [];
+    if (carried.length) {
+      const items = carried.map((pub) => republisherItem(pub, false));
+      const ol = h("ol", { class: "timeline" }, ...items);
+      const inner = [ol];
+      if (items.length > REPUBLISHERS_SHOWN) {
+        const hiddenItems = items.slice(REPUBLISHERS_SHOWN);
+        for (const li of hiddenItems) li.hidden = true;
+        const more = h("button", {
+          class: "more",
+          text: t("more", hiddenItems.length),
+          attrs: { type: "button", "aria-expanded": "false" },
+        });
+        more.addEventListener("click", () => {
+          for (const li of hiddenItems) li.hidden = false;
+          more.remove();
+          const first = hiddenItems[0].querySelector("a, button");
+          if (first) first.focus();
+        });
+        inner.push(more);
+      }
+      parts.push(section("republishers", t("republishedBy", carried.length), ...inner));
     }
-    return section("republishers", `Republished by (${pubs.length})`, ...parts);
+    if (cited.length) {
+      const items = cited.map((pub) => {
+        const li = republisherItem({ ...pub, relation: "cited" }, true);
+        li.className = "cited-item";
+        return li;
+      });
+      parts.push(
+        section(
+          "cited",
+          t("citedAsSource", cited.length),
+          h("p", { class: "muted hint", text: t("citedHint") }),
+          h("ol", { class: "timeline cited-list" }, ...items),
+        ),
+      );
+    }
+    return parts;
   }
 
   function responseItem(r) {
@@ -282,9 +324,9 @@
     const head = h(
       "p",
       { class: "response-head" },
-      stance ? h("span", { class: `stance stance-${STANCES.has(stance) ? stance : "other"}`, text: stance }) : null,
+      stance ? h("span", { class: `stance stance-${STANCES.has(stance) ? stance : "other"}`, text: STANCES.has(stance) ? t(`stance_${stance}`) : stance }) : null,
       " ",
-      h("strong", { class: "speaker", dir: "auto", text: str(r.speaker) || str(r.organization) || "An official" }),
+      h("strong", { class: "speaker", dir: "auto", text: str(r.speaker) || str(r.organization) || t("anOfficial") }),
       who && str(r.speaker) ? h("span", { class: "who", dir: "auto", text: `, ${who}` }) : null,
       str(r.date) ? h("span", { class: "date", text: ` · ${formatDate(r.date)}` }) : null,
     );
@@ -297,7 +339,7 @@
         source = h(
           "p",
           { class: "source" },
-          "Recorded in ",
+          t("recordedIn"),
           link(label, src.url, "doc-title") || h("span", { dir: "auto", text: label }),
           str(src.title) && outletName(src.outlet) ? ` (${outletName(src.outlet)})` : "",
         );
@@ -309,14 +351,14 @@
   function responses(list) {
     const items = (Array.isArray(list) ? list : []).filter((r) => r && typeof r === "object");
     if (!items.length) return null;
-    return section("responses", "Official responses", ...items.map(responseItem));
+    return section("responses", t("officialResponses"), ...items.map(responseItem));
   }
 
   function otherMatches(matches, server) {
     if (!matches.length) return null;
     const items = matches.map((m) => {
       const claim = m.claim && typeof m.claim === "object" ? m.claim : {};
-      const text = str(claim.text) || str(m.passage && m.passage.text) || "(no text)";
+      const text = str(claim.text) || str(m.passage && m.passage.text) || t("noText");
       const li = h(
         "li",
         { class: "other", hook: "match", attrs: { "data-claim-id": str(claim.id) } },
@@ -324,10 +366,10 @@
         " ",
         h("span", { class: "other-text", dir: "auto", text: truncate(text, OTHER_CLAIM_CHARS) }),
       );
-      if (str(claim.id)) li.append(" ", link("view", CS.api ? CS.api.claimUrl(server, claim.id) : `${server}/claims/${claim.id}`));
+      if (str(claim.id)) li.append(" ", link(t("view"), CS.api ? CS.api.claimUrl(server, claim.id) : `${server}/claims/${claim.id}`));
       return li;
     });
-    return section("others", "Other candidate matches", h("ul", { class: "other-list" }, ...items));
+    return section("others", t("otherMatches"), h("ul", { class: "other-list" }, ...items));
   }
 
   // -- states ------------------------------------------------------------------------
@@ -337,26 +379,28 @@
   }
 
   /** The card body for a /v1/match answer. */
-  function resultBody(data, server) {
+  function resultBody(data, server, truncated) {
     const body = [];
-    const note = pageNote(data && data.page);
-    if (note) body.push(note);
+    if (truncated && truncated.sentences) {
+      body.push(h("p", { class: "truncated-note", hook: "truncated", attrs: { role: "note" }, text: t("truncatedNote", [truncated.total, truncated.sentences]) }));
+    }
     const matches = (data && Array.isArray(data.matches) ? data.matches : []).filter((m) => m && typeof m === "object");
+    const note = pageNote(data && data.page, matches[0]);
+    if (note) body.push(note);
     if (!matches.length) {
-      body.push(message("Not in the index yet", "ClaimScope knows no claim that matches this text. It may be new, or worded too differently from what is indexed."));
+      body.push(message(t("nomatchTitle"), t("nomatchText")));
       return { state: "nomatch", body, footer: null };
     }
     const best = matches[0];
     const prov = best.provenance && typeof best.provenance === "object" ? best.provenance : {};
     body.push(bestMatch(best), firstPublication(prov.first_publication));
-    const reps = republishers(prov.republishers);
-    if (reps) body.push(reps);
+    body.push(...republishers(prov.republishers));
     const resp = responses(prov.official_responses);
     if (resp) body.push(resp);
     const others = otherMatches(matches.slice(1), server);
     if (others) body.push(others);
     const claimId = best.claim && str(best.claim.id);
-    const footer = claimId ? link("Open this claim in ClaimScope", CS.api ? CS.api.claimUrl(server, claimId) : `${server}/claims/${claimId}`, "claim-link") : null;
+    const footer = claimId ? link(t("openClaim"), CS.api ? CS.api.claimUrl(server, claimId) : `${server}/claims/${claimId}`, "claim-link") : null;
     return { state: "match", body, footer };
   }
 
@@ -364,27 +408,27 @@
   function errorBody(error, server, openOptions) {
     const kind = error && error.kind;
     const optionsButton = () => {
-      const b = h("button", { class: "action", text: "Open options", attrs: { type: "button" } });
+      const b = h("button", { class: "action", text: t("openOptions"), attrs: { type: "button" } });
       b.addEventListener("click", openOptions);
       return b;
     };
     const K = CS.ERROR_KINDS || {};
     let body;
     if (kind === K.UNREACHABLE) {
-      body = message("Server unreachable", `ClaimScope can't reach the server at ${server}. Check that it is running, or change the server address in the options.`, optionsButton());
+      body = message(t("offlineTitle"), t("offlineText", server), optionsButton());
     } else if (kind === K.INVALID_KEY) {
-      body = message("Invalid API key", "The server refused the API key. Set a valid key in the ClaimScope options.", optionsButton());
+      body = message(t("invalidKeyTitle"), t("invalidKeyText"), optionsButton());
     } else if (kind === K.FORBIDDEN) {
-      body = message("Not allowed", "The server does not allow this API key to look up text.", optionsButton());
+      body = message(t("forbiddenTitle"), t("forbiddenText"), optionsButton());
     } else if (kind === K.TOO_LONG) {
-      body = message("Selection too long", "The server accepts shorter highlights. Select a sentence or two and try again.");
+      body = message(t("tooLongTitle"), t("tooLongText"));
     } else if (kind === K.RATE_LIMITED) {
-      body = message("Too many requests", "The server asks to slow down. Try again in a moment.");
+      body = message(t("rateLimitedTitle"), t("rateLimitedText"));
     } else if (kind === "extension") {
-      body = message("Extension updated", "ClaimScope was updated or reloaded. Reload this page and try again.");
+      body = message(t("updatedTitle"), t("updatedText"));
     } else {
       const detail = str(error && error.message);
-      body = message("Server error", `The server could not answer this time${detail ? `: ${truncate(detail, 200)}` : "."}`);
+      body = message(t("serverErrorTitle"), detail ? t("serverErrorDetail", truncate(detail, 200)) : t("serverErrorText"));
     }
     return { state: kind === K.INVALID_KEY ? "invalid-key" : kind === K.UNREACHABLE ? "offline" : "error", body: [body], footer: null };
   }
@@ -392,7 +436,7 @@
   function loadingBody() {
     return {
       state: "loading",
-      body: [h("div", { class: "state loading", attrs: { role: "status" } }, h("span", { class: "spinner", attrs: { "aria-hidden": "true" } }), h("span", { class: "state-text", text: "Looking up where this came from…" }))],
+      body: [h("div", { class: "state loading", attrs: { role: "status" } }, h("span", { class: "spinner", attrs: { "aria-hidden": "true" } }), h("span", { class: "state-text", text: t("loading") }))],
       footer: null,
     };
   }
@@ -402,7 +446,7 @@
    * Returns {card, fill(parts), closeButton}.
    */
   function shell(onClose) {
-    const closeButton = h("button", { class: "close", label: "Close ClaimScope card", title: "Close (Esc)", text: "×", attrs: { type: "button" } });
+    const closeButton = h("button", { class: "close", label: t("closeCard"), title: t("closeTitle"), text: "×", attrs: { type: "button" } });
     closeButton.addEventListener("click", onClose);
     const titleId = "claimscope-card-title";
     const body = h("div", { class: "body" });
@@ -414,7 +458,7 @@
         "header",
         { class: "header" },
         h("span", { class: "brand", attrs: { id: titleId } }, h("span", { class: "logo", attrs: { "aria-hidden": "true" }, text: "◎" }), " ClaimScope"),
-        h("span", { class: "tagline", text: "where did this come from?" }),
+        h("span", { class: "tagline", text: t("tagline") }),
         closeButton,
       ),
       body,

@@ -20,6 +20,7 @@
   const HOST_ID = "claimscope-root";
   const GAP = 8;
   const CARD_WIDTH = 420;
+  const MAX_CARD_HEIGHT = 640;
 
   let host = null;
   let shadow = null;
@@ -143,8 +144,8 @@
       trigger.type = "button";
       trigger.className = "trigger";
       trigger.setAttribute("data-claimscope", "trigger");
-      trigger.setAttribute("aria-label", "ClaimScope: where did this come from?");
-      trigger.title = "ClaimScope: where did this come from?";
+      trigger.setAttribute("aria-label", CS.t("commandLookup"));
+      trigger.title = CS.t("commandLookup");
       trigger.append(svgIcon());
       // keep the page's selection when the button is pressed
       trigger.addEventListener("mousedown", (e) => e.preventDefault());
@@ -190,20 +191,40 @@
 
   // -- the card ------------------------------------------------------------------------
 
+  /**
+   * Size and place the card inside the visible part of the page: at most the viewport's
+   * width and height less a margin (its body scrolls inside itself), below the selection
+   * when it fits there, above it when that side has more room, and otherwise moved up
+   * until its bottom edge is in view (and then beside the selection if there is room, so
+   * as not to cover it). Coordinates are page coordinates (the card scrolls
+   * with the page, like the selection it belongs to).
+   */
   function positionCard() {
     if (!cardState) return;
     const { card, anchor } = cardState;
     const vw = document.documentElement.clientWidth || window.innerWidth;
-    const vh = window.innerHeight;
-    const width = Math.min(CARD_WIDTH, vw - 2 * GAP);
+    const vh = document.documentElement.clientHeight || window.innerHeight;
+    const width = Math.max(120, Math.min(CARD_WIDTH, vw - 2 * GAP));
     card.style.width = `${width}px`;
+    card.style.maxHeight = `${Math.max(120, Math.min(MAX_CARD_HEIGHT, vh - 2 * GAP))}px`;
     const height = card.offsetHeight;
+    const viewTop = window.scrollY + GAP;
+    const viewBottom = window.scrollY + vh - GAP;
     let left = Math.min(anchor.left, window.scrollX + vw - width - GAP);
     left = Math.max(window.scrollX + GAP, left);
     let top = anchor.bottom + GAP;
-    const roomBelow = window.scrollY + vh - top;
-    const roomAbove = anchor.top - GAP - window.scrollY;
-    if (height > roomBelow && roomAbove > roomBelow) top = Math.max(window.scrollY + GAP, anchor.top - GAP - height);
+    const roomBelow = viewBottom - top;
+    const roomAbove = anchor.top - GAP - viewTop;
+    if (height > roomBelow && roomAbove > roomBelow) top = anchor.top - GAP - height;
+    top = Math.max(viewTop, Math.min(top, viewBottom - height));
+    if (top < anchor.bottom && top + height > anchor.top) {
+      // Too tall for either side of the selection: beside it, when there is room, rather
+      // than over it.
+      const viewLeft = window.scrollX + GAP;
+      const viewRight = window.scrollX + vw - GAP;
+      if (viewRight - (anchor.right + GAP) >= width) left = anchor.right + GAP;
+      else if (anchor.left - GAP - viewLeft >= width) left = anchor.left - GAP - width;
+    }
     placeAt(card, left, top);
   }
 
@@ -246,25 +267,42 @@
     positionCard();
   }
 
+  async function ask(text, sel, suffix) {
+    try {
+      return await ext.runtime.sendMessage({
+        type: MSG.MATCH,
+        text,
+        prefix: sel.prefix,
+        suffix: suffix === undefined ? sel.suffix : suffix,
+        page_url: location.href,
+      });
+    } catch (err) {
+      return { ok: false, error: { kind: "extension", message: String(err) }, server: "" };
+    }
+  }
+
   async function lookup(sel) {
     hideTrigger();
     const seq = ++requestSeq;
     const state = await openCard(sel);
-    let answer;
-    try {
-      answer = await ext.runtime.sendMessage({
-        type: MSG.MATCH,
-        text: sel.text,
-        prefix: sel.prefix,
-        suffix: sel.suffix,
-        page_url: location.href,
-      });
-    } catch (err) {
-      answer = { ok: false, error: { kind: "extension", message: String(err) }, server: "" };
+    let answer = await ask(sel.text, sel);
+    let truncated = null;
+    if (answer && !answer.ok && answer.error && answer.error.kind === CS.ERROR_KINDS.TOO_LONG && seq === requestSeq) {
+      // Longer than the server accepts: match its first sentences instead, and say so.
+      const head = CS.selection.firstSentences(sel.text, CS.selection.limitFromError(answer.error));
+      if (head.text) {
+        // its context after is the rest of the selection, as the page has it
+        const rest = sel.text.slice(sel.text.indexOf(head.text) + head.text.length);
+        const retry = await ask(head.text, sel, rest.trimStart().slice(0, CS.selection.CONTEXT_CHARS));
+        if (retry && retry.ok) {
+          answer = retry;
+          truncated = { sentences: head.sentences, total: sel.text.length };
+        }
+      }
     }
     if (seq !== requestSeq || !answer) return;
     const server = answer.server || "";
-    render(state, answer.ok ? CS.card.resultBody(answer.data, server) : CS.card.errorBody(answer.error, server, openOptions));
+    render(state, answer.ok ? CS.card.resultBody(answer.data, server, truncated) : CS.card.errorBody(answer.error, server, openOptions));
   }
 
   // close on Escape, on a click outside, and keep the card in view on resize

@@ -147,5 +147,47 @@
     return { text: collapse(text).trim(), prefix: "", suffix: "", rect: { left, top, right: left, bottom: top, endRight: left, endBottom: top }, words: countWords(text), editable: false };
   }
 
-  CS.selection = { capture, fromText, MIN_WORDS, CONTEXT_CHARS };
+  const FIRST_SENTENCES = 3; // a selection over the server's limit is matched by this many
+  const FALLBACK_LIMIT = 1000;
+
+  /** The server's limit from its 413 message ("… the limit is 4000"), or a safe guess. */
+  function limitFromError(error) {
+    const m = /limit is (\d+)/.exec(String((error && error.message) || ""));
+    const n = m ? Number(m[1]) : FALLBACK_LIMIT;
+    return n > 0 ? n : FALLBACK_LIMIT;
+  }
+
+  function splitSentences(text) {
+    if (typeof Intl !== "undefined" && Intl.Segmenter) {
+      const seg = new Intl.Segmenter(undefined, { granularity: "sentence" });
+      return Array.from(seg.segment(text), (s) => s.segment);
+    }
+    return text.match(/[^.!?。！？]+(?:[.!?。！？]+["'”’»)\]]*\s*|$)/g) || [text];
+  }
+
+  /**
+   * The first sentences of a selection (at most FIRST_SENTENCES, within `limit` characters):
+   * what is matched when the whole selection is over the server's limit. A first sentence
+   * longer than the limit is cut at the last word boundary that fits.
+   */
+  function firstSentences(text, limit) {
+    const max = Math.max(1, Math.min(limit, FALLBACK_LIMIT * 4));
+    const sentences = splitSentences(String(text).trim()).filter((s) => s.trim());
+    let out = "";
+    let count = 0;
+    for (const s of sentences) {
+      if (count >= FIRST_SENTENCES || (out + s).trim().length > max) break;
+      out += s;
+      count += 1;
+    }
+    if (!count && sentences.length) {
+      const cut = sentences[0].slice(0, max);
+      const space = cut.lastIndexOf(" ");
+      out = space > max / 2 ? cut.slice(0, space) : cut;
+      count = 1;
+    }
+    return { text: out.trim(), sentences: count };
+  }
+
+  CS.selection = { capture, fromText, firstSentences, limitFromError, MIN_WORDS, CONTEXT_CHARS };
 })();

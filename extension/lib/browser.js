@@ -16,4 +16,25 @@
   CS.ext = typeof globalThis.browser !== "undefined" && globalThis.browser.runtime
     ? globalThis.browser
     : globalThis.chrome;
+
+  /** A string from _locales (the browser's UI language, English when it has none). */
+  CS.t = function t(key, substitutions) {
+    let text = "";
+    try {
+      const subs = substitutions === undefined ? undefined : [].concat(substitutions).map(String);
+      text = CS.ext.i18n.getMessage(key, subs);
+    } catch (_err) {
+      text = "";
+    }
+    return text || key;
+  };
+
+  /** The language dates are written in: the browser's UI language. */
+  CS.locale = function locale() {
+    try {
+      return CS.ext.i18n.getUILanguage() || "en";
+    } catch (_err) {
+      return (globalThis.navigator && navigator.language) || "en";
+    }
+  };
 })();

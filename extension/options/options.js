@@ -18,6 +18,12 @@
   const test = document.getElementById("test");
   const status = document.getElementById("status");
 
+  const t = (key, subs) => CS.t(key, subs);
+
+  // the page's static text in the browser's language
+  document.documentElement.lang = CS.locale();
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+
   function say(text, kind) {
     status.textContent = text;
     status.className = `status ${kind || ""}`;
@@ -34,20 +40,26 @@
     return ext.permissions.request({ origins }).catch(() => false);
   }
 
+  /** Which key the shortcut is, and where the browser lets the user change it. */
+  async function showShortcut() {
+    const where = CS.t(globalThis.browser && globalThis.browser.runtime && typeof globalThis.browser.runtime.getBrowserInfo === "function" ? "shortcutWhereFirefox" : "shortcutWhereChrome");
+    const el = document.getElementById("shortcut");
+    try {
+      const commands = await ext.commands.getAll();
+      const cmd = commands.find((c) => c.name === "lookup-selection");
+      el.textContent = cmd && cmd.shortcut ? CS.t("shortcutSet", [cmd.shortcut, where]) : CS.t("shortcutUnset", where);
+      el.dataset.shortcut = (cmd && cmd.shortcut) || "";
+    } catch (_err) {
+      el.textContent = CS.t("shortcutUnset", where); // commands.getAll is missing on some platforms
+    }
+  }
+
   async function load() {
     const s = await CS.settings.load();
     server.value = s.serverUrl;
     key.value = s.apiKey;
     button.checked = !!s.showButton;
-    try {
-      const commands = await ext.commands.getAll();
-      const cmd = commands.find((c) => c.name === "lookup-selection");
-      document.getElementById("shortcut").textContent = cmd && cmd.shortcut
-        ? `Keyboard shortcut: ${cmd.shortcut} (change it in the browser's extension shortcut settings).`
-        : "No keyboard shortcut is set; you can choose one in the browser's extension shortcut settings.";
-    } catch (_err) {
-      // commands.getAll is missing on some platforms
-    }
+    showShortcut();
   }
 
   function readServer() {
@@ -68,7 +80,7 @@
     await CS.settings.save({ serverUrl: url, apiKey: key.value.trim(), showButton: button.checked });
     server.value = url;
     say(
-      granted ? "Saved." : "Saved, but the browser did not allow contacting this server: lookups will fail until it is allowed.",
+      granted ? t("statusSaved") : t("statusSavedNotAllowed"),
       granted ? "ok" : "bad",
     );
   });
@@ -83,20 +95,20 @@
     }
     const granted = await requestHost(url);
     if (!granted) {
-      say("The browser did not allow contacting this server.", "bad");
+      say(t("statusNotAllowed"), "bad");
       return;
     }
-    say("Testing…", "");
+    say(t("statusTesting"), "");
     const result = await CS.api.health({ server: url, apiKey: key.value.trim() });
     if (result.ok) {
-      const version = result.data && typeof result.data.version === "string" ? ` (version ${result.data.version})` : "";
-      say(`OK: the server at ${url} answered${version}.`, "ok");
+      const version = result.data && typeof result.data.version === "string" ? result.data.version : "";
+      say(version ? t("statusOkVersion", [url, version]) : t("statusOk", url), "ok");
     } else if (result.error.kind === CS.ERROR_KINDS.UNREACHABLE) {
-      say(`Failed: can't reach ${url} (${result.error.message}).`, "bad");
+      say(t("statusUnreachable", [url, result.error.message]), "bad");
     } else if (result.error.kind === CS.ERROR_KINDS.INVALID_KEY) {
-      say("Failed: the server refused the API key.", "bad");
+      say(t("statusInvalidKey"), "bad");
     } else {
-      say(`Failed: the server answered ${result.error.status}: ${result.error.message}`, "bad");
+      say(t("statusServerError", [String(result.error.status), result.error.message]), "bad");
     }
   });
 

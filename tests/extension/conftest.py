@@ -213,6 +213,13 @@ def extension(browser_context: Any, extension_id: str) -> Extension:
 
 
 @pytest.fixture
+def on_server(extension: Extension, claimscope_server: str) -> str:
+    """The extension pointed at ``claimscope_server`` with the selection button on."""
+    extension.set_settings(serverUrl=claimscope_server, apiKey="", showButton=True)
+    return claimscope_server
+
+
+@pytest.fixture
 def page(browser_context: Any) -> Iterator[Any]:
     page = browser_context.new_page()
     yield page

@@ -42,7 +42,7 @@ def _pub(
     not_after: str | None = None,
 ) -> dict[str, Any]:
     return {
-        "outlet": outlet,
+        "outlet": dict(outlet),  # a copy: hostile_answer rewrites outlets in place
         "published_at": published_at,
         "date_precision": precision if published_at else None,
         "not_after": not_after,
@@ -70,6 +70,11 @@ AMERICANS_PASSAGE = (
 
 
 def americans_answer(base_url: str) -> dict[str, Any]:
+    """A fresh answer each call (callers change it in place)."""
+    return copy.deepcopy(_americans_answer(base_url))
+
+
+def _americans_answer(base_url: str) -> dict[str, Any]:
     start = AMERICANS_PASSAGE.index("The Americans")
     end = AMERICANS_PASSAGE.index("side.") + len("side.")
     return {
@@ -79,7 +84,14 @@ def americans_answer(base_url: str) -> dict[str, Any]:
             {
                 "score": 0.97,
                 "confidence": "high",
-                "components": {"fuzzy": 0.97, "coverage": 1.0, "context": 0.5},
+                "components": {
+                    "similarity": 0.97,
+                    "coverage": 1.0,
+                    "length_factor": 1.0,
+                    "votes": 1.0,
+                    "explains": 1.0,
+                    "context": 0.5,
+                },
                 "is_current_page": False,
                 "claim": {
                     "id": 12,
@@ -168,7 +180,14 @@ def americans_answer(base_url: str) -> dict[str, Any]:
             {
                 "score": 0.81,
                 "confidence": "suggestion",
-                "components": {"fuzzy": 0.81, "coverage": 0.7, "context": 0.0},
+                "components": {
+                    "similarity": 0.81,
+                    "coverage": 0.7,
+                    "length_factor": 0.9,
+                    "votes": 0.5,
+                    "explains": 0.6,
+                    "context": 0.0,
+                },
                 "is_current_page": False,
                 "claim": {
                     "id": 19,
@@ -234,8 +253,15 @@ def hostile_answer(base_url: str) -> dict[str, Any]:
         "document_id": 7,
         "title": HOSTILE,
         "outlet": {"name": HOSTILE, "domain": "x", "kind": "news"},
-        "republication_of": {"document_id": 3, "title": HOSTILE_SCRIPT, "outlet": {"name": HOSTILE}},
-        "first_publication": None,
+        "republication_of": {
+            "document_id": None,
+            "title": HOSTILE_SCRIPT,
+            "url": "javascript:window.__pwned=1",
+            "published_at": None,
+            "in_index": False,
+            "outlet": {"name": HOSTILE, "domain": None, "kind": "unknown"},
+            "evidence": [HOSTILE_SCRIPT],
+        },
     }
     return answer
 
@@ -256,20 +282,46 @@ def arabic_answer(base_url: str) -> dict[str, Any]:
 
 
 def page_in_index() -> dict[str, Any]:
-    """The ``page`` block for a page that is itself a republication in the index."""
+    """The ``page`` block for a page that is itself a republication in the index, shaped as
+    ``api.provenance.answer.page_json`` builds it: the page's document, and
+    ``republication_of``, the first of ``document_sources`` (an indexed document here)."""
     return {
         "in_index": True,
         "document_id": 7,
         "title": "Al-Nusra commander: ‘The Americans are on our side’",
         "outlet": GLOBAL_RESEARCH,
         "republication_of": {
+            "id": 3,
             "document_id": 3,
             "title": "Al-Nusra commander: ‘The Americans are on our side’",
-            "outlet": RT,
+            "url": "https://www.rt.com/news/360707-nusra-commander-us-weapons/",
             "published_at": "2016-09-26",
+            "outlet": RT,
+            "coverage": 0.92,
+            "in_index": True,
         },
-        "first_publication": _pub(RT, "2016-09-26", relation="original", in_index=False),
     }
+
+
+LONG_SENTENCE = "Officials repeated the denial in every briefing that week"
+
+
+def long_answer(base_url: str) -> dict[str, Any]:
+    """The seed claim with a long provenance: many republishers and official responses (a
+    card taller than any viewport, which must scroll inside itself)."""
+    answer = americans_answer(base_url)
+    prov = answer["matches"][0]["provenance"]
+    outlets = [_outlet(f"Outlet {i}", f"outlet{i}.example") for i in range(24)]
+    prov["republishers"] = [
+        _pub(o, f"2016-10-{i + 1:02d}", relation="verbatim", in_index=True, document_id=100 + i)
+        for i, o in enumerate(outlets)
+    ] + [_pub(RT, "2016-09-26", relation="cited", in_index=False)]
+    response = prov["official_responses"][0]
+    prov["official_responses"] = [
+        {**copy.deepcopy(response), "id": 10 + i, "quote": f"{response['quote']} (briefing {i + 1}) " * 3}
+        for i in range(8)
+    ]
+    return answer
 
 
 def _norm(text: str) -> str:
@@ -291,6 +343,7 @@ class StubServer:
     host: str = "127.0.0.1"
     port: int = 0
     api_key: str | None = None  # when set, /v1/match answers 401 without this Bearer key
+    max_match_chars: int = 4000  # longer highlights get the real server's 413 (its default limit)
     delay_s: float = 0.0  # wait this long before answering /v1/match (the loading state)
     requests: list[Recorded] = field(default_factory=list)
     _httpd: ThreadingHTTPServer | None = None
@@ -364,6 +417,20 @@ class StubServer:
                 if not isinstance(body, dict) or not isinstance(body.get("text"), str):
                     self._error(422, "invalid_input", "text is required.")
                     return
+                if len(body["text"]) > stub.max_match_chars:
+                    n = len(body["text"])
+                    self._send(
+                        413,
+                        {
+                            "error": {
+                                "code": "too_large",
+                                "message": f"text is {n} characters; the limit is {stub.max_match_chars}",
+                                "status": 413,
+                                "field": "text",
+                            }
+                        },
+                    )
+                    return
                 self._send(200, stub.answer(body))
 
         self._httpd = ThreadingHTTPServer((self.host, self.port), Handler)
@@ -393,10 +460,15 @@ class StubServer:
             return hostile_answer(self.url)
         if "الأمريكيون" in text:
             return arabic_answer(self.url)
+        if _norm(LONG_SENTENCE) in text:
+            return long_answer(self.url)
         if "americans are on our side" in text:
             answer = copy.deepcopy(americans_answer(self.url))
             page_url = str(body.get("page_url") or "")
             if page_url.endswith("/republication.html"):
+                answer["page"] = page_in_index()
+                answer["matches"][0]["is_current_page"] = True
+            elif page_url.endswith("/names-its-source.html"):
                 answer["page"] = page_in_index()
             return answer
         return {"took_ms": 0.4, "page": None, "matches": []}
