@@ -7,12 +7,18 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v firefox-esr >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1 \
-  || ! command -v Xvfb >/dev/null 2>&1 || ! command -v xdotool >/dev/null 2>&1 \
-  || ! ls /usr/lib/firefox-esr/browser/extensions/langpack-de@* >/dev/null 2>&1; then
+missing=()
+command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
+ls /usr/lib/firefox-esr/browser/extensions/langpack-de@* >/dev/null 2>&1 || missing+=(firefox-esr-l10n-de)
+command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
+command -v xdotool >/dev/null 2>&1 || missing+=(xdotool)
+# Node.js only when there is none: the machine's own node/npm are not to be shadowed by Debian's.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq firefox-esr firefox-esr-l10n-de nodejs npm xvfb xdotool >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # PUPPETEER_SKIP_DOWNLOAD: puppeteer-core never downloads a browser, but say so anyway.
