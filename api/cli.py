@@ -249,6 +249,27 @@ def webhooks_deliver() -> None:
     )
 
 
+@app.command("embed")
+def embed() -> None:
+    """Embed every claim that has no sentence vector yet (the API's background worker does the
+    same as it goes); links translations; prints how many vectors were stored."""
+    from api.matching.claims import ClaimIndex
+    from api.matching.embedding import embed_pending
+    from api.matching.semantic import load_encoders
+
+    db = _engine()
+    english, multilingual = load_encoders()
+    encoders = [e for e in (english, multilingual) if e is not None]
+    if not encoders:
+        _fail("no sentence encoder is installed (see pyproject.toml)")
+    index = ClaimIndex(db, english=english, multilingual=multilingual)
+    index.refresh()
+    total = 0
+    while done := embed_pending(db, encoders, index=index):
+        total += done
+    out.print(f"{total} vectors stored; still pending: {index.pending()}", highlight=False)
+
+
 @app.command("import-claimreview")
 def import_claimreview(
     paths: Annotated[list[Path], typer.Argument(help="ClaimReview JSON-LD files or folders")],
