@@ -10,8 +10,9 @@ Three channels over CLAIMS (not passages), fused per claim:
 Restatement score = ``BLEND_COS·cos + (1 − BLEND_COS)·bm25/max(bm25)`` (the issue's measured
 blend); a claim is a restatement when that score reaches ``RESTATEMENT_THRESHOLD``, and is
 reported ``confidence: "high"`` only from ``RESTATEMENT_CONFIDENT``. A translation is a claim
-whose multilingual cosine reaches ``TRANSLATION_THRESHOLD`` while the highlight is in another
-language than the claim (or, language unknown, while the English channels see little of it).
+whose multilingual cosine reaches ``TRANSLATION_THRESHOLD`` while the highlight is known to be in
+another language than the claim's document (a claim of unknown language, e.g. one short
+sentence, is left to the restatement channels: in an English corpus it is mostly English).
 
 Vectors come from the database (table ``claimvector``, written by the embedding worker, so every
 process shares them); ``refresh()`` reads claims and vectors added since the last call (ids
@@ -236,11 +237,8 @@ class ClaimIndex:
             if cos < TRANSLATION_THRESHOLD:
                 break
             claim_lang = self.language.get(cid)
-            if language and claim_lang:
-                if language == claim_lang:
-                    continue  # same language: the English channels judge it
-            elif cid in english:
-                continue  # language unknown and the English channels found it: a restatement
+            if not (language and claim_lang and language != claim_lang):
+                continue  # same language, or either unknown: the restatement channels judge it
             score = cos
             confidence: Literal["high", "suggestion"] = (
                 "high" if score >= RESTATEMENT_CONFIDENT else "suggestion"
