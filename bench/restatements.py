@@ -46,7 +46,8 @@ from api.app import create_app
 from api.matching import claims as claims_mod
 from api.matching.claims import ClaimIndex
 from api.matching.embedding import embed_pending
-from api.matching.semantic import Encoder, load_encoders
+from api.matching.lexical import BM25Index
+from api.matching.semantic import Encoder, VectorSet, load_encoders
 from api.pipeline.ingestor import Ingestor
 from api.settings import Settings
 from db.connection import get_engine
@@ -134,12 +135,84 @@ def pct(xs: list[float], q: float) -> float:
     return float(np.percentile(xs, q)) if xs else float("nan")
 
 
+def scale_latency(sizes: list[int], queries: list[str]) -> list[str]:
+    """The restatement stage's own costs at ``sizes`` claims: the benchmark's claim texts cycled
+    (with a distinct number each, so postings grow as they would) and random unit vectors; exact
+    numpy search (OPENBLAS_NUM_THREADS=1: one core). The query embedding does not depend on the size."""
+    texts = [json.loads(line)["vclaim"] for line in (DATA / "vclaims.jsonl").read_text().splitlines()]
+    rng = np.random.default_rng(13)
+    out = [
+        "| claims | BM25 build s | BM25 p50 / p99 ms | vectors MB | exact search p50 / p99 ms |",
+        "|---|---|---|---|---|",
+    ]
+    for n in sizes:
+        bm = BM25Index()
+        t0 = time.perf_counter()
+        for i in range(n):
+            bm.add(i, f"{texts[i % len(texts)]} n{i // len(texts)}")
+        build_s = time.perf_counter() - t0
+        vs = VectorSet(384)
+        for i in range(0, n, 100_000):
+            m = rng.standard_normal((min(100_000, n - i), 384), dtype=np.float32)
+            vs.add(list(range(i, i + len(m))), m / np.linalg.norm(m, axis=1, keepdims=True))
+        vs.search(np.ones(384, dtype=np.float32) / 384**0.5, 50)  # the flush
+        t_bm, t_vs = [], []
+        for q in queries[:200]:
+            t0 = time.perf_counter()
+            bm.search(q, claims_mod.CANDIDATES)
+            t_bm.append((time.perf_counter() - t0) * 1000)
+            qv = rng.standard_normal(384, dtype=np.float32)
+            t0 = time.perf_counter()
+            vs.search(qv / np.linalg.norm(qv), claims_mod.CANDIDATES)
+            t_vs.append((time.perf_counter() - t0) * 1000)
+        out.append(
+            f"| {n:,} | {build_s:.1f} | {pct(t_bm, 50):.1f} / {pct(t_bm, 99):.1f} | "
+            f"{n * 384 * 4 / 1e6:.0f} | {pct(t_vs, 50):.1f} / {pct(t_vs, 99):.1f} |"
+        )
+        print(out[-1], file=sys.stderr)
+        del bm, vs
+    return out
+
+
+def ingest_with_worker(work: Path, encoders: list[Encoder]) -> list[str]:
+    """Ingestion throughput of the 14,225 claim documents into a fresh SQLite database, alone and
+    with the embedding worker running beside it in the same process (as in the API), same run."""
+    from api.matching.embedding import EmbeddingWorker
+
+    records = work / "vclaims_as_documents.jsonl"
+    out = [
+        "| ingestion of the claim documents | s | passages/s | vectors stored meanwhile |",
+        "|---|---|---|---|",
+    ]
+    for label, with_worker in (("alone", False), ("with the embedding worker", True)):
+        path = work / f"ingest-{int(with_worker)}.sqlite"
+        path.unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+        db = get_engine(url)
+        worker = EmbeddingWorker(db, encoders).start() if with_worker else None
+        t0 = time.perf_counter()
+        Ingestor(db, settings=Settings(database_url=url)).ingest_paths([records])
+        took = time.perf_counter() - t0
+        if worker is not None:
+            worker.stop()
+        with db.connect() as conn:
+            passages = conn.execute(sql("SELECT count(*) FROM passage")).scalar() or 0
+            vectors = conn.execute(sql("SELECT count(*) FROM claimvector")).scalar() or 0
+        out.append(f"| {label} | {took:.1f} | {passages / took:,.0f} | {vectors:,} |")
+        print(out[-1], file=sys.stderr)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="dev", choices=["dev", "train"])
     ap.add_argument("--work", type=Path, default=Path("/tmp/claimscope-bench-restatements"))
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--ingest", action="store_true", help="also time ingestion with the worker beside it")
+    ap.add_argument(
+        "--scale", default="", help="also time the stage at these claim counts, e.g. 100000,300000"
+    )
     args = ap.parse_args()
     logging.disable(logging.INFO)  # the access log of every request
     args.work.mkdir(parents=True, exist_ok=True)
@@ -275,6 +348,16 @@ def main() -> None:
         f"| exact vector search ({len(vs):,} × {vs.dim}) | {pct(t_vec, 50):.2f} | {pct(t_vec, 99):.2f} |",
         f"| whole `POST /v1/match` (ASGI, in-process) | {pct(took, 50):.1f} | {pct(took, 99):.1f} |",
     ]
+    if args.ingest:
+        lines += ["", *ingest_with_worker(args.work, [english, multilingual])]
+    if args.scale:
+        lines += [
+            "",
+            "The restatement stage alone at larger sizes (`--scale`; synthetic: the claim texts cycled, "
+            "random unit vectors; one BLAS thread, same load):",
+            "",
+            *scale_latency([int(x) for x in args.scale.split(",")], [t for _, t in queries]),
+        ]
     body = "\n".join(lines)
     print(body)
     print(f"median request {statistics.median(took):.1f} ms", file=sys.stderr)
