@@ -62,3 +62,14 @@ def test_encoders_load_offline_and_agree_on_meaning() -> None:
         ]
     )
     assert de @ en > de @ other + 0.2
+
+
+def test_an_ellipsis_is_not_a_sentence_end() -> None:
+    from api.matching.rerank import sentence_ranges
+
+    text = (
+        "he said the americans were on our side... and the weapons came through turkey. then more text here!"
+    )
+    pieces = [text[a:b] for a, b in sentence_ranges(text)]
+    assert pieces[0] == "he said the americans were on our side... and the weapons came through turkey."
+    assert len(pieces) == 2
