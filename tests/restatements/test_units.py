@@ -67,9 +67,8 @@ def test_encoders_load_offline_and_agree_on_meaning() -> None:
 def test_an_ellipsis_is_not_a_sentence_end() -> None:
     from api.matching.rerank import sentence_ranges
 
-    text = (
-        "he said the americans were on our side... and the weapons came through turkey. then more text here!"
-    )
+    first = "he said the americans were on our side... and the weapons came through turkey."
+    text = first + " then a second sentence follows!"
     pieces = [text[a:b] for a, b in sentence_ranges(text)]
-    assert pieces[0] == "he said the americans were on our side... and the weapons came through turkey."
+    assert pieces[0] == first
     assert len(pieces) == 2
