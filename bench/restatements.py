@@ -115,11 +115,22 @@ def build(work: Path) -> str:
     return url
 
 
-def ranks(found: list[str | None], right: set[str]) -> int | None:
+def ranks(found: list[str | None] | list[set[str]], right: set[str]) -> int | None:
+    """Rank of the first found item that is (or, a set, holds) a right vclaim."""
     for i, vid in enumerate(found[:5]):
-        if vid in right:
+        if (vid & right) if isinstance(vid, set) else (vid in right):
             return i + 1
     return None
+
+
+def documents_of(match: dict[str, object], doc_vclaim: dict[int, str]) -> set[str]:
+    """The vclaims a matched claim appears in: its passage's document and every indexed document
+    of its provenance (two verified claims with one text are one claim, found in both)."""
+    prov = match["provenance"]
+    assert isinstance(prov, dict)
+    pubs = [prov["first_publication"], *prov["republishers"]]
+    docs = {match["passage"]["document_id"]} | {p["document_id"] for p in pubs if p and p["in_index"]}  # type: ignore[index]
+    return {doc_vclaim[d] for d in docs if d in doc_vclaim}
 
 
 def summary(rs: list[int | None]) -> dict[str, float]:
@@ -235,15 +246,14 @@ def main() -> None:
         if isinstance(c, CachedEncoder):
             c.save()
     with db.connect() as conn:
-        vclaim_of = {
-            int(cid): u[len(URL) :]
-            for cid, u in conn.execute(
-                sql(
-                    "SELECT c.id, d.url FROM claim c JOIN passage p ON p.id = c.canonical_passage_id "
-                    "JOIN document d ON d.id = p.document_id"
-                )
+        vclaim_of: dict[int, set[str]] = collections.defaultdict(set)
+        for cid, u in conn.execute(
+            sql(
+                "SELECT p.claim_id, d.url FROM passage p JOIN document d ON d.id = p.document_id "
+                "WHERE p.claim_id IS NOT NULL"
             )
-        }
+        ):
+            vclaim_of[int(cid)].add(u[len(URL) :])
         doc_vclaim = {int(i): u[len(URL) :] for i, u in conn.execute(sql("SELECT id, url FROM document"))}
     queries, qrels = load_split(args.split)
 
@@ -263,7 +273,7 @@ def main() -> None:
             took.append((time.perf_counter() - t0) * 1000)
             assert resp.status_code == 200, resp.text
             matches = resp.json()["matches"]
-            found = [doc_vclaim.get(m["passage"]["document_id"]) for m in matches]
+            found = [documents_of(m, doc_vclaim) for m in matches]
             r = ranks(found, qrels[qid])
             api_ranks.append(r)
             if not matches:
@@ -278,7 +288,7 @@ def main() -> None:
                         "text": text,
                         "right": sorted(qrels[qid]),
                         "top": [
-                            (m["match_type"], m["score"], m["confidence"], f)
+                            (m["match_type"], m["score"], m["confidence"], sorted(f))
                             for m, f in zip(matches, found, strict=True)
                         ],
                     }
@@ -302,8 +312,8 @@ def main() -> None:
             t0 = time.perf_counter()
             em = vs.search(qv, 5)
             t_vec.append((time.perf_counter() - t0) * 1000)
-            bm_ranks.append(ranks([vclaim_of.get(c) for c, _ in bm], qrels[qid]))
-            emb_ranks.append(ranks([vclaim_of.get(c) for c, _ in em], qrels[qid]))
+            bm_ranks.append(ranks([vclaim_of.get(c, set()) for c, _ in bm], qrels[qid]))
+            emb_ranks.append(ranks([vclaim_of.get(c, set()) for c, _ in em], qrels[qid]))
     (args.work / f"misses-{args.split}.json").write_text(json.dumps(details, indent=1), encoding="utf-8")
     n = len(queries)
     misses = sum(1 for r in api_ranks if r is None)
