@@ -28,7 +28,14 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Mount
@@ -58,6 +65,13 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.embedding_lag = Gauge(
+            "claimscope_embedding_lag_claims",
+            "Claims not embedded yet (the restatement queue), per model",
+            ("model",),
+            registry=self.registry,
+        )
+
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         labels = (method, route, str(status))
         self.requests.labels(*labels).inc()
@@ -75,7 +89,12 @@ class Metrics:
 
 def metrics_endpoint(request: Request) -> Response:
     """``GET /metrics``: Prometheus text format."""
-    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+    metrics = request.app.state.metrics
+    claim_index = getattr(request.app.state, "claim_index", None)
+    if claim_index is not None:  # the embedding queue's lag, read now (two counts)
+        for model, lag in claim_index.pending().items():
+            metrics.embedding_lag.labels(model).set(lag)
+    return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
 
 def configure_access_log() -> None:

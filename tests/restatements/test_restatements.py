@@ -54,6 +54,8 @@ def test_restatements_and_translations_on_the_seeds(db_url: str, seeds_dir: Path
     with client_for(db_url, embed_worker=False) as client:
         ready = client.get("/readyz").json()
         assert ready["embedding_lag"] == {"all-MiniLM-L6-v2-int8": 0, "use-multilingual-v3": 0}
+        metrics = client.get("/metrics").text
+        assert 'claimscope_embedding_lag_claims{model="use-multilingual-v3"} 0.0' in metrics
 
         # copies are unchanged: a copy, first, with its aligned span
         best = _match(client, '"The Americans are on our side."')[0]
