@@ -325,13 +325,14 @@ def main() -> None:
         ("MiniLM alone (cosine)", summary(emb_ranks)),
     ]
     lines = [
-        f"`.venv/bin/python bench/restatements.py --split {args.split} --write` — commit {commit.strip()}, "
+        f"`OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/restatements.py {' '.join(sys.argv[1:])}` — "
+        f"commit {commit.strip()}, "
         f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (2 shared cores).",
         "",
         f"CheckThat! 2022 Task 2A English, **{args.split}** split ({n} tweets, with qrels), against the "
         f"14,231 verified claims ingested as {len(doc_vclaim):,} JSON Lines documents "
         f"({len(vclaim_of):,} claims); {stored:,} vectors stored by the embedding queue in "
-        f"{embed_s:.0f} s (vectors cached by text across runs).",
+        f"{embed_s:.0f} s in this run (the database and the vectors are kept in --work across runs).",
         "",
         "| ranker | MAP@5 | MRR@5 | P@1 | right claim in top 5 |",
         "|---|---|---|---|---|",
