@@ -16,11 +16,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import __version__
-from api.errors import ClaimScopeError, RateLimited, TooLarge
+from api.errors import ClaimScopeError, RateLimited, TooLarge, Unavailable
 from api.matching.claims import ClaimIndex
 from api.matching.embedding import EmbeddingWorker
 from api.matching.live import LiveIndex
@@ -29,10 +30,11 @@ from api.moderation.delivery import start_app_worker
 from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
 from api.openapi import ERROR_RESPONSES
 from api.provenance.cache import ProvenanceCache
-from api.ratelimit import RateLimitMiddleware, make_limiter
+from api.ratelimit import RateLimitMiddleware, make_limiter, parse_networks
 from api.routes import (
     check,
     claims,
+    docs,
     documents,
     export,
     factchecks,
@@ -43,6 +45,8 @@ from api.routes import (
     review,
     watch,
 )
+from api.security import SecurityHeadersMiddleware
+from api.security import header_dict as security_headers
 from api.settings import Settings, get_settings
 from db.connection import get_engine
 
@@ -52,15 +56,35 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 EXTENSION_ORIGINS = r"^(chrome-extension|moz-extension|safari-web-extension)://[A-Za-z0-9._-]+$"
 
 
+# Seconds a client is asked to wait when the database cannot be reached (Retry-After).
+DB_RETRY_AFTER_S = 5
+# What SQLAlchemy raises when the database is down, unreachable, or its pool is exhausted.
+DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+
+
 def error_response(exc: ClaimScopeError) -> JSONResponse:
     headers = {}
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | Unavailable):
         headers["Retry-After"] = str(exc.retry_after)
     return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
 
+class BodyTooLarge(StarletteHTTPException):
+    """Raised from ``receive`` once a body passes the limit. An HTTPException so that FastAPI's
+    body reading lets it through (it turns other errors into a 400); answered as ``TooLarge``."""
+
+    def __init__(self, error: TooLarge) -> None:
+        super().__init__(status_code=error.status, detail=error.message)
+        self.error = error
+
+
 class BodySizeLimitMiddleware:
-    """Plain ASGI middleware: 413 (JSON error body) when ``Content-Length`` is over ``max_bytes``.
+    """Plain ASGI middleware: 413 (JSON error body) when a request body is over ``max_bytes``.
+
+    ``Content-Length`` over the limit is refused before anything is read. A body without one
+    (``Transfer-Encoding: chunked``), or one longer than it said, is counted as it is received:
+    the request ends with a 413 at the first chunk past the limit, so at most ``max_bytes`` plus
+    one chunk is ever held, however much the client goes on sending.
 
     Plain ASGI rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware`` costs a
     task and a pair of memory streams per request, for a header check.
@@ -71,26 +95,59 @@ class BodySizeLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            for name, value in scope.get("headers", ()):
-                if name == b"content-length":
-                    length = value.decode("latin-1")
-                    if length.isdigit() and int(length) > self.max_bytes:
-                        response = error_response(
-                            TooLarge(f"request body is {length} bytes; the limit is {self.max_bytes}")
-                        )
-                        await response(scope, receive, send)
-                        return
-                    break
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                length = value.decode("latin-1")
+                if length.isdigit() and int(length) > self.max_bytes:
+                    response = error_response(
+                        TooLarge(f"request body is {length} bytes; the limit is {self.max_bytes}")
+                    )
+                    await response(scope, receive, send)
+                    return
+                break
+        received = 0
+        started = False
+
+        async def counting_receive() -> dict[str, Any]:
+            nonlocal received
+            message: dict[str, Any] = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(
+                        TooLarge(f"request body over the {self.max_bytes} byte limit (counted as received)")
+                    )
+            return message
+
+        async def tracking_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge as exc:  # read outside FastAPI's routing (a middleware, ...)
+            if started:
+                raise
+            await error_response(exc.error)(scope, receive, send)
+
+
+def _printable(value: object) -> str:
+    """``str(value)`` that encodes as UTF-8: a lone surrogate (in an unknown field's name, ...)
+    is shown escaped rather than failing the whole error answer."""
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     first = errors[0] if errors else {}
-    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path")]
+    loc = [_printable(p) for p in first.get("loc", []) if p not in ("body", "query", "path")]
     field = ".".join(loc) or None
-    message = f"{field}: {first.get('msg')}" if field else str(first.get("msg", "invalid input"))
+    msg = _printable(first.get("msg", "invalid input")).removeprefix("Value error, ")
+    message = f"{field}: {msg}" if field else msg
     body: dict[str, Any] = {
         "error": {
             "code": "invalid_input",
@@ -98,7 +155,8 @@ def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
             "status": 422,
             "field": field,
             "details": [
-                {"field": ".".join(map(str, e.get("loc", []))), "message": e.get("msg")} for e in errors
+                {"field": ".".join(map(_printable, e.get("loc", []))), "message": _printable(e.get("msg"))}
+                for e in errors
             ],
         }
     }
@@ -106,6 +164,8 @@ def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
 
 
 def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if isinstance(exc, BodyTooLarge):
+        return error_response(exc.error)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     return JSONResponse(
         {"error": {"code": code, "message": str(exc.detail), "status": exc.status_code}},
@@ -128,11 +188,21 @@ def _out_of_range(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _database_down(_: Request, exc: Exception) -> JSONResponse:
+    """The database cannot be reached (down, restarting, network, pool exhausted): 503 with
+    Retry-After, on every route; the pool replaces the broken connections once it is back."""
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return error_response(
+        Unavailable("the database is unavailable; try again shortly", retry_after=DB_RETRY_AFTER_S)
+    )
+
+
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
     return JSONResponse(
         {"error": {"code": "internal", "message": "internal error; see the server log", "status": 500}},
         status_code=500,
+        headers=security_headers(),  # answered outside the middlewares: they cannot add them
     )
 
 
@@ -223,13 +293,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Where did this text come from? Match a highlight against the claim index "
         "and get its provenance: first publication, republishers, official responses.",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc come from api/routes/docs.py, with no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     # Settings come from app.state (api.deps.app_settings), not dependency_overrides: FastAPI
     # re-inspects an overridden dependency's signature on every request.
     limiter = app.state.limiter = make_limiter(settings)
     if limiter is not None:  # innermost of the middlewares: a 429 still gets CORS headers and a log line
-        app.add_middleware(RateLimitMiddleware, limiter=limiter)
+        app.add_middleware(
+            RateLimitMiddleware,
+            limiter=limiter,
+            ip_limit=settings.rate_limit_per_ip_per_minute,
+            proxies=parse_networks(settings.forwarded_allow_ips),
+        )
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=EXTENSION_ORIGINS,
@@ -246,6 +323,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(OverflowError, _out_of_range)  # SQLite
     app.add_exception_handler(DataError, _out_of_range)  # PostgreSQL: integer out of range, ...
+    for down in DATABASE_DOWN:
+        app.add_exception_handler(down, _database_down)
     app.add_exception_handler(Exception, _unexpected)
 
     for module in (
@@ -260,12 +339,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         watch,
         factchecks,
         export,
+        docs,
     ):
         # every API operation documents the error answers it can give (api/openapi.py)
-        app.include_router(module.router, responses=None if module in (health, pages) else ERROR_RESPONSES)
+        plain = module in (health, pages, docs)
+        app.include_router(module.router, responses=None if plain else ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.state.metrics = Metrics()
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     configure_access_log()
+    # outside the others: a 413, a 429 and a CORS preflight answer carry the headers too
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)  # outermost
     return app

@@ -52,13 +52,26 @@ def current_key(
     return key
 
 
+def require_read_key(key: ApiKey | None, *, required: bool) -> ApiKey | None:
+    """The one read-access rule: when ``required``, reading needs a valid key (any scope)."""
+    if required and key is None:
+        raise Unauthorized("this server requires an API key for reading (Authorization: Bearer)")
+    return key
+
+
+def metrics_need_key(settings: Settings) -> bool:
+    """``/metrics`` follows the read rule unless ``CLAIMSCOPE_METRICS_REQUIRE_KEY`` says otherwise."""
+    if settings.metrics_require_key is not None:
+        return settings.metrics_require_key
+    return settings.require_key_for_read
+
+
 def reader(
     key: Annotated[ApiKey | None, Depends(current_key)],
     settings: Annotated[Settings, Depends(app_settings)],
 ) -> ApiKey | None:
-    if settings.require_key_for_read and key is None:
-        raise Unauthorized("this server requires an API key for reading (Authorization: Bearer)")
-    return key
+    """Every read: the ``/v1`` reads, matching, and the HTML pages."""
+    return require_read_key(key, required=settings.require_key_for_read)
 
 
 def ingester(key: Annotated[ApiKey | None, Depends(current_key)]) -> ApiKey:
@@ -82,19 +95,23 @@ CurateKey = Annotated[ApiKey, Depends(curator)]
 AdminKey = Annotated[ApiKey, Depends(admin)]
 
 
+async def read_key(request: Request, authorization: str | None, *, required: bool) -> ApiKey | None:
+    """:func:`require_read_key` for async endpoints: no thread-pool hop when there is no key."""
+    if not authorization:  # keys.authenticate answers None without touching the database
+        return require_read_key(None, required=required)
+
+    def check() -> ApiKey | None:
+        with Session(get_engine(request), expire_on_commit=False) as session:
+            return require_read_key(current_key(request, session, authorization), required=required)
+
+    return await run_in_threadpool(check)
+
+
 async def async_reader(
     request: Request, authorization: Annotated[str | None, Header()] = None
 ) -> ApiKey | None:
     """``api.deps.reader`` without a thread-pool hop when there is no key to look up."""
-    settings = app_settings(request)
-    if not authorization:  # keys.authenticate answers None without touching the database
-        return reader(None, settings)
-
-    def check() -> ApiKey | None:
-        with Session(get_engine(request), expire_on_commit=False) as session:
-            return reader(current_key(request, session, authorization), settings)
-
-    return await run_in_threadpool(check)
+    return await read_key(request, authorization, required=app_settings(request).require_key_for_read)
 
 
 AsyncReaderDep = Annotated[ApiKey | None, Depends(async_reader)]

@@ -8,6 +8,7 @@
     ├── Unauthorized (401, "invalid_key")
     ├── Forbidden (403, "forbidden")
     ├── RateLimited (429, "rate_limited")
+    ├── Unavailable (503, "unavailable")              the database cannot be reached; Retry-After
     └── FetchFailed (422, "fetch_failed")            a URL could not be fetched safely
 
 Every error renders as ``{"error": {"code": ..., "message": ..., "status": ..., "field": ...}}``
@@ -86,3 +87,12 @@ class RateLimited(ClaimScopeError):
 class FetchFailed(ClaimScopeError):
     status = 422
     code = "fetch_failed"
+
+
+class Unavailable(ClaimScopeError):
+    status = 503
+    code = "unavailable"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -36,9 +36,12 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Mount
+
+from api.deps import app_settings, metrics_need_key, read_key
 
 access_log = logging.getLogger("claimscope.access")
 REQUEST_ID_HEADER = "x-request-id"
@@ -87,12 +90,14 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-def metrics_endpoint(request: Request) -> Response:
-    """``GET /metrics``: Prometheus text format."""
+async def metrics_endpoint(request: Request) -> Response:
+    """``GET /metrics``: Prometheus text format; needs a key as ``api.deps.metrics_need_key`` says."""
+    settings = app_settings(request)
+    await read_key(request, request.headers.get("authorization"), required=metrics_need_key(settings))
     metrics = request.app.state.metrics
     claim_index = getattr(request.app.state, "claim_index", None)
-    if claim_index is not None:  # the embedding queue's lag, read now (two counts)
-        for model, lag in claim_index.pending().items():
+    if claim_index is not None:  # the embedding queue's lag, read now (two counts, off the loop)
+        for model, lag in (await run_in_threadpool(claim_index.pending)).items():
             metrics.embedding_lag.labels(model).set(lag)
     return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 

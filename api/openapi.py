@@ -2,7 +2,7 @@
 
 ``ERROR_RESPONSES`` is attached to every ``/v1`` router (``api/app.py``), so clients and
 schemathesis know each operation may answer 400 (a body that is not valid JSON/UTF-8), 401, 403,
-404, 413, 422 or 429, always with ``{"error": {...}}``.
+404, 413, 422, 429 or 503 (the database unreachable), always with ``{"error": {...}}``.
 """
 
 from __future__ import annotations
@@ -36,4 +36,5 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: _error("Over a size limit"),
     422: _error("Invalid input; `field` names it"),
     429: _error("Rate limit exceeded; see the Retry-After header"),
+    503: _error("The database is unavailable; see the Retry-After header"),
 }

@@ -5,8 +5,20 @@ process behind a load balancer shares one budget per caller. Both answer ``hit(i
 ``Decision``; ``RateLimitMiddleware`` (plain ASGI) applies one to every request except the
 operational paths and answers 429 with ``Retry-After`` and the standard JSON error body.
 
-The caller's identity is the SHA-256 of its bearer token when it sends one (an unknown token is
-refused with 401 by the route anyway, so inventing tokens buys nothing but 401s), else its IP.
+Two budgets, both counted before any key is looked up in the database:
+
+* a request without a bearer token counts against its IP (``ip:<address>``,
+  CLAIMSCOPE_RATE_LIMIT_PER_MINUTE);
+* a request with one counts against its IP's keyed budget first (``ipk:<address>``,
+  CLAIMSCOPE_RATE_LIMIT_PER_IP_PER_MINUTE), then against the token's own (the SHA-256 of the
+  token, CLAIMSCOPE_RATE_LIMIT_PER_MINUTE). Inventing tokens gives a caller a fresh per-key
+  budget each time, never a fresh per-IP one: the key lookups they cost stay bounded.
+
+The IP is the connection's peer, unless the peer is one of CLAIMSCOPE_FORWARDED_ALLOW_IPS (a
+reverse proxy of this deployment; empty by default: nobody), in which case it is the right-most
+address of ``X-Forwarded-For`` that is not such a proxy. ``X-Forwarded-For`` from anyone else
+is ignored: it is only a header a client chose to send.
+
 When Redis is unreachable the limiter fails open (logs a warning): rate limiting must never take
 the service down.
 """
@@ -15,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import logging
 import threading
 import time
@@ -45,7 +58,7 @@ class Decision:
 class Limiter(Protocol):
     limit: int
 
-    async def hit(self, identity: str) -> Decision: ...
+    async def hit(self, identity: str, limit: int | None = None) -> Decision: ...
 
 
 def _window(now: float, window_s: int) -> tuple[int, int]:
@@ -66,17 +79,19 @@ class InMemoryLimiter:
         self._current = -1
         self._counts: dict[str, int] = {}
 
-    def hit_sync(self, identity: str) -> Decision:
+    def hit_sync(self, identity: str, limit: int | None = None) -> Decision:
+        """Count one request of ``identity`` against ``limit`` (default: this limiter's)."""
+        limit = self.limit if limit is None else limit
         number, left = _window(self._clock(), self.window_s)
         with self._lock:
             if number != self._current:  # a new window: forget the old one entirely
                 self._current, self._counts = number, {}
             count = self._counts.get(identity, 0) + 1
             self._counts[identity] = count
-        return Decision(count <= self.limit, count, self.limit, left)
+        return Decision(count <= limit, count, limit, left)
 
-    async def hit(self, identity: str) -> Decision:
-        return self.hit_sync(identity)
+    async def hit(self, identity: str, limit: int | None = None) -> Decision:
+        return self.hit_sync(identity, limit)
 
 
 class RedisLimiter:
@@ -118,7 +133,8 @@ class RedisLimiter:
     def key(self, identity: str, number: int) -> str:
         return f"{self.prefix}:{identity}:{number}"
 
-    async def hit(self, identity: str) -> Decision:
+    async def hit(self, identity: str, limit: int | None = None) -> Decision:
+        limit = self.limit if limit is None else limit
         number, left = _window(time.time(), self.window_s)
         key = self.key(identity, number)
         try:
@@ -130,8 +146,8 @@ class RedisLimiter:
             if time.monotonic() - self._warned_at > 60:
                 self._warned_at = time.monotonic()
                 log.warning("rate limiter: Redis unavailable (%s); not limiting", type(exc).__name__)
-            return Decision(True, 0, self.limit, left)
-        return Decision(int(count) <= self.limit, int(count), self.limit, left)
+            return Decision(True, 0, limit, left)
+        return Decision(int(count) <= limit, int(count), limit, left)
 
     async def close(self) -> None:
         for client in self._clients.values():
@@ -149,15 +165,66 @@ def make_limiter(settings: Any) -> Limiter | None:
     return InMemoryLimiter(limit)
 
 
-def identity_of(scope: dict[str, Any]) -> str:
-    """``key:<hash>`` for a bearer token, else ``ip:<address>``."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(value: str) -> tuple[Network, ...] | None:
+    """``CLAIMSCOPE_FORWARDED_ALLOW_IPS``: comma-separated addresses or CIDRs; ``*`` is any
+    (None); ValueError for anything else."""
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    if "*" in items:
+        return None
+    return tuple(ipaddress.ip_network(v, strict=False) for v in items)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def _trusted(addr: str, proxies: tuple[Network, ...] | None) -> bool:
+    if proxies is None:
+        return True
+    ip = _address(addr)
+    return ip is not None and any(ip in net for net in proxies)
+
+
+def client_ip(scope: dict[str, Any], proxies: tuple[Network, ...] | None = ()) -> str:
+    """The caller's address: the peer, or (behind a trusted proxy) the right-most untrusted
+    address of ``X-Forwarded-For``; see the module docstring."""
+    client = scope.get("client")
+    peer = str(client[0]) if client else "unknown"
+    if proxies == () or not _trusted(peer, proxies):
+        return peer
+    forwarded: list[str] = []
+    for name, value in scope.get("headers", ()):
+        if name == b"x-forwarded-for":
+            forwarded.extend(v.strip() for v in value.decode("latin-1").split(","))
+    for addr in reversed([f for f in forwarded if f]):
+        if _address(addr) is None:
+            return peer  # a garbled header: the proxy's own address is all we know
+        if not _trusted(addr, proxies):
+            return addr
+    return forwarded[0] if forwarded and forwarded[0] else peer
+
+
+def bearer_of(scope: dict[str, Any]) -> str | None:
     for name, value in scope.get("headers", ()):
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
             if scheme.lower() == "bearer" and token.strip():
-                return "key:" + hashlib.sha256(token.strip().encode()).hexdigest()[:24]
-    client = scope.get("client")
-    return f"ip:{client[0] if client else 'unknown'}"
+                return token.strip()
+    return None
+
+
+def identity_of(scope: dict[str, Any], proxies: tuple[Network, ...] | None = ()) -> str:
+    """``key:<hash>`` for a bearer token, else ``ip:<address>``."""
+    token = bearer_of(scope)
+    if token is not None:
+        return "key:" + hashlib.sha256(token.encode()).hexdigest()[:24]
+    return f"ip:{client_ip(scope, proxies)}"
 
 
 def is_exempt(path: str) -> bool:
@@ -165,17 +232,40 @@ def is_exempt(path: str) -> bool:
 
 
 class RateLimitMiddleware:
-    """Plain ASGI middleware: count every HTTP request (except exempt paths), 429 over the limit."""
+    """Plain ASGI middleware: count every HTTP request (except exempt paths), 429 over a limit.
 
-    def __init__(self, app: Any, limiter: Limiter) -> None:
+    ``ip_limit`` is the per-IP budget of requests that carry a token (0: none); ``proxies``
+    the parsed CLAIMSCOPE_FORWARDED_ALLOW_IPS (``()``: trust no proxy, None: trust any).
+    """
+
+    def __init__(
+        self,
+        app: Any,
+        limiter: Limiter,
+        *,
+        ip_limit: int = 0,
+        proxies: tuple[Network, ...] | None = (),
+    ) -> None:
         self.app = app
         self.limiter = limiter
+        self.ip_limit = ip_limit
+        self.proxies = proxies
+
+    async def _decide(self, scope: dict[str, Any]) -> Decision:
+        ip = client_ip(scope, self.proxies)
+        if bearer_of(scope) is None:
+            return await self.limiter.hit(f"ip:{ip}")
+        if self.ip_limit > 0:  # the IP first: invented tokens share one budget
+            by_ip = await self.limiter.hit(f"ipk:{ip}", self.ip_limit)
+            if not by_ip.allowed:
+                return by_ip
+        return await self.limiter.hit(identity_of(scope, self.proxies))
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope.get("method") == "OPTIONS" or is_exempt(scope["path"]):
             await self.app(scope, receive, send)
             return
-        decision = await self.limiter.hit(identity_of(scope))
+        decision = await self._decide(scope)
         if decision.allowed:
             await self.app(scope, receive, send)
             return

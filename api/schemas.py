@@ -2,18 +2,60 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.ingest.dates import is_valid_date
+from api.text.safety import is_web_url, unsafe_char
 
 STANCES = ("denies", "confirms", "disputes", "comments")
 Stance = Literal["denies", "confirms", "disputes", "comments"]
 OutletKind = Literal["news", "state_media", "official", "blog", "aggregator", "unknown"]
 
 SEED_HIGHLIGHT = "The Americans are on our side."
+# A language tag: "en", "pt-BR", "zh-Hant-TW" (BCP 47 shapes, up to 10 characters).
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$"
 
 
-class MatchRequest(BaseModel):
+def _check_strings(value: Any) -> None:
+    """Refuse strings no store can hold (lone surrogates, NUL), in ``value`` or inside it."""
+    if isinstance(value, str):
+        problem = unsafe_char(value)
+        if problem:
+            raise ValueError(problem)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_strings(item)
+
+
+def web_url(value: str | None) -> str | None:
+    """An http(s) URL (surrounding whitespace dropped), or ValueError (the error names the field)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not is_web_url(value):
+        raise ValueError(f"must be an absolute http or https URL, not {value[:40]!r}")
+    return value
+
+
+def calendar_date(value: str | None) -> str | None:
+    if value is not None and not is_valid_date(value):
+        raise ValueError(f"{value[:40]!r} is not a date (ISO 8601 such as 2024-03-07, or a written date)")
+    return value
+
+
+class RequestModel(BaseModel):
+    """A request body: every string in it must be storable (see ``_check_strings``)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def storable_strings(cls, v: Any) -> Any:
+        _check_strings(v)
+        return v
+
+
+class MatchRequest(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"text": SEED_HIGHLIGHT, "limit": 5}]},
@@ -35,7 +77,7 @@ class MatchRequest(BaseModel):
 MAX_BATCH_ITEMS = 100
 
 
-class MatchBatchRequest(BaseModel):
+class MatchBatchRequest(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -50,7 +92,7 @@ class MatchBatchRequest(BaseModel):
     )
 
 
-class DocumentIn(BaseModel):
+class DocumentIn(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -70,11 +112,21 @@ class DocumentIn(BaseModel):
     url: str | None = Field(None, max_length=2000, description="Canonical URL; alone, the page is fetched.")
     title: str | None = Field(None, max_length=1000)
     outlet: str | None = Field(None, max_length=300)
-    published_at: str | None = Field(None, max_length=40)
-    language: str | None = Field(None, max_length=10)
+    published_at: str | None = Field(None, max_length=40, description="A date (ISO 8601 or written).")
+    language: str | None = Field(None, max_length=10, pattern=LANGUAGE_PATTERN)
+
+    @field_validator("url")
+    @classmethod
+    def url_is_web(cls, v: str | None) -> str | None:
+        return web_url(v)
+
+    @field_validator("published_at")
+    @classmethod
+    def published_at_is_date(cls, v: str | None) -> str | None:
+        return calendar_date(v)
 
 
-class ResponseIn(BaseModel):
+class ResponseIn(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -99,6 +151,16 @@ class ResponseIn(BaseModel):
     quote: str = Field(min_length=1, max_length=10000)
     source_url: str | None = Field(None, max_length=2000)
 
+    @field_validator("source_url")
+    @classmethod
+    def source_url_is_web(cls, v: str | None) -> str | None:
+        return web_url(v)
+
+    @field_validator("date")
+    @classmethod
+    def date_is_date(cls, v: str | None) -> str | None:
+        return calendar_date(v)
+
     @field_validator("quote")
     @classmethod
     def quote_not_blank(cls, v: str) -> str:
@@ -107,7 +169,7 @@ class ResponseIn(BaseModel):
         return v
 
 
-class ResponsePatch(BaseModel):
+class ResponsePatch(RequestModel):
     model_config = ConfigDict(extra="forbid")
     speaker: str | None = Field(None, max_length=300)
     role: str | None = Field(None, max_length=300)
@@ -117,8 +179,18 @@ class ResponsePatch(BaseModel):
     quote: str | None = Field(None, min_length=1, max_length=10000)
     source_url: str | None = Field(None, max_length=2000)
 
+    @field_validator("source_url")
+    @classmethod
+    def source_url_is_web(cls, v: str | None) -> str | None:
+        return web_url(v)
 
-class OutletPatch(BaseModel):
+    @field_validator("date")
+    @classmethod
+    def date_is_date(cls, v: str | None) -> str | None:
+        return calendar_date(v)
+
+
+class OutletPatch(RequestModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, min_length=1, max_length=300)
     kind: OutletKind | None = None
@@ -127,7 +199,7 @@ class OutletPatch(BaseModel):
     publisher: str | None = Field(None, max_length=300)
 
 
-class CheckIn(BaseModel):
+class CheckIn(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"text": "Al Ezz replied: “The Americans are on our side.”"}]},
@@ -135,3 +207,8 @@ class CheckIn(BaseModel):
     text: str | None = None
     url: str | None = Field(None, max_length=2000)
     ingest: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def url_is_web(cls, v: str | None) -> str | None:
+        return web_url(v)

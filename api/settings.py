@@ -1,32 +1,88 @@
 """Settings, read from environment variables prefixed ``CLAIMSCOPE_``.
 
 Every field here is documented in the README's configuration table; ``tests/test_settings.py``
-checks that the two stay in step.
+checks that the two stay in step. Every number has bounds: a value out of them (for example
+``CLAIMSCOPE_MATCH_THRESHOLD=1.5`` or ``CLAIMSCOPE_MAX_MATCH_CHARS=0``) is refused at start with
+a :class:`SettingsError` naming the variable, never taken as given.
+
+Who may read (one rule, ``api.deps.require_read``): with ``CLAIMSCOPE_REQUIRE_KEY_FOR_READ=true``
+every read needs a valid API key (any scope): the ``/v1`` reads, the HTML pages (``/claims/{id}``,
+``/search``, ``/check``, ``/review``) and ``/metrics``. ``CLAIMSCOPE_METRICS_REQUIRE_KEY``
+overrides the rule for ``/metrics`` alone (``true``: always a key; ``false``: always open, for a
+scraper on a private network; unset: as for every read). ``/healthz``, ``/readyz``, ``/docs``,
+``/openapi.json`` and ``/static`` stay open (probes and documentation hold no data).
 """
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "CLAIMSCOPE_"
+
+
+class SettingsError(ValueError):
+    """A setting out of its bounds (or unreadable); the message names each variable."""
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        name = ".".join(str(p) for p in error.get("loc", ()))
+        shown = f"{ENV_PREFIX}{name.upper()}" if name else "settings"
+        lines.append(f"{shown}={error.get('input')!s}: {error.get('msg')}")
+    return "invalid setting: " + "; ".join(lines)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CLAIMSCOPE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise SettingsError(_describe(exc)) from None
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _networks(cls, v: str) -> str:
+        for item in (x.strip() for x in v.split(",")):
+            if item and item != "*":
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"{item!r} is not an IP address or CIDR network") from exc
+        return v
 
     database_url: str = Field(
         "sqlite:///claimscope.sqlite",
         description="SQLAlchemy URL. SQLite file by default; postgresql://... for PostgreSQL.",
     )
     require_key_for_read: bool = Field(
-        False, description="When true, reading and matching also need an API key."
+        False,
+        description="When true, every read (the /v1 reads and matching, the HTML pages, /metrics) "
+        "needs an API key.",
+    )
+    metrics_require_key: bool | None = Field(
+        None,
+        description="Whether /metrics needs an API key: true or false; unset follows "
+        "CLAIMSCOPE_REQUIRE_KEY_FOR_READ.",
     )
     max_match_chars: int = Field(
-        4000, description="Longest highlight accepted by /v1/match (characters); longer is 413."
+        4000,
+        ge=1,
+        le=1_000_000,
+        description="Longest highlight accepted by /v1/match (characters); longer is 413.",
     )
     max_document_bytes: int = Field(
-        5_000_000, description="Largest document accepted by ingestion (bytes); larger is rejected."
+        5_000_000,
+        ge=1,
+        le=1_000_000_000,
+        description="Largest document accepted by ingestion (bytes); larger is rejected.",
     )
     ingest_batch_documents: int = Field(
         200,
@@ -41,16 +97,19 @@ class Settings(BaseSettings):
         description="Processes that extract documents while the main one stores (0: none).",
     )
     max_request_bytes: int = Field(
-        10_000_000, description="Largest HTTP request body accepted (bytes); larger is 413."
+        10_000_000,
+        ge=1,
+        le=1_000_000_000,
+        description="Largest HTTP request body accepted (bytes, counted as received); larger is 413.",
     )
-    fetch_timeout_s: float = Field(10.0, description="Timeout for fetching a URL (seconds).")
-    fetch_max_redirects: int = Field(5, description="Redirects followed when fetching a URL.")
+    fetch_timeout_s: float = Field(10.0, gt=0, le=300, description="Timeout for fetching a URL (seconds).")
+    fetch_max_redirects: int = Field(5, ge=0, le=20, description="Redirects followed when fetching a URL.")
     allow_private_fetch: bool = Field(
         False,
         description="Allow fetching URLs on loopback, private or link-local addresses.",
     )
     match_threshold: float = Field(
-        0.80, description="Lowest score (0-1) returned as a match; below it, nothing."
+        0.80, ge=0.0, le=1.0, description="Lowest score (0-1) returned as a match; below it, nothing."
     )
     restatements: bool = Field(
         True,
@@ -64,6 +123,8 @@ class Settings(BaseSettings):
     )
     index_sync_interval_ms: int = Field(
         0,
+        ge=0,
+        le=3_600_000,
         description=(
             "How often (ms) a process checks the database for passages other processes added; "
             "0 checks before every match."
@@ -77,7 +138,22 @@ class Settings(BaseSettings):
         False, description="Log highlighted text (off by default for readers' privacy)."
     )
     rate_limit_per_minute: int = Field(
-        600, description="Requests per minute per key (or per IP without a key); 0 disables."
+        600,
+        ge=0,
+        le=10_000_000,
+        description="Requests per minute per key (or per IP without a key); 0 disables.",
+    )
+    rate_limit_per_ip_per_minute: int = Field(
+        6000,
+        ge=0,
+        le=100_000_000,
+        description="Requests per minute per IP that carry an API key, counted before the key is "
+        "looked up (invented keys share it); 0 disables this budget.",
+    )
+    forwarded_allow_ips: str = Field(
+        "",
+        description="Comma-separated proxy addresses/CIDRs (or *) whose X-Forwarded-For names the "
+        "client for rate limits; empty: X-Forwarded-For is ignored.",
     )
     redis_url: str | None = Field(
         None, description="Redis URL; when set, rate limits are shared between processes."

@@ -21,7 +21,7 @@ MAX_LINES = 400  # the guide's "~400 lines": a longer module says why in its doc
 LENGTH_REASON = "Length:"  # the docstring line that gives the reason
 # Function-local imports are allowed only where they buy something other than dodging a cycle:
 # the CLI imports each command's dependencies inside the command so `claimscope --help` stays fast.
-LAZY_IMPORT_MODULES = {"api/cli.py"}
+LAZY_IMPORT_PACKAGE = "api/cli/"
 # A route module is the HTTP layer of the domain module of the same name (api/routes/__init__.py).
 HTTP_MIRROR_DIR = "api/routes"
 
@@ -101,7 +101,7 @@ def test_no_private_names_imported_across_modules() -> None:
 def test_no_function_local_imports_of_project_modules() -> None:
     found = []
     for p in _modules():
-        if _rel(p) in LAZY_IMPORT_MODULES:
+        if _rel(p).startswith(LAZY_IMPORT_PACKAGE):
             continue
         for fn in ast.walk(ast.parse(p.read_text())):
             if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):

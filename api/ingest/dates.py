@@ -214,3 +214,29 @@ def parse_date(text: str) -> DateMatch | None:
 def is_date_line(line: str) -> bool:
     """True when the whole line is a date (a standalone dateline)."""
     return parse_date(line) is not None
+
+
+_ISO_YEAR_MONTH_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_ISO_LIKE_RE = re.compile(r"^\d{4}-\d")
+
+
+def is_valid_date(text: str) -> bool:
+    """True when ``text`` is a real date: ISO 8601 (``2024``, ``2024-03``, ``2024-03-07``, with
+    an optional time and zone) on the calendar, or a written date :func:`parse_date` reads.
+
+    ``0000-00-00``, ``2024-02-30`` and ``2024-13-45`` are ISO-shaped but not on the calendar;
+    ``yesterday-ish`` is no date at all: callers refuse them instead of storing them as given.
+    """
+    text = text.strip()
+    partial = _ISO_YEAR_MONTH_RE.match(text)
+    if partial:
+        year, month = int(partial.group(1)), partial.group(2)
+        return year >= 1 and (month is None or 1 <= int(month) <= 12)
+    try:
+        datetime.fromisoformat(text)
+        return True
+    except ValueError:
+        pass
+    if _ISO_LIKE_RE.match(text):  # ISO-shaped but off the calendar: not re-read more loosely
+        return False
+    return parse_date(text) is not None

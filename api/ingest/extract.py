@@ -38,6 +38,7 @@ from api.ingest.dates import parse_date
 from api.ingest.formats import Line, PageMeta
 from api.ingest.headers import Dateline, HeaderInfo, read_header
 from api.ingest.language import detect_language
+from api.text.safety import is_web_url
 from api.text.types import ExtractedAttribution, ExtractedDocument, RawDocument
 
 __all__ = ["extract", "extract_jsonl"]
@@ -62,6 +63,9 @@ def extract(raw: RawDocument) -> list[ExtractedDocument]:
         docs = [_single(lines, texts, n_article, section, meta)]
         _apply_caller(docs[0], raw)
     docs = [d for d in docs if d.text.strip()]
+    for d in docs:
+        if d.url is not None and not is_web_url(d.url):
+            d.url = None  # a page's canonical link of javascript:/data:...: never stored as a link
     if not docs:
         raise RejectedInput("no article text left after removing boilerplate")
     return docs

@@ -1,7 +1,10 @@
 """Stage 1 of matching: an in-memory candidate index of hashed word shingles.
 
 Every passage contributes one feature per word (unigram) and one per pair of adjacent
-words (bigram), hashed to 64 bits. Postings live in *segments*: immutable numpy arrays
+words (bigram), hashed to 64 bits. Token hashes are stable (blake2b of the token, not
+Python's per-process ``hash``): which features count as the rarest, and so which passages a
+text finds, is decided among equally rare features by their keys, and that must not depend
+on ``PYTHONHASHSEED`` (issue 19). Postings live in *segments*: immutable numpy arrays
 ``keys`` (sorted feature hashes) and ``slots`` (passage slot per posting), looked up with
 ``searchsorted``. New passages become a new small segment; segments are merged in a
 log-structured way (a new segment is merged into the previous one while it is at least
@@ -20,6 +23,7 @@ be plugged in beside or instead of this one.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -39,6 +43,9 @@ POSTINGS_BUDGET = 30_000
 RECENT_TOKENS_MAX = 20_000
 # Merge a new segment into its predecessor while it is at least this share of its size.
 MERGE_RATIO = 0.5
+# Distinct tokens whose stable hash is remembered; past this the memo starts again (about
+# 100 bytes a token: a few tens of MB at most, and a corpus's common words come back first).
+TOKEN_HASH_MEMO_MAX = 500_000
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -67,9 +74,26 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+class _TokenHashes(dict[str, int]):
+    """Memo of stable 64-bit token hashes (blake2b; Python's ``hash`` of a str changes with
+    ``PYTHONHASHSEED``, and the order of equally rare features follows the hashes). A lookup
+    of a known token costs what ``hash`` did: the dict uses the str's cached hash."""
+
+    def __missing__(self, token: str) -> int:
+        digest = hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        value = int.from_bytes(digest, "little", signed=True)
+        if len(self) >= TOKEN_HASH_MEMO_MAX:
+            self.clear()
+        self[token] = value
+        return value
+
+
+_token_hash = _TokenHashes().__getitem__
+
+
 def token_hashes(toks: Sequence[str]) -> np.ndarray:
-    """Per-process hashes of tokens (Python's str hash; the index lives in one process)."""
-    return np.fromiter(map(hash, toks), dtype=np.int64, count=len(toks)).view(np.uint64)
+    """Stable hashes of tokens, the same in every process (see ``_TokenHashes``)."""
+    return np.fromiter(map(_token_hash, toks), dtype=np.int64, count=len(toks)).view(np.uint64)
 
 
 def feature_keys(hashes: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +171,7 @@ class ShingleIndex:
         total = int(lens.sum())
         if total == 0:
             return
-        hashes = np.fromiter(map(hash, chain.from_iterable(toks)), dtype=np.int64, count=total).view(
+        hashes = np.fromiter(map(_token_hash, chain.from_iterable(toks)), dtype=np.int64, count=total).view(
             np.uint64
         )
         owners = np.repeat(np.asarray(slots, dtype=np.int32), lens)
@@ -265,7 +289,7 @@ def batch_top_candidates(
     total = int(lens.sum())
     if total == 0 or not index._segments:
         return result
-    hashes = np.fromiter(map(hash, chain.from_iterable(toks)), np.int64, count=total)
+    hashes = np.fromiter(map(_token_hash, chain.from_iterable(toks)), np.int64, count=total)
     owners = np.repeat(np.arange(len(norms), dtype=np.int32), lens)
     keys, owners = feature_keys(hashes.view(np.uint64), owners)
     by_key = np.argsort(keys)  # sorted needles make searchsorted cache-friendly (~10x)

@@ -5,7 +5,11 @@
 HMAC-SHA256 and the watch's secret: ``X-ClaimScope-Signature: sha256=<hex>``. A failed attempt
 (no answer, or a status outside 2xx) is retried with exponential backoff (BACKOFF_BASE_S,
 doubling) up to MAX_ATTEMPTS; every attempt is kept in the delivery's log. Several workers may
-run at once: an attempt is claimed with a conditional UPDATE first.
+run at once: an attempt is claimed with a conditional UPDATE first. Every attempt of one delivery
+carries the same ``Idempotency-Key: claimscope-delivery-<id>`` (and ``X-ClaimScope-Delivery:
+<id>``), so a receiver can drop a retry it already handled. An attempt may take TIMEOUT_S
+(CONNECT_TIMEOUT_S to connect) and connects only to the address the URL check accepted
+(``api.ingest.fetch.PinnedTransport``: no DNS rebinding).
 """
 
 from __future__ import annotations
@@ -23,16 +27,26 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from api.errors import ClaimScopeError
-from api.ingest.fetch import check_url
+from api.ingest.fetch import PinnedTransport, check_url
 from db.models import Watch, WebhookDelivery
 
 log = logging.getLogger("claimscope.webhooks")
 MAX_ATTEMPTS = 6
 BACKOFF_BASE_S = 10.0  # 10 s, 20 s, 40 s, ... between attempts
-TIMEOUT_S = 5.0
+# Per attempt: 5 s to connect, 30 s in all (a receiver may do real work before answering 2xx;
+# the lease below stays longer than one attempt, so no second worker sends it meanwhile).
+CONNECT_TIMEOUT_S = 5.0
+TIMEOUT_S = 30.0
 WORKER_INTERVAL_S = 2.0
 LEASE_S = 60.0  # an attempt in flight is not picked up by another worker for this long
 SIGNATURE_HEADER = "X-ClaimScope-Signature"
+# The same value on every attempt of one delivery: a receiver that got an attempt whose answer
+# was lost (timeout, reset) can tell the retry is not a new event.
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def idempotency_key(delivery_id: int | None) -> str:
+    return f"claimscope-delivery-{delivery_id}"
 
 
 def _now() -> datetime:
@@ -78,7 +92,12 @@ def deliver_pending(
         ).all()
         if not due:  # the common case: no client (and no TLS context) built for nothing
             return counts
-        with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False, transport=transport) as client:
+        with httpx.Client(
+            timeout=httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+            follow_redirects=False,
+            # every connection to the checked address only (no DNS rebinding after check_url)
+            transport=transport or PinnedTransport(allow_private=allow_private),
+        ) as client:
             for d in due:
                 claimed = session.execute(
                     update(WebhookDelivery)
@@ -125,6 +144,7 @@ def _attempt(
                 "User-Agent": "ClaimScope-Webhooks/1",
                 "X-ClaimScope-Event": d.event,
                 "X-ClaimScope-Delivery": str(d.id),
+                IDEMPOTENCY_HEADER: idempotency_key(d.id),
                 SIGNATURE_HEADER: sign(watch.secret, body),
             },
         )

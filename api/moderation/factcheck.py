@@ -29,9 +29,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from api.ingest.dates import is_valid_date
 from api.matching.protocol import MatchIndex
 from api.moderation import watch
 from api.statements.ratings import stance_of_rating
+from api.text.safety import is_web_url
 from db import crud
 from db.models import Passage, Response
 
@@ -111,8 +113,10 @@ def _fields(review: dict[str, Any]) -> dict[str, Any] | None:
         else None
     )
     org = _name(review.get("author")) or _name(review.get("publisher"))
-    date = str(review.get("datePublished") or "")[:40] or None
-    url = str(review.get("url") or "")[:2000] or None
+    date = str(review.get("datePublished") or "").strip()[:40] or None
+    if date is not None and not is_valid_date(date):
+        date = None  # "yesterday-ish", "2024-02-30": the review stands, its date is unknown
+    url = str(review.get("url") or "").strip()[:2000] or None
     return {
         "claim": claim,
         "organization": org[:300] if org else None,
@@ -150,6 +154,10 @@ def import_claimreviews(
         f = _fields(review)
         if f is None:
             outcomes.append(ReviewOutcome("", review.get("url"), "invalid", reason="no claimReviewed"))
+            continue
+        if f["source_url"] is not None and not is_web_url(f["source_url"]):
+            reason = "url is not an http or https URL"
+            outcomes.append(ReviewOutcome(f["claim"], f["source_url"], "invalid", reason=reason))
             continue
         out = ReviewOutcome(f["claim"], f["source_url"], "unmatched", stance=f["stance"])
         out.claim_ids = matching_claims(index=index, session=session, text=f["claim"], threshold=threshold)

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from api.errors import BadInput, RejectedInput, TooLarge
+from api.ingest import fetch as fetcher
 from api.ingest.extract import extract
 from api.ingest.prepare import content_hash
 from api.matching.protocol import MatchIndex
@@ -26,6 +28,52 @@ from db.models import Claim, Document, Outlet, Passage
 REPUBLICATION_COVERAGE = 0.5
 CHECKED_KINDS = ("body", "quote")
 MIN_CHECK_WORDS = 4
+
+
+def raw_to_check(*, text: str | None, url: str | None, settings: Any) -> RawDocument:
+    """What POST /v1/check and ``claimscope check`` check: the given text (its ``url`` kept as
+    metadata), else the page fetched from ``url`` under the fetch rules of ``settings``."""
+    if text is not None:
+        if not text.strip():
+            raise BadInput("text is empty", field="text")
+        if len(text.encode("utf-8")) > settings.max_document_bytes:
+            raise TooLarge(f"text over the {settings.max_document_bytes} byte limit", field="text")
+        return RawDocument(content=text, source_format="api", source_name="check", url=url)
+    if not url:
+        raise BadInput("give 'text' or a 'url' to check", field="text")
+    final, ctype, page = fetcher.fetch(
+        url,
+        timeout_s=settings.fetch_timeout_s,
+        max_bytes=settings.max_document_bytes,
+        max_redirects=settings.fetch_max_redirects,
+        allow_private=settings.allow_private_fetch,
+    )
+    fmt = "html" if "html" in ctype or page.lstrip()[:1] == "<" else "txt"
+    return RawDocument(content=page, source_format=fmt, source_name=final, url=final)
+
+
+def check_report(
+    *,
+    session: Session,
+    index: Any,
+    raw: RawDocument,
+    settings: Any,
+    base_url: str = "",
+    provenance_cache: dict[int, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The repost-check report of POST /v1/check and ``claimscope check`` (one function, so the
+    two agree): ``check_text`` at the configured threshold, a refused text as RejectedInput."""
+    try:
+        return check_text(
+            session=session,
+            index=index,
+            raw=raw,
+            threshold=settings.match_threshold,
+            base_url=base_url,
+            provenance_cache=provenance_cache,
+        )
+    except RejectedInput as exc:
+        raise RejectedInput(exc.reason, field="text") from exc
 
 
 def check_text(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Engine
@@ -192,16 +192,24 @@ def iter_claim_rows(engine: Engine, *, batch_size: int = BATCH_SIZE) -> Iterator
         last = claims[-1].id  # type: ignore[assignment]
 
 
-def iter_jsonl(engine: Engine, *, batch_size: int = BATCH_SIZE) -> Iterator[str]:
+def iter_jsonl(
+    engine: Engine, *, batch_size: int = BATCH_SIZE, on_row: Callable[[dict[str, Any]], None] | None = None
+) -> Iterator[str]:
     for row in iter_claim_rows(engine, batch_size=batch_size):
+        if on_row is not None:
+            on_row(row)
         yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
-def iter_csv(engine: Engine, *, batch_size: int = BATCH_SIZE) -> Iterator[str]:
+def iter_csv(
+    engine: Engine, *, batch_size: int = BATCH_SIZE, on_row: Callable[[dict[str, Any]], None] | None = None
+) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS)
     writer.writeheader()
     for row in iter_claim_rows(engine, batch_size=batch_size):
+        if on_row is not None:
+            on_row(row)
         writer.writerow(row)
         if buf.tell() > 64_000:
             yield buf.getvalue()

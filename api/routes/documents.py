@@ -1,4 +1,4 @@
-"""Documents: ingest one (write, ``ingest`` scope), list, read one."""
+"""Documents: ingest one (write, ``ingest`` scope), list, read one, delete one (``admin`` scope)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import IngestKey, ReaderDep, SessionDep, SettingsDep
+from api.deps import AdminKey, IngestKey, ReaderDep, SessionDep, SettingsDep
 from api.errors import BadInput, NotFound, RejectedInput, TooLarge
 from api.ingest.sources import record_to_raw
 from api.linking.outlets import outlet_json
+from api.pipeline.delete import delete_document
 from api.pipeline.ingestor import Ingestor, Outcome
 from api.provenance.documents import reuse_relations
 from api.schemas import DocumentIn
@@ -137,3 +138,21 @@ def get_document(document_id: int, session: SessionDep, _: ReaderDep) -> dict[st
         ],
         "reuse": reuse_relations(session=session, document_id=document_id),
     }
+
+
+@router.delete(
+    "/{document_id}",
+    summary="Delete a document: it leaves the index and every claim's provenance",
+    responses={401: {}, 403: {}, 404: {}},
+)
+def remove_document(document_id: int, request: Request, key: AdminKey) -> dict[str, Any]:
+    """Its passages leave their claims (a claim left empty is removed, unless it has curated
+    responses), the claims' text is derived again, and the deletion is audited. Answers what
+    went: ``{"document_id", "passages", "claims_removed", "claims_changed"}``."""
+    return delete_document(
+        engine=request.app.state.engine,
+        index=request.app.state.index,
+        document_id=document_id,
+        actor=key.name,
+        key_id=key.id,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -43,8 +44,12 @@ def export_claim(
     responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}},
 )
 def export_claims(engine: EngineDep, _: ReaderDep) -> StreamingResponse:
+    # The first line is read before answering: a database that cannot be reached is a 503 (the
+    # error hook in api/app.py), not a 200 with an empty body. Past it, the stream is committed.
+    lines = iter_jsonl(engine)
+    first = list(itertools.islice(lines, 1))
     return StreamingResponse(
-        iter_jsonl(engine),
+        itertools.chain(first, lines),
         media_type="application/x-ndjson",
         headers={"Content-Disposition": 'attachment; filename="claims.jsonl"'},
     )

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body
 from api.deps import CurateKey, IndexDep, SessionDep, SettingsDep
 from api.errors import BadInput
 from api.moderation.factcheck import find_claimreviews, import_claimreviews
+from api.text.safety import first_unsafe
 
 router = APIRouter(prefix="/v1/factchecks", tags=["factchecks"])
 
@@ -34,6 +35,11 @@ def import_factchecks(
         ],
     ),
 ) -> dict[str, Any]:
+    unsafe = first_unsafe(body)
+    if unsafe is not None:
+        where, problem = unsafe
+        field = where.encode("utf-8", "backslashreplace").decode("utf-8") or None
+        raise BadInput(f"{field or 'the body'} {problem}", field=field)
     reviews = find_claimreviews(body)
     if not reviews:
         raise BadInput("no ClaimReview object found in the body")

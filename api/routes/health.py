@@ -10,6 +10,7 @@ from api import __version__
 from db.connection import current_revision, head_revision
 
 router = APIRouter(tags=["operations"])
+READY_RETRY_AFTER_S = 5  # seconds a probe is asked to wait when the database is unreachable
 
 
 @router.get("/healthz", summary="The process is up")
@@ -25,7 +26,11 @@ def readyz(request: Request) -> JSONResponse:
             conn.execute(text("SELECT 1"))
         current, head = current_revision(engine), head_revision()
     except Exception as exc:
-        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
+        return JSONResponse(
+            {"status": "unavailable", "reason": type(exc).__name__},
+            503,
+            headers={"Retry-After": str(READY_RETRY_AFTER_S)},
+        )
     ready = current == head
     body = {
         "status": "ready" if ready else "migrations_pending",

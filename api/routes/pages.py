@@ -1,6 +1,8 @@
 """Server-rendered pages for people: a claim, search, and the moderators' check form.
 
 Plain HTML and CSS (no JavaScript needed); the extension's "open in ClaimScope" links here.
+Every page is a read: the one read rule applies (``api.deps.reader``; with
+``CLAIMSCOPE_REQUIRE_KEY_FOR_READ=true`` a page needs ``Authorization: Bearer <key>``).
 """
 
 from __future__ import annotations
@@ -12,16 +14,39 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from pydantic import ValidationError
 
-from api.deps import IndexDep, SessionDep, SettingsDep
-from api.errors import ClaimScopeError, RejectedInput
+from api.deps import IndexDep, ReaderDep, SessionDep, SettingsDep
+from api.errors import ClaimScopeError, NotFound
 from api.provenance.answer import match_text
-from api.provenance.check import check_text
+from api.provenance.check import check_report, raw_to_check
 from api.provenance.claims_view import claim_detail
-from api.routes.check import raw_from
 from api.schemas import CheckIn
+from api.text.safety import is_web_url, strip_bidi
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+
+
+def web_url_filter(url: object) -> str | None:
+    """``{{ x.url | web_url }}``: the URL when it is http(s), else None (rendered as no link).
+
+    Stored URLs are checked on the way in; this is the second guard, for rows stored before
+    that check or by other paths, so that ``javascript:``/``data:`` never becomes an href.
+    """
+    return url if isinstance(url, str) and is_web_url(url) else None
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ ... }}`` value: strings lose bidi override controls before escaping (a title
+    must not render reordered); markup made by macros was finalized piece by piece already."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return strip_bidi(value)
+    return value
+
+
+TEMPLATES.env.filters["web_url"] = web_url_filter
+TEMPLATES.env.finalize = _finalize
 router = APIRouter(include_in_schema=False)
 
 
@@ -41,12 +66,12 @@ def word_diff(base: str, other: str) -> list[tuple[str, str]]:
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
-def claim_page(claim_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+def claim_page(claim_id: int, request: Request, session: SessionDep, _: ReaderDep) -> HTMLResponse:
     try:
         detail = claim_detail(session=session, claim_id=claim_id)
-    except ClaimScopeError as exc:
+    except NotFound:
         return TEMPLATES.TemplateResponse(
-            request, "search.html", {"q": "", "matches": []}, status_code=exc.status
+            request, "not_found.html", {"message": f"Claim {claim_id}"}, status_code=404
         )
     canonical = detail["claim"]["text"]
     appearances = [{**a, "diff": word_diff(canonical, a["text"])} for a in detail["appearances"]]
@@ -55,7 +80,12 @@ def claim_page(claim_id: int, request: Request, session: SessionDep) -> HTMLResp
 
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
-    request: Request, session: SessionDep, index: IndexDep, settings: SettingsDep, q: str = ""
+    request: Request,
+    session: SessionDep,
+    index: IndexDep,
+    settings: SettingsDep,
+    _: ReaderDep,
+    q: str = "",
 ) -> HTMLResponse:
     matches: list[dict[str, Any]] = []
     if q.strip():
@@ -70,7 +100,7 @@ def search_page(
 
 
 @router.get("/check", response_class=HTMLResponse)
-def check_form(request: Request) -> HTMLResponse:
+def check_form(request: Request, _: ReaderDep) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, "check.html", {"text": "", "url": "", "report": None})
 
 
@@ -80,18 +110,21 @@ def check_page(
     session: SessionDep,
     index: IndexDep,
     settings: SettingsDep,
+    _: ReaderDep,
     text: Annotated[str, Form()] = "",
     url: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     context: dict[str, Any] = {"text": text, "url": url, "report": None, "error": None}
     status = 200
     try:
-        raw = raw_from(CheckIn(text=text or None, url=url or None), settings)
-        context["report"] = check_text(
-            session=session, index=index, raw=raw, threshold=settings.match_threshold
-        )
+        form = CheckIn(text=text or None, url=url or None)  # the form's fields, checked as the API's
+        raw = raw_to_check(text=form.text, url=form.url, settings=settings)
+        context["report"] = check_report(session=session, index=index, raw=raw, settings=settings)
     except ClaimScopeError as exc:
         context["error"], status = exc.message, exc.status
-    except RejectedInput as exc:
-        context["error"], status = exc.reason, 422
+    except ValidationError as exc:  # the form's fields, checked as the API checks CheckIn
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        context["error"], status = f"{where}: {first.get('msg', 'invalid')}".removeprefix(": "), 422
+        context["text"] = context["url"] = ""  # not echoed: it may not even be encodable
     return TEMPLATES.TemplateResponse(request, "check.html", context, status_code=status)

@@ -1,8 +1,9 @@
 """The review queue: uncertain links waiting for a moderator (JSON API and the /review page).
 
 Reading the queue through the API and deciding need a ``curate`` key. The page lists the queue
-like the other pages (open unless reads need a key) and its plain HTML forms carry the key in
-a password field, since a form cannot send an Authorization header.
+like the other pages (the one read rule, ``api.deps.reader``: open unless reads need a key, then
+any valid key in ``Authorization``) and its plain HTML forms carry the curate key in a password
+field, since a form cannot send an Authorization header.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api import keys
-from api.deps import CurateKey, SessionDep, SettingsDep
+from api.deps import CurateKey, ReaderDep, SessionDep
 from api.errors import ClaimScopeError, Unauthorized
 from api.linking.suggestions import KINDS, STATUSES
 from api.moderation.review import decide, list_suggestions, suggestion_json
@@ -56,7 +57,7 @@ def reject(suggestion_id: int, session: SessionDep, key: CurateKey) -> dict[str,
 def review_page(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    _: ReaderDep,
     status: str = "pending",
     kind: str = "",
     cursor: str | None = None,
@@ -74,20 +75,17 @@ def review_page(
         "kinds": KINDS,
     }
     code = 200
-    if settings.require_key_for_read:
-        context["error"], code = "this server requires an API key for reading", 401
-    else:
-        try:
-            rows, context["next_cursor"] = list_suggestions(
-                session=session,
-                status=status if status in STATUSES else None,
-                kind=kind if kind in KINDS else None,
-                limit=50,
-                cursor=cursor,
-            )
-            context["items"] = [suggestion_json(s, session) for s in rows]
-        except ClaimScopeError as exc:
-            context["error"], code = exc.message, exc.status
+    try:
+        rows, context["next_cursor"] = list_suggestions(
+            session=session,
+            status=status if status in STATUSES else None,
+            kind=kind if kind in KINDS else None,
+            limit=50,
+            cursor=cursor,
+        )
+        context["items"] = [suggestion_json(s, session) for s in rows]
+    except ClaimScopeError as exc:
+        context["error"], code = exc.message, exc.status
     return TEMPLATES.TemplateResponse(request, "review.html", context, status_code=code)
 
 

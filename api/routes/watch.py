@@ -6,19 +6,20 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel import col, select
 
 from api.deps import CurateKey, SessionDep, SettingsDep
 from api.errors import BadInput
 from api.moderation import watch
+from api.schemas import RequestModel
 from db import crud
 from db.models import Watch, WebhookDelivery
 
 router = APIRouter(prefix="/v1/watches", tags=["watches"])
 
 
-class WatchIn(BaseModel):
+class WatchIn(RequestModel):
     claim_id: int | None = Field(None, description="Watch this claim")
     outlet_id: int | None = Field(None, description="…or this outlet")
     url: str = Field(..., max_length=2000, description="Where events are POSTed")
