@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from sqlalchemy import Engine, and_, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from api.matching.claims import ClaimIndex
 from api.matching.semantic import Encoder
@@ -76,15 +77,38 @@ def embed_pending(
             {"claim_id": int(cid), "model": enc.name, "dim": enc.dim, "vector": v.tobytes()}
             for (cid, _), v in zip(todo, vectors, strict=True)
         ]
-        with db.begin() as conn:
-            # a claim merged away meanwhile leaves an orphan vector: harmless, never joined
-            conn.execute(insert(_V), rows)
+        rows = _store(db, rows)
         stored += len(rows)
         if index is not None and index.multilingual is not None and enc.name == index.multilingual.name:
             index.refresh()
             if link_translations:
                 link_translations_of(db, index, [int(c) for c, _ in todo], vectors)
     return stored
+
+
+def _store(db: Engine, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Insert the vectors; when another process (a second API worker) stored some of the same
+    claims first, keep theirs and insert the rest. Returns the rows inserted."""
+    try:
+        with db.begin() as conn:
+            # a claim merged away meanwhile leaves an orphan vector: harmless, never joined
+            conn.execute(insert(_V), rows)
+        return rows
+    except IntegrityError:
+        model = rows[0]["model"]
+        with db.connect() as conn:
+            done = set(
+                conn.execute(
+                    select(_V.c.claim_id).where(
+                        _V.c.model == model, _V.c.claim_id.in_([r["claim_id"] for r in rows])
+                    )
+                ).scalars()
+            )
+        rest = [r for r in rows if r["claim_id"] not in done]
+        if rest:
+            with db.begin() as conn:
+                conn.execute(insert(_V), rest)
+        return rest
 
 
 def link_translations_of(db: Engine, index: ClaimIndex, claim_ids: list[int], vectors: np.ndarray) -> int:

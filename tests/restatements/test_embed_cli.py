@@ -59,3 +59,24 @@ def test_the_api_worker_embeds_in_the_background(sqlite_url: str, article: Path)
         while any(client.get("/readyz").json()["embedding_lag"].values()):
             assert time.monotonic() < deadline, "the worker did not catch up"
             time.sleep(0.2)
+
+
+def test_two_processes_embedding_at_once_store_each_vector_once(sqlite_url: str, article: Path) -> None:
+    """Two API workers may embed the same claims: the second insert keeps the first's vectors."""
+    import numpy as np
+    from sqlalchemy import func, select
+
+    from api.matching.embedding import _store
+    from db.connection import get_engine
+    from db.models import Claim, ClaimVector
+
+    ingest_paths(sqlite_url, [article])
+    db = get_engine(sqlite_url)
+    with db.connect() as conn:
+        ids = conn.execute(select(Claim.id)).scalars().all()  # type: ignore[call-overload]
+    vec = np.ones(4, dtype=np.float32).tobytes()
+    rows = [{"claim_id": i, "model": "m", "dim": 4, "vector": vec} for i in ids]
+    assert len(_store(db, rows[:1])) == 1
+    assert len(_store(db, rows)) == len(ids) - 1
+    with db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ClaimVector)).scalar() == len(ids)
