@@ -75,8 +75,8 @@ def match_text(
     database (``ProvenanceCache.sync``). ``refresh_index=False`` tells a ``LiveIndex`` it need
     not check the database for changes (the caller just did).
 
-    Copies (``match_type: "copy"``, from ``index``) come first; with ``claims``, the places left
-    up to ``limit`` go to restatements and translations of other claims (``match_type``
+    Copies (``match_type: "copy"``, from ``index``) come first; with ``claims`` and no confident
+    copy, the places left up to ``limit`` go to restatements and translations of other claims (``match_type``
     ``"restatement"`` / ``"translation"``; their passage is the claim's first sentence, its
     whole text, and ``query_start:query_end`` the whole highlight)."""
     started = time.perf_counter()
@@ -121,9 +121,11 @@ def match_text(
         )
         if len(matches) >= limit:
             break
-    if claims is not None and len(matches) < limit:
+    # A confident copy is the answer, as before restatements (and without the query embedding's
+    # cost); beside weaker copies only confident restatements are added.
+    confident_copy = any(m["confidence"] == "high" for m in matches)
+    if claims is not None and len(matches) < limit and not confident_copy:
         found = claims.search(text, limit=limit + len(seen_claims), language=language_of(text))
-        # beside copies, only confident restatements: a copy highlight keeps its copy answer
         found = [
             h for h in found if h.claim_id not in seen_claims and (not matches or h.confidence == "high")
         ][: limit - len(matches)]
