@@ -36,6 +36,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -97,8 +98,11 @@ async def metrics_endpoint(request: Request) -> Response:
     metrics = request.app.state.metrics
     claim_index = getattr(request.app.state, "claim_index", None)
     if claim_index is not None:  # the embedding queue's lag, read now (two counts, off the loop)
-        for model, lag in (await run_in_threadpool(claim_index.pending)).items():
-            metrics.embedding_lag.labels(model).set(lag)
+        try:
+            for model, lag in (await run_in_threadpool(claim_index.pending)).items():
+                metrics.embedding_lag.labels(model).set(lag)
+        except SQLAlchemyError:  # the database is down: /metrics still answers, the lag as last read
+            logging.getLogger("claimscope.metrics").info("embedding lag not read: database unavailable")
     return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
 
