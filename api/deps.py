@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import keys
 from api.errors import Unauthorized
+from api.matching.claims import ClaimIndex
 from api.matching.protocol import MatchIndex
 from api.settings import Settings
 from db.models import ApiKey
@@ -33,6 +34,11 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 
 def get_index(request: Request) -> MatchIndex:
     return request.app.state.index
+
+
+def get_claim_index(request: Request) -> ClaimIndex | None:
+    """Restatements and translations (None when the settings turn them off)."""
+    return getattr(request.app.state, "claim_index", None)
 
 
 def current_key(

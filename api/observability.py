@@ -28,7 +28,16 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Mount
@@ -60,6 +69,13 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.embedding_lag = Gauge(
+            "claimscope_embedding_lag_claims",
+            "Claims not embedded yet (the restatement queue), per model",
+            ("model",),
+            registry=self.registry,
+        )
+
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         labels = (method, route, str(status))
         self.requests.labels(*labels).inc()
@@ -79,7 +95,15 @@ async def metrics_endpoint(request: Request) -> Response:
     """``GET /metrics``: Prometheus text format; needs a key as ``api.deps.metrics_need_key`` says."""
     settings = app_settings(request)
     await read_key(request, request.headers.get("authorization"), required=metrics_need_key(settings))
-    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+    metrics = request.app.state.metrics
+    claim_index = getattr(request.app.state, "claim_index", None)
+    if claim_index is not None:  # the embedding queue's lag, read now (two counts, off the loop)
+        try:
+            for model, lag in (await run_in_threadpool(claim_index.pending)).items():
+                metrics.embedding_lag.labels(model).set(lag)
+        except SQLAlchemyError:  # the database is down: /metrics still answers, the lag as last read
+            logging.getLogger("claimscope.metrics").info("embedding lag not read: database unavailable")
+    return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
 
 def configure_access_log() -> None:

@@ -111,6 +111,16 @@ class Settings(BaseSettings):
     match_threshold: float = Field(
         0.80, ge=0.0, le=1.0, description="Lowest score (0-1) returned as a match; below it, nothing."
     )
+    restatements: bool = Field(
+        True,
+        description=(
+            "Match restatements and translations of claims (sentence embeddings from models "
+            "installed as packages), beside copies."
+        ),
+    )
+    embed_worker: bool = Field(
+        True, description="Embed new claims in a background thread of the API (else `claimscope embed`)."
+    )
     index_sync_interval_ms: int = Field(
         0,
         ge=0,

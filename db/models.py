@@ -5,6 +5,7 @@ Outlet ─┬─< Document ─┬─< Passage >── Claim ──< Response
         │             └─< Republication (this document copies that one, with coverage)
         └─< Attribution.outlet
 ApiKey ──< AuditEntry (every write, with before/after)
+ClaimVector: sentence embeddings of claims (float32 blobs), written by the embedding worker.
 IndexEvent: an append-only log of passage additions/removals that keeps in-memory
 match indexes of several processes in step with the database.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -154,6 +155,21 @@ class IndexEvent(SQLModel, table=True):
     op: str = Field(max_length=10)  # add|remove
     document_id: int
     at: datetime = Field(default_factory=utcnow)
+
+
+class ClaimVector(SQLModel, table=True):
+    """One claim's sentence embedding by one model (``api.matching.semantic``): float32 bytes,
+    L2-normalized. Written by the embedding worker (``api.matching.embedding``), off the
+    ingestion path; the id orders them so that every process can read what is new."""
+
+    __table_args__ = (UniqueConstraint("claim_id", "model", name="uq_claimvector_claim_model"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(index=True)
+    model: str = Field(max_length=60)
+    dim: int
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class ReviewSuggestion(SQLModel, table=True):

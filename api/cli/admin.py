@@ -1,4 +1,4 @@
-"""``claimscope delete``, ``serve``, ``keys``, ``webhooks``, ``import-claimreview`` and ``export``."""
+"""``claimscope delete``, ``serve``, ``keys``, ``embed``, ``webhooks``, ``import-claimreview``, ``export``."""
 
 from __future__ import annotations
 
@@ -135,6 +135,30 @@ def keys_revoke(key_id: Annotated[int, typer.Argument(metavar="ID", help="The ke
         if revoke_key(session=session, key_id=key_id) is None:
             fail(f"no key {key_id}")
     out().print(f"key {key_id} revoked")
+
+
+# --- embed -----------------------------------------------------------------------------------
+
+
+@app.command("embed")
+def embed() -> None:
+    """Embed every claim that has no sentence vector yet (the API's background worker does the
+    same as it goes); links translations; prints how many vectors were stored."""
+    from api.matching.claims import ClaimIndex
+    from api.matching.embedding import embed_pending
+    from api.matching.semantic import load_encoders
+
+    db = open_engine()
+    english, multilingual = load_encoders()
+    encoders = [e for e in (english, multilingual) if e is not None]
+    if not encoders:
+        fail("no sentence encoder is installed (see pyproject.toml)")
+    index = ClaimIndex(db, english=english, multilingual=multilingual)
+    index.refresh()
+    total = 0
+    while done := embed_pending(db, encoders, index=index):
+        total += done
+    out().print(f"{total} vectors stored; still pending: {index.pending()}", highlight=False)
 
 
 # --- webhooks, fact-checks, export ------------------------------------------------------------

@@ -43,7 +43,9 @@ MIN_RANGE_CHARS = 24
 # Alignments scoring below this similarity are not worth keeping (speeds rapidfuzz up).
 MIN_SIMILARITY = 0.5
 
-_SENTENCE_END_RE = re.compile(r"[.!?]+[\"')\]]*\s+")
+# A sentence end: "." (not part of an ellipsis, which marks omitted text inside a quote, issue 13),
+# "!" or "?", then closing quotes/brackets and a space.
+_SENTENCE_END_RE = re.compile(r"(?:(?<!\.)\.(?!\.)|[!?]+\.?)[\"')\]]*\s+")
 _ELLIPSIS_RE = re.compile(r"\s*\.\.\.+\s*")
 
 

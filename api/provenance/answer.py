@@ -5,12 +5,15 @@ Shared by ``POST /v1/match``, ``claimscope match`` and the benchmarks. Plain Pyt
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
+from api.ingest.language import STOPWORDS, detect_language
 from api.linking.outlets import outlet_json
+from api.matching.claims import ClaimHit, ClaimIndex
 from api.matching.engine import NEAR_TIE  # the engine's own tie margin: one definition
 from api.matching.protocol import MatchIndex
 from api.provenance.documents import document_sources
@@ -64,12 +67,18 @@ def match_text(
     provenance_cache: dict[int, dict[str, Any]] | None = None,
     refresh_index: bool = True,
     hit_cache: dict[int, HitRow | None] | None = None,
+    claims: ClaimIndex | None = None,
 ) -> dict[str, Any]:
     """``provenance_cache`` (claim id -> provenance), when given, is read and filled, so a batch
     of highlights computes each claim's provenance once; ``hit_cache`` (passage id -> what a
     match shows of it) likewise saves the hits' query. Both must belong to one generation of the
     database (``ProvenanceCache.sync``). ``refresh_index=False`` tells a ``LiveIndex`` it need
-    not check the database for changes (the caller just did)."""
+    not check the database for changes (the caller just did).
+
+    Copies (``match_type: "copy"``, from ``index``) come first; with ``claims`` and no confident
+    copy, the places left up to ``limit`` go to restatements and translations of other claims (``match_type``
+    ``"restatement"`` / ``"translation"``; their passage is the claim's first sentence, its
+    whole text, and ``query_start:query_end`` the whole highlight)."""
     started = time.perf_counter()
     extra = {} if refresh_index else {"refresh": False}
     hits = index.search(
@@ -90,6 +99,7 @@ def match_text(
         matches.append(
             {
                 "score": round(hit.score, 4),
+                "match_type": "copy",
                 "confidence": _confidence(hit, hits, claim_of),
                 "components": {k: round(v, 4) for k, v in hit.components.items()},
                 "is_current_page": row.claim_id in page_claims,
@@ -111,6 +121,21 @@ def match_text(
         )
         if len(matches) >= limit:
             break
+    # A confident copy is the answer, as before restatements (and without the query embedding's
+    # cost); beside weaker copies only confident restatements are added.
+    confident_copy = any(m["confidence"] == "high" for m in matches)
+    if claims is not None and len(matches) < limit and not confident_copy:
+        found = claims.search(text, limit=limit + len(seen_claims), language=language_of(text))
+        found = [
+            h for h in found if h.claim_id not in seen_claims and (not matches or h.confidence == "high")
+        ][: limit - len(matches)]
+        claim_rows = _claim_rows(session, [h.claim_id for h in found])
+        for ch in found:
+            row = claim_rows.get(ch.claim_id)
+            if row is not None:
+                restated = _restatement_json(session, ch, row, text, base_url, provenance_cache)
+                restated["is_current_page"] = ch.claim_id in page_claims
+                matches.append(restated)
     return {
         "matches": matches,
         "page": page_json(session, page_doc),
@@ -163,6 +188,69 @@ def _hit_rows(
         for pid in missing:
             cache[pid] = out.get(pid)
     return out
+
+
+def language_of(text: str) -> str | None:
+    """``detect_language``, or for a highlight too short for it (fewer than three function
+    words) the language whose function words alone it contains most of."""
+    found = detect_language(text)
+    if found:
+        return found
+    words = set(re.findall(r"[^\W\d_]+", text.casefold()))
+    votes = sorted(((len(words & sw), lang) for lang, sw in STOPWORDS.items()), reverse=True)
+    return votes[0][1] if votes[0][0] and votes[0][0] > votes[1][0] else None
+
+
+def _claim_rows(session: Session, claim_ids: list[int]) -> dict[int, HitRow]:
+    """Each claim's first sentence (its canonical passage), document and outlet: one query."""
+    if not claim_ids:
+        return {}
+    rows = session.exec(
+        select(Passage, Claim, Document, Outlet)
+        .join(Claim, col(Claim.canonical_passage_id) == Passage.id)
+        .join(Document, col(Document.id) == Passage.document_id)
+        .join(Outlet, col(Outlet.id) == Document.outlet_id, isouter=True)
+        .where(col(Claim.id).in_(claim_ids))
+    ).all()
+    out: dict[int, HitRow] = {}
+    for p, c, d, o in rows:
+        assert c.id is not None
+        out[c.id] = HitRow(
+            c.id,
+            c.text,
+            {"id": p.id, "document_id": p.document_id, "text": p.text, "start": p.start, "end": p.end},
+            document_json(d, o),
+        )
+    return out
+
+
+def _restatement_json(
+    session: Session,
+    hit: ClaimHit,
+    row: HitRow,
+    text: str,
+    base_url: str,
+    provenance_cache: dict[int, dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """A match that says a claim in other words (or another language): the claim sentence it
+    restates, no aligned span (the whole passage, the whole highlight)."""
+    return {
+        "score": round(hit.score, 4),
+        "match_type": hit.match_type,
+        "confidence": hit.confidence,
+        "components": dict(hit.components),
+        "is_current_page": False,
+        "claim": {"id": row.claim_id, "text": row.claim_text, "url": f"{base_url}/claims/{row.claim_id}"},
+        "passage": {
+            **row.passage,
+            "match_start": 0,
+            "match_end": len(row.passage["text"]),
+            "query_start": 0,
+            "query_end": len(text),
+        },
+        "document": row.document,
+        "provenance": _provenance(session, row.claim_id, provenance_cache),
+    }
 
 
 def _confidence(hit: Any, hits: list[Any], claim_of: dict[int, int | None]) -> str:

@@ -88,6 +88,8 @@ def earliest_passage(*, session: Session, claim_id: int) -> Passage | None:
 
 
 def relation_to(canonical: Passage, passage: Passage) -> str:
+    if passage.relation == "translation" and passage.id != canonical.id:
+        return "translation"  # joined across languages by api.matching.embedding
     if passage.id == canonical.id or passage.norm == canonical.norm:
         return "verbatim"
     if abs(len(passage.norm) - len(canonical.norm)) > 0.3 * max(len(passage.norm), 1):

@@ -38,6 +38,10 @@ def readyz(request: Request) -> JSONResponse:
         "head": head,
         "passages_indexed": _indexed(request.app.state.index),
     }
+    claim_index = getattr(request.app.state, "claim_index", None)
+    if claim_index is not None:  # restatements: claims embedded so far, and the queue's lag
+        body["claims_embedded"] = claim_index.embedded()
+        body["embedding_lag"] = claim_index.pending()
     return JSONResponse(body, 200 if ready else 503)
 
 

@@ -22,8 +22,9 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AsyncReaderDep, app_settings, get_engine, get_index
+from api.deps import AsyncReaderDep, app_settings, get_claim_index, get_engine, get_index
 from api.errors import TooLarge
+from api.matching.claims import ClaimIndex
 from api.matching.protocol import MatchIndex
 from api.openapi import ErrorBody
 from api.provenance.answer import match_text
@@ -58,7 +59,9 @@ async def match(body: MatchRequest, request: Request, _: AsyncReaderDep) -> dict
     def answer() -> JSONResponse:
         with Session(engine, expire_on_commit=False) as session:
             synced = cache.sync(session, index)
-            result = _match_one(session, index, synced, body, settings.match_threshold, base_url)
+            result = _match_one(
+                session, index, synced, body, settings.match_threshold, base_url, get_claim_index(request)
+            )
         # Already plain JSON types: skip FastAPI's recursive encoder, which cost more than the match.
         return JSONResponse(result)
 
@@ -88,6 +91,7 @@ async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderD
     if settings.log_highlights:
         log.info("match batch texts=%r", [item.text for item in body.items])
     engine, index = read_engine(get_engine(request)), get_index(request)
+    claim_index = get_claim_index(request)
     cache = request.app.state.provenance_cache
     base_url = str(request.base_url).rstrip("/")
 
@@ -101,7 +105,9 @@ async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderD
             for item in body.items:
                 key = (item.text, item.prefix, item.suffix, item.page_url, item.limit)
                 if key not in answered:
-                    found = _match_one(session, index, synced, item, settings.match_threshold, base_url)
+                    found = _match_one(
+                        session, index, synced, item, settings.match_threshold, base_url, claim_index
+                    )
                     answered[key] = {"matches": found["matches"], "page": found["page"]}
                 results.append(answered[key])
             return results
@@ -111,7 +117,13 @@ async def match_batch(body: MatchBatchRequest, request: Request, _: AsyncReaderD
 
 
 def _match_one(
-    session: Session, index: MatchIndex, synced: Synced, item: MatchRequest, threshold: float, base_url: str
+    session: Session,
+    index: MatchIndex,
+    synced: Synced,
+    item: MatchRequest,
+    threshold: float,
+    base_url: str,
+    claims: ClaimIndex | None = None,
 ) -> dict[str, Any]:
     """One highlight (a request, or an item of a batch) against the index and its caches."""
     return match_text(
@@ -127,4 +139,5 @@ def _match_one(
         provenance_cache=synced.claims,
         hit_cache=synced.hits,
         refresh_index=not synced.index_current,
+        claims=claims,
     )
