@@ -263,20 +263,10 @@ def test_errors_are_one_line_on_stderr(
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], done.stderr
 
 
-HELP_SECONDS = 0.5  # issue 18: `claimscope --help` answers in under half a second
-
-
-def test_help_is_fast() -> None:
-    import statistics
-
-    from bench.cli_startup import ROOT, help_times
-
-    times = help_times(ROOT)
-    assert statistics.median(times) < HELP_SECONDS, times
-
-
 def test_commands_import_nothing_heavy_at_start() -> None:
-    heavy = ("sqlalchemy", "sqlmodel", "api.pipeline")
+    # Start-up speed itself is measured in bench/cli_startup.py (RESULTS), not timed here: what
+    # keeps it fast is that no heavy package is imported before a command runs.
+    heavy = ("sqlalchemy", "sqlmodel", "api.pipeline", "numpy", "onnxruntime", "rapidfuzz")
     code = f"import sys, api.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
