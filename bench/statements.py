@@ -18,14 +18,19 @@ Scoring (the README's rule, made exact here):
   (``GENERIC``); a gold source made only of generic words ("Police", "U.S. officials") is
   matched on those words. **Strict**: a pronoun source ("he", "who") matches nothing (the
   annotators did not resolve it); **lenient**: a pronoun source matches any speaker;
+  **pronouns resolved in gold**: a pronoun source is replaced by the nearest earlier
+  non-pronoun gold source (within 600 characters) before matching — whether a resolved
+  pronoun names the right speaker;
 - precision = reports that hit an attribution with a matching source / reports; recall = gold
-  attributions with a source that some report hits with a matching speaker;
+  attributions with a source that some report hits with a matching speaker; for official
+  statements, recall counts the official gold only, precision any gold attribution (the
+  speaker is right); the line "official gold only" counts a report right only when it hits an
+  *official* gold attribution (so "President Obama said", not an official by the gold rule,
+  counts against it: a lower bound);
 - *official* gold = a source that names a government body, ministry, department, spokesperson,
   minister or secretary, police, agency, court or judge, embassy, prosecutor or "officials"
   (``OFFICIAL_WORDS``), not a campaign, party, or "former" (``NOT_OFFICIAL``), whose cue is a
-  speech verb (``SPEECH_CUES``). Official precision (strict) counts a report as right only when
-  it hits an official gold attribution with a matching source: naming a candidate or a
-  campaign as an official is a false response.
+  speech verb (``SPEECH_CUES``).
 
 ClaimScope reports officials only, so its "all statements" recall is low by design; the
 number that matters is the official one. Cost is per document (ms, and as a ratio to the
@@ -58,6 +63,7 @@ GENERIC = frozenset(
     administration federal national state states united u.s. american new said says former general
     attorney judge police officer officers""".split()
 )
+RESOLVE_CHARS = 600
 PRONOUNS = frozenset(
     "he she they it i we you who which that his her their its them him us our my your this these those".split()
 )
@@ -110,6 +116,7 @@ class Score:
     gold: int = 0
     found: int = 0
     false: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
     q_overlap: int = 0
     q_report: int = 0
     q_gold: int = 0
@@ -160,14 +167,22 @@ def is_official_source(text: str, source: list | None, cue: list | None) -> bool
     return SPEECH_CUES.search(cue[2]) is not None
 
 
-def load_gold(article: dict) -> list[Gold]:
+def load_gold(article: dict, resolve: bool = False) -> list[Gold]:
+    """The gold attributions; with ``resolve``, a pronoun source takes the nearest earlier
+    non-pronoun source within ``RESOLVE_CHARS`` (the annotators' own chain, for measuring
+    whether a resolved pronoun names the right speaker)."""
     text = article["text"]
     out = []
+    last: tuple[int, str] | None = None
     for a in article["attributions"]:
         if a["content"] is None:
             continue
         frags = [tuple(f) for f in a.get("content_fragments") or [a["content"][:2]]]
         src = a["source"][2] if a["source"] else None
+        if src is not None and not is_pronoun(src):
+            last = (a["source"][0], src)
+        elif resolve and src is not None and last is not None and a["source"][0] - last[0] <= RESOLVE_CHARS:
+            src = last[1]
         out.append(Gold(src, frags, is_official_source(text, a["source"], a["cue"]), a["kind"]))  # type: ignore[arg-type]
     return out
 
@@ -177,10 +192,18 @@ def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
 
 
 def score(
-    reports: list[Report], gold: list[Gold], sc: Score, *, official: bool, lenient: bool, text: str
+    reports: list[Report],
+    gold: list[Gold],
+    sc: Score,
+    *,
+    official: bool,
+    lenient: bool,
+    text: str,
+    official_only: bool = False,
 ) -> None:
-    pool = [g for g in gold if g.source is not None and (g.official or not official)]
-    sc.gold += len(pool)
+    pool = [g for g in gold if g.source is not None]
+    wanted = {i for i, g in enumerate(pool) if g.official or not official}
+    sc.gold += len(wanted)
     found: set[int] = set()
     for r in reports:
         if official and not r.official:
@@ -188,9 +211,11 @@ def score(
         sc.reports += 1
         hits = [i for i, g in enumerate(pool) if overlap(r.spans, g.fragments)]
         good = [i for i in hits if speaker_matches(r, pool[i], lenient=lenient)]
+        if official_only:
+            good = [i for i in good if i in wanted]
         if good:
             sc.right += 1
-            found.update(good)
+            found.update(i for i in good if i in wanted)
             g = pool[good[0]]
             sc.q_overlap += overlap(r.spans, g.fragments)
             sc.q_report += sum(e - s for s, e in r.spans)
@@ -199,6 +224,10 @@ def score(
             gold_src = "; ".join(sorted({pool[i].source or "" for i in hits})) or "no attribution"
             sc.false.append(f"{r.speaker!r} (gold: {gold_src}) :: {r.evidence[:140]!r}")
     sc.found += len(found)
+    for i in sorted(wanted - found):
+        g = pool[i]
+        a = g.fragments[0][0]
+        sc.missed.append(f"{g.source!r} :: {' '.join(text[max(0, a - 100) : a + 60].split())!r}")
 
 
 # ---------------------------------------------------------------- ClaimScope (ingestion path)
@@ -286,6 +315,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--show-false", type=int, default=15)
+    ap.add_argument("--show-missed", type=int, default=0)
     ap.add_argument("--no-baseline", action="store_true")
     args = ap.parse_args()
     articles = [json.loads(line) for line in args.data.open(encoding="utf-8")][: args.limit]
@@ -306,7 +336,13 @@ def main() -> None:
     stances: dict[str, Counter[str]] = {}
     for name, fn in systems.items():
         stances[name] = Counter()
-        for key in ("all strict", "all lenient", "official strict"):
+        for key in (
+            "all strict",
+            "all lenient",
+            "official strict",
+            "official, pronouns resolved in gold",
+            "official strict, official gold only",
+        ):
             scores[(name, key)] = Score()
         for a in articles:
             gold = load_gold(a)
@@ -317,6 +353,23 @@ def main() -> None:
             score(reports, gold, scores[(name, "all strict")], official=False, lenient=False, text=a["text"])
             score(reports, gold, scores[(name, "all lenient")], official=False, lenient=True, text=a["text"])
             score(reports, gold, scores[(name, "official strict")], official=True, lenient=False, text=a["text"])
+            score(
+                reports,
+                load_gold(a, resolve=True),
+                scores[(name, "official, pronouns resolved in gold")],
+                official=True,
+                lenient=False,
+                text=a["text"],
+            )
+            score(
+                reports,
+                gold,
+                scores[(name, "official strict, official gold only")],
+                official=True,
+                lenient=False,
+                text=a["text"],
+                official_only=True,
+            )
 
     n = len(articles)
     n_gold = sum(len(load_gold(a)) for a in articles)
@@ -337,6 +390,10 @@ def main() -> None:
     if args.show_false:
         print(f"\nfalse official responses (claimscope, first {args.show_false}):")
         for line in scores[("claimscope", "official strict")].false[: args.show_false]:
+            print("  ", line)
+    if args.show_missed:
+        print(f"\nmissed official gold (claimscope, first {args.show_missed}):")
+        for line in scores[("claimscope", "official strict")].missed[: args.show_missed]:
             print("  ", line)
 
 

