@@ -31,7 +31,7 @@ DENIES = (
     "baseless", "debunked", "four pinocchios", "bottomless pinocchio", "scam", "inaccurate", "fake news",
     "altered", "doctored", "manipulated", "misattributed", "fiction", "imposter", "falso", "falsa",
     "totalmente falso", "bulo", "mentira", "montaje", "faux", "completement faux", "intox", "falsch",
-    "frei erfunden", "nieprawda", "falsz", "onwaar", "nepravda", "false context", "incorrect attribution",
+    "frei erfunden", "nieprawda", "falsz", "fałsz", "onwaar", "nepravda", "false context", "incorrect attribution",
     "falsified", "fake quote", "fabricated quote", "pinocchio",
 )
 DISPUTES = (
