@@ -325,7 +325,7 @@ def _what(toks: list[Any], head: Any) -> tuple[str | None, str | None, str | Non
         return name, None, organization, country, True
     if other_orgs:
         return name, None, other_orgs[0].text, country, None
-    if head.lemma_.lower() in BODY_WORDS and head.pos_ == "NOUN":
+    if head.lower_ in BODY_WORDS and head.pos_ in ("NOUN", "PROPN") and not persons:
         # "the commission said", "the Turkish government claims", "the agency"
         return None, None, " ".join(t.text for t in toks if t.dep_ != "det"), country, True
     if head.ent_type_ == "GPE" and name is None and len(toks) <= 3:

@@ -71,10 +71,11 @@ def extract_responses(
     doc = build_view(text, passages, language)
     if not doc.sentences:
         return []
-    parsed = read_statements(doc) if (language or "en").startswith("en") else []
+    english = (language or "en").startswith("en")
+    parsed = read_statements(doc) if english else []
     registry = Registry.empty()
     att, statements = _lexical(doc, registry, published_at)
-    if parsed:
+    if english:
         statements = _with_parse(doc, registry, statements, parsed)
     if not statements:
         return []
