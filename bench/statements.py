@@ -27,7 +27,8 @@ Scoring (the README's rule, made exact here):
   speaker is right); the line "official gold only" counts a report right only when it hits an
   *official* gold attribution (so "President Obama said", not an official by the gold rule,
   counts against it: a lower bound);
-- *official* gold = a source that names a government body, ministry, department, spokesperson,
+- *official* gold = a source whose head phrase (the source up to a relative clause or a
+  participle: ", who …", "officials familiar with …") names a government body, ministry, department, spokesperson,
   minister or secretary, police, agency, court or judge, embassy, prosecutor or "officials"
   (``OFFICIAL_WORDS``), not a campaign, party, or "former" (``NOT_OFFICIAL``), whose cue is a
   speech verb (``SPEECH_CUES``).
@@ -75,7 +76,8 @@ OFFICIAL_WORDS = re.compile(
     r"commission(?:er)?|inspector general|regulators?|authorities|military|army|navy)\b",
     re.I,
 )
-NOT_OFFICIAL = re.compile(r"\b(campaign|party|former|ex-|committee|candidate|supporters?)\b", re.I)
+NOT_OFFICIAL = re.compile(r"\b(campaign|party|former|ex-|committee|candidates?|supporters?)\b", re.I)
+HEAD_PHRASE_END = re.compile(r",?\s+(?:who|whose|which|that|involved|familiar|briefed)\b", re.I)
 SPEECH_CUES = re.compile(
     r"\b(say|says|said|saying|tell|tells|told|telling|add|adds|added|adding|state|states|stated|"
     r"announce[sd]?|announcing|den(?:y|ies|ied|ying)|confirm(?:s|ed|ing)?|reject(?:s|ed|ing)?|"
@@ -160,7 +162,9 @@ def speaker_matches(report: Report, gold: Gold, *, lenient: bool) -> bool:
 def is_official_source(text: str, source: list | None, cue: list | None) -> bool:
     if source is None or cue is None:
         return False
-    s = source[2]
+    # what the source *is* is said by its head phrase, not by a relative clause about it
+    # ("Ann Compton, who covered the White House", "Ms. Leon, who works as a secretary")
+    s = HEAD_PHRASE_END.split(source[2], maxsplit=1)[0]
     before = text[max(0, source[0] - 40) : source[0]]
     if not OFFICIAL_WORDS.search(s) or NOT_OFFICIAL.search(s) or re.search(r"\bcampaign\W*$", before, re.I):
         return False
@@ -227,7 +231,10 @@ def score(
     for i in sorted(wanted - found):
         g = pool[i]
         a = g.fragments[0][0]
-        sc.missed.append(f"{g.source!r} :: {' '.join(text[max(0, a - 100) : a + 60].split())!r}")
+        near = [r.speaker for r in reports if (r.official or not official) and overlap(r.spans, g.fragments)]
+        sc.missed.append(
+            f"{g.source!r} (reported: {'; '.join(near) or '-'}) :: {' '.join(text[max(0, a - 100) : a + 60].split())!r}"
+        )
 
 
 # ---------------------------------------------------------------- ClaimScope (ingestion path)

@@ -269,8 +269,9 @@ def _make(sdoc: Any, verb: Any, subj: Any, sid: int, base: int, according: bool 
     name, role, org, country, official = _what(toks, subj)
     if role is not None and name is None and org is None:
         # an unnamed official is known by the whole phrase: "Florida election officials"
-        words = [t.text for t in toks if t.dep_ not in ("det", "predet") and not t.is_punct]
-        role = " ".join(words[:MAX_ROLE_WORDS]) if len(words) <= MAX_ROLE_WORDS else role
+        # its words up to the head noun: "U.S. law enforcement official [familiar with …]"
+        words = [t.text for t in toks if t.i <= subj.i and t.dep_ not in ("det", "predet") and not t.is_punct]
+        role = " ".join(words) if len(words) <= MAX_ROLE_WORDS else role
     return Parsed(sid, text, name, role, org, country, bool(official), stance, vtext, base + verb.idx, content,
                   _gender(toks, subj, name), official is None)  # fmt: skip
 
@@ -344,6 +345,9 @@ def _is_body(ent: Any) -> bool:
     words = ent.text.lower().replace(".", "").split()
     if not words:
         return False
+    named = country_mentions(ent.text)
+    if named and named[0][1] - named[0][0] >= len(ent.text.strip()) - 4:
+        return True  # a state ("the Vatican", "Russia") as the body
     if any(w in GOV_ACRONYMS for w in words):
         return True
     return any(w in BODY_WORDS for w in words) and not any(w in NOT_OFFICIAL for w in words)

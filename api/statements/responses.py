@@ -62,6 +62,7 @@ class Statement:
     target: Target | None = None
     answers: list[int] | None = None
     parsed: Parsed | None = None  # the parse's reading of the intro sentence
+    added: bool = False  # found by the parse alone (the lexical reading found no statement there)
 
 
 def extract_responses(
@@ -156,7 +157,7 @@ def _with_parse(doc: DocView, registry: Registry, statements: list[Statement], p
         if any(st.entity is ent and p.sid in st.sids for st in out):
             continue  # a sentence of a quote the lexical reading gave the same speaker
         s = doc.sentences[p.sid]
-        out.append(Statement(ent, [p.sid], p.sid, p.verb, p.verb_char - s.start, parsed=p))
+        out.append(Statement(ent, [p.sid], p.sid, p.verb, p.verb_char - s.start, parsed=p, added=True))
     return sorted(out, key=lambda st: st.sids[0])
 
 
@@ -291,7 +292,8 @@ def _fold(statements: list[Statement]) -> list[Statement]:
     return [
         st
         for st in statements
-        if st.entity.kind == "person"
+        if st.added  # the parse read its own cue and content: no lead summarising another
+        or st.entity.kind == "person"
         or st.entity.organization not in persons
         or (bool(st.answers) and not set(st.answers or []) & persons[st.entity.organization])
     ]
