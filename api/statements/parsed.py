@@ -77,11 +77,12 @@ HEAD_OF_STATE = frozenset({"president", "king", "queen", "premier"})
 BODY_WORDS = frozenset(
     """department ministry bureau agency commission court police embassy consulate board council
     administration office service authority pentagon kremlin house government cabinet directorate
-    secretariat inspectorate tribunal prosecutor prosecutors military army navy""".split()
+    secretariat inspectorate tribunal prosecutor prosecutors military army navy treasury reserve district
+    enforcement""".split()
 )
 GOV_ACRONYMS = frozenset(
     """fbi cia nsa dhs doj dod epa irs fda cdc ice tsa atf dea fec sec fcc ftc gao cbo nypd lapd usda hhs
-    nasa nhtsa faa noaa osha un nato""".split()
+    nasa nhtsa faa noaa osha un nato fed gsa omb opm usps nih hud uscis cbp fema""".split()
 )
 # what a non-government speaker is: none of these is ever an official, whatever its role
 NOT_OFFICIAL = frozenset(
@@ -211,9 +212,11 @@ def _subject(verb: Any) -> Any:
     # "X said … and added": the subject of the first conjunct
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         return next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
-    # "…, saying": the participle's speaker is the main clause's subject
-    if verb.dep_ == "advcl" and verb.tag_ == "VBG":
-        return next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    # "…, saying": the participle's speaker is the main clause's subject, also through the
+    # statement it qualifies ("the Embassy issued a statement saying")
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl"):
+        clause = verb.head if verb.dep_ == "advcl" else verb.head.head
+        return next((c for c in clause.children if c.dep_ == "nsubj"), None)
     return None
 
 
@@ -326,7 +329,7 @@ def _what(toks: list[Any], head: Any) -> tuple[str | None, str | None, str | Non
         return name, None, organization, country, True
     if other_orgs:
         return name, None, other_orgs[0].text, country, None
-    if head.lower_ in BODY_WORDS and head.pos_ in ("NOUN", "PROPN") and not persons:
+    if head.lower_ in BODY_WORDS and head.pos_ in ("NOUN", "PROPN") and head.ent_type_ != "PERSON":
         # "the commission said", "the Turkish government claims", "the agency"
         return None, None, " ".join(t.text for t in toks if t.dep_ != "det"), country, True
     if head.ent_type_ == "GPE" and name is None and len(toks) <= 3:
@@ -350,7 +353,9 @@ def _is_body(ent: Any) -> bool:
         return True  # a state ("the Vatican", "Russia") as the body
     if any(w in GOV_ACRONYMS for w in words):
         return True
-    return any(w in BODY_WORDS for w in words) and not any(w in NOT_OFFICIAL for w in words)
+    return any(w in BODY_WORDS or w.rstrip("s") in BODY_WORDS for w in words) and not any(
+        w in NOT_OFFICIAL for w in words
+    )
 
 
 def _is_country_org(ent: Any) -> bool:
