@@ -54,6 +54,8 @@ CUE_RE = re.compile(
 # sentences before the pronoun where its antecedent may be named: 3 covers "X said … . He
 # added … . He also said …" (dev: a window of 5 found 2 more pronoun sources, 3 more wrong)
 PRONOUN_WINDOW = 3
+# sentences per nlp.pipe batch: larger batches amortize the model's per-call cost
+PIPE_BATCH = 64
 # an unnamed official's phrase kept as the role up to this many words ("senior Obama
 # administration official"); a longer one is a description, reduced to its role noun
 MAX_ROLE_WORDS = 6
@@ -151,8 +153,10 @@ def read_statements(doc: DocView) -> list[Parsed]:
         return []
     out: list[Parsed] = []
     recent: list[Parsed] = []  # speakers of the last sentences, for pronouns
-    for s, sdoc in zip(todo, nlp().pipe([s.view for s in todo], batch_size=64), strict=True):
-        found = _sentence(sdoc, s.idx, s.start)
+    quotes = doc.quotes
+    for s, sdoc in zip(todo, nlp().pipe([s.view for s in todo], batch_size=PIPE_BATCH), strict=True):
+        # a statement reported inside someone's quote is theirs to report, not a statement here
+        found = [p for p in _sentence(sdoc, s.idx, s.start) if not any(a <= p.verb_char < b for a, b in quotes)]
         recent = [p for p in recent if s.idx - p.sid <= PRONOUN_WINDOW]
         for p in sorted(found, key=lambda p: p.verb_char):
             if p.name is None and p.speaker.lower() in PRONOUN_GENDER:
@@ -195,12 +199,23 @@ def _sentence(sdoc: Any, sid: int, base: int) -> list[Parsed]:
         if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in SPEECH_LEMMAS:
             continue
         subj = _subject(tok)
-        if subj is None or not _is_speech(tok):
+        if subj is None or not _is_speech(tok) or _nested(tok):
             continue
         p = _make(sdoc, tok, subj, sid, base)
         if p is not None:
             out.append(p)
     return out
+
+
+def _nested(verb: Any) -> bool:
+    """A speech verb inside the content of another ("Judicial Watch noted Comey said …"):
+    the outer speaker reports it; the inner statement is not reported as such here."""
+    t = verb
+    while t.dep_ in ("ccomp", "conj", "relcl", "advcl", "xcomp") and t.head is not t:
+        t = t.head
+        if t.lemma_.lower() in SPEECH_LEMMAS and t.pos_ in ("VERB", "AUX") and t is not verb:
+            return verb.dep_ != "conj" or t is not verb.head
+    return False
 
 
 def _subject(verb: Any) -> Any:
