@@ -28,7 +28,8 @@ Scoring (the README's rule, made exact here):
   *official* gold attribution (so "President Obama said", not an official by the gold rule,
   counts against it: a lower bound);
 - *official* gold = a source whose head phrase (the source up to a relative clause or a
-  participle: ", who …", "officials familiar with …") names a government body, ministry, department, spokesperson,
+  participle: ", who …", "officials familiar with …") names a government body, ministry, department,
+  spokesperson,
   minister or secretary, police, agency, court or judge, embassy, prosecutor or "officials"
   (``OFFICIAL_WORDS``), not a campaign, party, or "former" (``NOT_OFFICIAL``), whose cue is a
   speech verb (``SPEECH_CUES``).
@@ -58,15 +59,96 @@ WORD_RE = re.compile(r"[A-Za-z][A-Za-z.'’-]*[A-Za-z]|[A-Za-z]")
 
 # titles and words any official body or role may share: no evidence two mentions are the same
 GENERIC = frozenset(
-    """the and for with from that this mr mrs ms miss dr sen senator rep representative gov governor
-    president vice secretary minister spokesman spokeswoman spokesperson spokespeople official officials
-    director chief head deputy press aide aides senior top department ministry office government agency
-    administration federal national state states united u.s. american new said says former general
-    attorney judge police officer officers""".split()
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sen",
+        "senator",
+        "rep",
+        "representative",
+        "gov",
+        "governor",
+        "president",
+        "vice",
+        "secretary",
+        "minister",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "spokespeople",
+        "official",
+        "officials",
+        "director",
+        "chief",
+        "head",
+        "deputy",
+        "press",
+        "aide",
+        "aides",
+        "senior",
+        "top",
+        "department",
+        "ministry",
+        "office",
+        "government",
+        "agency",
+        "administration",
+        "federal",
+        "national",
+        "state",
+        "states",
+        "united",
+        "u.s.",
+        "american",
+        "new",
+        "said",
+        "says",
+        "former",
+        "general",
+        "attorney",
+        "judge",
+        "police",
+        "officer",
+        "officers",
+    ]
 )
 RESOLVE_CHARS = 600
 PRONOUNS = frozenset(
-    "he she they it i we you who which that his her their its them him us our my your this these those".split()
+    [
+        "he",
+        "she",
+        "they",
+        "it",
+        "i",
+        "we",
+        "you",
+        "who",
+        "which",
+        "that",
+        "his",
+        "her",
+        "their",
+        "its",
+        "them",
+        "him",
+        "us",
+        "our",
+        "my",
+        "your",
+        "this",
+        "these",
+        "those",
+    ]
 )
 
 OFFICIAL_WORDS = re.compile(
@@ -233,7 +315,8 @@ def score(
         a = g.fragments[0][0]
         near = [r.speaker for r in reports if (r.official or not official) and overlap(r.spans, g.fragments)]
         sc.missed.append(
-            f"{g.source!r} (reported: {'; '.join(near) or '-'}) :: {' '.join(text[max(0, a - 100) : a + 60].split())!r}"
+            f"{g.source!r} (reported: {'; '.join(near) or '-'}) :: "
+            f"{' '.join(text[max(0, a - 100) : a + 60].split())!r}"
         )
 
 
@@ -275,14 +358,45 @@ def split_only(article: dict) -> None:
     from api.text.split import split_passages
     from api.text.types import ExtractedDocument
 
-    split_passages(ExtractedDocument(text=article["text"], published_at=article["published_at"], language="en"))
+    split_passages(
+        ExtractedDocument(text=article["text"], published_at=article["published_at"], language="en")
+    )
 
 
 # ---------------------------------------------------------------- spaCy-subject baseline
 
 BASELINE_VERBS = frozenset(
-    "say tell add state announce deny confirm reject respond reply answer comment explain note insist claim "
-    "argue testify warn acknowledge admit declare write tweet ask dispute assert maintain stress".split()
+    [
+        "say",
+        "tell",
+        "add",
+        "state",
+        "announce",
+        "deny",
+        "confirm",
+        "reject",
+        "respond",
+        "reply",
+        "answer",
+        "comment",
+        "explain",
+        "note",
+        "insist",
+        "claim",
+        "argue",
+        "testify",
+        "warn",
+        "acknowledge",
+        "admit",
+        "declare",
+        "write",
+        "tweet",
+        "ask",
+        "dispute",
+        "assert",
+        "maintain",
+        "stress",
+    ]
 )
 _NLP = None
 
@@ -359,7 +473,9 @@ def main() -> None:
             stances[name].update(r.stance for r in reports if r.official)
             score(reports, gold, scores[(name, "all strict")], official=False, lenient=False, text=a["text"])
             score(reports, gold, scores[(name, "all lenient")], official=False, lenient=True, text=a["text"])
-            score(reports, gold, scores[(name, "official strict")], official=True, lenient=False, text=a["text"])
+            score(
+                reports, gold, scores[(name, "official strict")], official=True, lenient=False, text=a["text"]
+            )
             score(
                 reports,
                 load_gold(a, resolve=True),
@@ -386,12 +502,26 @@ def main() -> None:
         print(sc.line(f"{name} / {key}"))
     for name in systems:
         total = sum(stances[name].values())
-        dist = ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in stances[name].most_common()) if total else "-"
+        dist = (
+            ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in stances[name].most_common()) if total else "-"
+        )
         print(f"{name} stance of official reports: {dist}")
         fr = scores[(name, "official strict")]
         print(f"{name} false official responses: {len(fr.false)} of {fr.reports}")
+    # the same ingestion path without the parse (the lexical reading alone): what the parse costs
+    import api.statements.responses as responses_module
+
+    parse = responses_module.read_statements
+    responses_module.read_statements = lambda doc: []  # type: ignore[assignment]
+    try:
+        t = time.perf_counter()
+        for a in articles:
+            claimscope_reports(a)
+        cost["claimscope without the parse"] = time.perf_counter() - t
+    finally:
+        responses_module.read_statements = parse
     base = cost["split"] / n
-    for name in ("split", *systems):
+    for name in ("split", "claimscope without the parse", *systems):
         ms = cost[name] / n * 1000
         print(f"cost per document {name:24s} {ms:8.2f} ms  ({cost[name] / n / base:.2f}× splitting)")
     if args.show_false:

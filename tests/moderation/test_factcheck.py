@@ -113,7 +113,12 @@ def _valid_for_google(review: dict) -> list[str]:
 GRAPH_WITH_REFERENCES = {
     "@context": "https://schema.org",
     "@graph": [
-        {"@id": "#harbor", "@type": "Organization", "name": "Harbor Fact Check", "url": "https://factcheck.example"},
+        {
+            "@id": "#harbor",
+            "@type": "Organization",
+            "name": "Harbor Fact Check",
+            "url": "https://factcheck.example",
+        },
         {"@id": "#engineer", "@type": "Person", "name": "an Eastside engineer"},
         {"@id": "#rating", "@type": "Rating", "alternateName": "Inaccurate"},
         {
@@ -121,7 +126,9 @@ GRAPH_WITH_REFERENCES = {
             "url": "https://factcheck.example/2024/03/eastside-lead-2",
             "datePublished": "2024-03-12",
             "author": {"@id": "#harbor"},
-            "claimReviewed": "Tests found lead levels three times above the federal limit in the Eastside reservoir.",
+            "claimReviewed": (
+                "Tests found lead levels three times above the federal limit in the Eastside reservoir."
+            ),
             "itemReviewed": {"@type": "Claim", "author": {"@id": "#engineer"}},
             "reviewRating": {"@id": "#rating"},
         },
@@ -134,7 +141,9 @@ def test_references_are_resolved_across_the_graph() -> None:
     assert review["author"]["name"] == "Harbor Fact Check"
     assert review["itemReviewed"]["author"]["name"] == "an Eastside engineer"
     assert stance_of_rating(review["reviewRating"]) == "denies"
-    cyclic = {"@graph": [{"@id": "#a", "@type": "ClaimReview", "claimReviewed": "x", "author": {"@id": "#a"}}]}
+    cyclic = {
+        "@graph": [{"@id": "#a", "@type": "ClaimReview", "claimReviewed": "x", "author": {"@id": "#a"}}]
+    }
     assert find_claimreviews(cyclic)[0]["claimReviewed"] == "x"
 
 

@@ -63,7 +63,12 @@ def test_not_official_statements(body: str) -> None:
 
 
 def test_a_headline_is_not_a_statement() -> None:
-    assert responses("Employers kept hiring in April, the Labor Department's report shows.", "U.S. adds 156,000 jobs") == []
+    assert (
+        responses(
+            "Employers kept hiring in April, the Labor Department's report shows.", "U.S. adds 156,000 jobs"
+        )
+        == []
+    )
 
 
 def test_a_bid_for_the_presidency_is_no_organization() -> None:
@@ -107,7 +112,9 @@ def test_the_quote_is_the_content_only_with_offsets() -> None:
 def test_stance_from_the_cue_and_its_negation() -> None:
     (denied,) = responses("The Interior Ministry denied that its officers had detained the journalist.")
     assert denied.stance == "denies"
-    (not_denied,) = responses("The Interior Ministry did not deny that its officers had detained the journalist.")
+    (not_denied,) = responses(
+        "The Interior Ministry did not deny that its officers had detained the journalist."
+    )
     assert not_denied.stance == "comments"
     (confirmed,) = responses("The Pentagon confirmed that two soldiers had been wounded in the attack.")
     assert confirmed.stance == "confirms"
