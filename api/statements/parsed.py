@@ -205,12 +205,13 @@ BODY_WORDS = frozenset(
         "prosecutor",
         "prosecutors",
         "military",
-        "army",
         "navy",
         "treasury",
         "reserve",
         "district",
         "enforcement",
+        "hall",
+        "municipality",
     ]
 )
 GOV_ACRONYMS = frozenset(
@@ -346,6 +347,9 @@ class Parsed:
     spans: list[tuple[int, int]] = field(default_factory=list)  # the content, document offsets
     gender: str | None = None  # m | f | p (plural) | None
     excluded: bool = False  # the phrase says it is no official (former, a campaign's, a company's)
+    negated: bool = False  # the cue is negated or refused ("did not deny", "declined to confirm")
+    clause: bool = False  # the content is a clause the cue governs (not the rest of the sentence)
+    anaphor: bool = False  # "the spokesman" with no one named so before: not a speaker of its own
 
 
 @lru_cache(maxsize=1)
@@ -394,10 +398,22 @@ def read_statements(doc: DocView) -> list[Parsed]:
                     ante.country,
                 )
                 p.official, p.excluded, p.speaker = ante.official, ante.excluded, ante.speaker
+            elif p.name is None and p.organization is None and _role_anaphor(p):
+                # "the spokesman" after "spokesman John Kirby": the one named before, or nobody
+                named = next((q for q in reversed(recent) if q.name and q.role and q.role == p.role), None)
+                if named is None:
+                    p.anaphor = True  # may confirm the lexical reading's speaker, never stands alone
+                else:
+                    p.name, p.organization, p.country = named.name, named.organization, named.country
             else:
                 recent.append(p)
             out.append(p)
     return out
+
+
+def _role_anaphor(p: Parsed) -> bool:
+    words = p.speaker.lower().split()
+    return len(words) == 2 and words[0] == "the" and words[1] in ROLE_NOUNS and p.role == words[1]
 
 
 def _antecedent(recent: list[Parsed], gender: str | None) -> Parsed | None:
@@ -487,7 +503,10 @@ def _is_speech(verb: Any) -> bool:
     if obj is not None:
         if verb.lemma_ in DENY | DISPUTE:
             return obj.lemma_.lower() in SPEECH_OBJECTS
-        # "adds 156,000 jobs", "answered the phone": objects of verbs that are acts too
+        # "adds 156,000 jobs", "answered the phone": objects of verbs that are acts too;
+        # "called the report false" is a verdict on it
+        if verb.lemma_ == "call" and deps & {"oprd", "acomp", "xcomp"}:
+            return True
         return verb.lemma_ not in NOT_SPEECH_WITH_OBJECT
     return verb.lemma_ in DENY | CONFIRM | {"respond", "reply", "comment"} and "prep" in deps
 
@@ -514,10 +533,14 @@ def _make(sdoc: Any, verb: Any, subj: Any, sid: int, base: int, according: bool 
     low = subj.lower_
     content = _content(sdoc, verb, toks, base, according)
     stance = "comments" if according else _stance(verb)
+    negated = not according and _negated(verb)
+    clause = according or verb.dep_ in ("parataxis", "ccomp") or any(
+        c.dep_ in ("ccomp", "parataxis") for c in verb.children
+    )
     vtext = "according to" if according else verb.text
     if low in PRONOUN_GENDER and len(toks) == 1:
         return Parsed(sid, subj.text, None, None, None, None, False, stance, vtext, base + verb.idx, content,
-                      PRONOUN_GENDER[low])  # fmt: skip
+                      PRONOUN_GENDER[low], negated=negated, clause=clause)  # fmt: skip
     name, role, org, country, official = _what(toks, subj)
     if role is not None and name is None and org is None:
         # an unnamed official is known by the whole phrase: "Florida election officials"
@@ -527,7 +550,7 @@ def _make(sdoc: Any, verb: Any, subj: Any, sid: int, base: int, according: bool 
     gender = _gender(toks, subj, name)
     return Parsed(
         sid, text, name, role, org, country, bool(official), stance, vtext, base + verb.idx, content, gender,
-        official is None,
+        official is None, negated, clause,
     )  # fmt: skip
 
 
@@ -632,13 +655,16 @@ def _gender(toks: list[Any], head: Any, name: str | None) -> str | None:
     return None
 
 
-def _stance(verb: Any) -> str:
-    lemma = verb.lemma_.lower()
+def _negated(verb: Any) -> bool:
     negated = any(c.dep_ == "neg" for c in verb.children) or any(
         c.dep_ == "neg" for c in verb.head.children if verb.dep_ == "xcomp"
     )
-    refused = verb.dep_ == "xcomp" and verb.head.lemma_ in ("decline", "refuse")
-    if negated or refused:
+    return negated or (verb.dep_ == "xcomp" and verb.head.lemma_ in ("decline", "refuse"))
+
+
+def _stance(verb: Any) -> str:
+    lemma = verb.lemma_.lower()
+    if _negated(verb):
         return "comments"
     if lemma in DENY:
         return "denies"

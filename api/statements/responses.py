@@ -144,7 +144,8 @@ def _with_parse(
         intro = doc.sentences[st.intro]
         if intro.heading:
             continue
-        if st.intro not in read and not st.quote_sids and NO_CUE_DROPS:
+        transcript = TRANSCRIPT_RE.match(intro.view) is not None  # "MR PRICE: We take …"
+        if st.intro not in read and not st.quote_sids and not transcript and NO_CUE_DROPS:
             continue  # no speech cue, no quote of its own: the lexical reading guessed
         if st.intro in read:
             mine = [
@@ -158,7 +159,7 @@ def _with_parse(
             used.add(id(mine[0]))
         out.append(st)
     for p in parsed:
-        if not p.official or id(p) in used:
+        if not p.official or id(p) in used or p.anaphor:
             continue
         ent = _entity(registry, p)
         if any(st.entity is ent and p.sid in st.sids for st in out):
@@ -463,12 +464,21 @@ def _response(doc: DocView, st: Statement, passages: list[SplitPassage]) -> Extr
     spans: list[tuple[int, int]] = []
     stance = _stance(st, quote, doc)
     if st.parsed is not None:
-        if not st.quote_sids and st.parsed.spans:
+        first, last = doc.sentences[st.sids[0]], doc.sentences[st.sids[-1]]
+        quoted = [(a, b) for a, b in doc.quotes if first.start <= a and b <= last.end]
+        if st.quote_sids or quoted:
+            # the official's own words in quotes: the quote, as ``_quote`` reads it
+            spans = [(a, b) for a, b in quoted if b > a]
+        elif st.parsed.spans and st.parsed.clause:
+            # the reported clause the cue governs, without the speaker and the cue
             spans = st.parsed.spans
             quote = " … ".join(doc.text[a:b] for a, b in spans).strip(' “”"')
-        # the parse reads the cue's own stance (negated, refused, an act); a neutral cue
-        # leaves it to the words of the statement
-        stance = st.parsed.stance if st.parsed.stance != "comments" else stance_of(None, "", "", quote)
+        # the parse reads the cue's own stance and its negation ("did not deny"); a neutral
+        # cue leaves it to the clause and the words of the statement (``stance_of``)
+        if st.parsed.negated:
+            stance = "comments"
+        elif st.parsed.stance != "comments":
+            stance = st.parsed.stance
     own = passages_for(doc, st.sids, passages)
     answers = [i for i in passages_for(doc, st.answers or [], passages) if i not in own]
     ent = st.entity
