@@ -534,8 +534,10 @@ def _make(sdoc: Any, verb: Any, subj: Any, sid: int, base: int, according: bool 
     content = _content(sdoc, verb, toks, base, according)
     stance = "comments" if according else _stance(verb)
     negated = not according and _negated(verb)
-    clause = according or verb.dep_ in ("parataxis", "ccomp") or any(
-        c.dep_ in ("ccomp", "parataxis") for c in verb.children
+    clause = (
+        according
+        or verb.dep_ in ("parataxis", "ccomp")
+        or any(c.dep_ in ("ccomp", "parataxis") for c in verb.children)
     )
     vtext = "according to" if according else verb.text
     if low in PRONOUN_GENDER and len(toks) == 1:

@@ -153,10 +153,13 @@ def _with_parse(
                 for p in by_sid.get(st.intro, [])
                 if p.official and id(p) not in used and _same_speaker(st.entity, p)
             ]
-            if not mine:
+            if not mine and (by_sid.get(st.intro) or not st.quote_sids):
                 continue
-            st.parsed = mine[0]
-            used.add(id(mine[0]))
+            if mine:
+                # (an intro the parse reads no speech in, introducing quoted or transcript
+                # lines — "… was asked about it:" — stands: the parse read only the intro)
+                st.parsed = mine[0]
+                used.add(id(mine[0]))
         out.append(st)
     for p in parsed:
         if not p.official or id(p) in used or p.anaphor:
