@@ -111,6 +111,13 @@ class Settings(BaseSettings):
     match_threshold: float = Field(
         0.80, ge=0.0, le=1.0, description="Lowest score (0-1) returned as a match; below it, nothing."
     )
+    statement_parser: bool = Field(
+        False,
+        description=(
+            "Read official statements with a spaCy dependency parse of the sentences holding a "
+            "speech cue (better recall and speakers; ~0.5 s of CPU per article instead of ~2 ms)."
+        ),
+    )
     restatements: bool = Field(
         True,
         description=(

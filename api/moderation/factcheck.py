@@ -4,13 +4,14 @@ Accepted input: one ClaimReview object, a list of them, a JSON-LD document with 
 or a feed (``DataFeed.dataFeedElement`` / ``ItemList.itemListElement``), nested freely; other
 objects are ignored. Each review becomes a ``Response`` with ``how = "factcheck"``:
 
-- ``organization`` = ``author.name`` (the fact-checker), ``speaker`` = None;
-- ``stance`` from ``reviewRating`` (see ``stance_of_rating``): "False", "Fake", "Pants on
-  Fire", "Incorrect" … → ``denies``; "Misleading", "Mostly false", "Half true", "Missing
-  context", "Unproven" … → ``disputes``; "True", "Correct", "Mostly true" … → ``confirms``;
-  otherwise the numeric ``ratingValue`` between ``worstRating`` (default 1) and
-  ``bestRating`` (default 5): the lower third denies, the upper quarter confirms, the rest
-  disputes; no rating at all → ``comments``;
+- ``organization`` = ``author.name`` (the fact-checker), ``speaker`` = None; ``@id``
+  references (``"author": {"@id": "#org"}``) are resolved across the whole input (``@graph``);
+  the claimant (``itemReviewed.author.name``) is kept in the evidence (``claimant: …``);
+- ``stance`` from ``reviewRating`` (see ``api.statements.ratings``: a table of normalized
+  rating names in English and the languages fact-checkers publish in, negations read as
+  such — "Inaccurate", "Not correct" deny, "Unconfirmed" disputes); otherwise the numeric
+  ``ratingValue`` between ``worstRating`` (default 1) and ``bestRating`` (default 5): the
+  lower third denies, the upper quarter confirms, the rest disputes; no rating → ``comments``;
 - ``quote`` = "<alternateName>: <claimReviewed>", ``date`` = ``datePublished``,
   ``source_url`` = ``url``.
 
@@ -58,18 +59,56 @@ def _types(obj: dict[str, Any]) -> set[str]:
 
 
 def find_claimreviews(data: Any) -> list[dict[str, Any]]:
-    """Every ClaimReview object in a JSON-LD value (object, list, @graph, feed)."""
+    """Every ClaimReview object in a JSON-LD value (object, list, @graph, feed), with its
+    ``{"@id": ...}`` references (an author, a claim, a rating given once in the ``@graph``)
+    replaced by the objects they name anywhere in ``data``."""
+    index: dict[str, dict[str, Any]] = {}
+    _index_ids(data, index)
+    return [_resolve(r, index, 0) for r in _find(data)]
+
+
+# a reference chain longer than this is a cycle or nonsense: left as it is
+MAX_REFERENCE_DEPTH = 8
+
+
+def _index_ids(data: Any, index: dict[str, dict[str, Any]]) -> None:
+    if isinstance(data, list):
+        for item in data:
+            _index_ids(item, index)
+    elif isinstance(data, dict):
+        ident = data.get("@id")
+        if isinstance(ident, str) and len(data) > 1 and ident not in index:
+            index[ident] = data
+        for value in data.values():
+            if isinstance(value, (dict, list)):
+                _index_ids(value, index)
+
+
+def _resolve(value: Any, index: dict[str, dict[str, Any]], depth: int) -> Any:
+    if depth > MAX_REFERENCE_DEPTH:
+        return value
+    if isinstance(value, list):
+        return [_resolve(v, index, depth + 1) for v in value]
+    if not isinstance(value, dict):
+        return value
+    ident = value.get("@id")
+    if isinstance(ident, str) and set(value) <= {"@id", "@type"} and ident in index:
+        value = index[ident]
+    return {k: _resolve(v, index, depth + 1) if isinstance(v, (dict, list)) else v for k, v in value.items()}
+
+
+def _find(data: Any) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     if isinstance(data, list):
         for item in data:
-            found += find_claimreviews(item)
+            found += _find(item)
     elif isinstance(data, dict):
         if "ClaimReview" in _types(data):
             found.append(data)
             return found
         for key in ("@graph", "dataFeedElement", "itemListElement", "item", "mainEntity"):
             if key in data:
-                found += find_claimreviews(data[key])
+                found += _find(data[key])
     return found
 
 
@@ -113,6 +152,9 @@ def _fields(review: dict[str, Any]) -> dict[str, Any] | None:
         else None
     )
     org = _name(review.get("author")) or _name(review.get("publisher"))
+    item = review.get("itemReviewed")
+    item = item[0] if isinstance(item, list) and item else item
+    claimant = _name(item.get("author")) if isinstance(item, dict) else None
     date = str(review.get("datePublished") or "").strip()[:40] or None
     if date is not None and not is_valid_date(date):
         date = None  # "yesterday-ish", "2024-02-30": the review stands, its date is unknown
@@ -124,7 +166,8 @@ def _fields(review: dict[str, Any]) -> dict[str, Any] | None:
         "date": date,
         "source_url": url,
         "quote": f"{label}: {claim}" if label else claim,
-        "evidence": f"ClaimReview by {org or 'an unnamed fact-checker'}; reviewRating: {label or 'none'}",
+        "evidence": f"ClaimReview by {org or 'an unnamed fact-checker'}; reviewRating: {label or 'none'}"
+        + (f"; claimant: {' '.join(claimant.replace(';', ',').split())[:300]}" if claimant else ""),
     }
 
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from api.provenance import timeline
 from api.provenance.claims_view import claim_detail
-from api.statements.ratings import rating_label
+from api.statements.ratings import claimant_of, rating_label
 from db.models import Attribution, Claim, Document, Outlet, Passage, Response
 
 BATCH_SIZE = 1000
@@ -78,15 +78,17 @@ def claim_jsonld(*, session: Session, claim_id: int, base_url: str = "") -> dict
     reviews = []
     for r in prov["official_responses"]:
         label = STANCE_LABELS.get(r["stance"], r["stance"])
+        claimant = None
         if r.get("how") == "factcheck" and r.get("id"):
             row = session.get(Response, r["id"])
             label = (rating_label(row) if row else None) or label
+            claimant = claimant_of(row) if row else None
         author = r.get("organization") or r.get("speaker")
         source = r.get("source") or {}
         review: dict[str, Any] = {
             "@type": "ClaimReview",
             "claimReviewed": detail["claim"]["text"],
-            "itemReviewed": item,
+            "itemReviewed": {**item, "author": {"@type": "Thing", "name": claimant}} if claimant else item,
             "reviewBody": r["quote"],
             "reviewRating": {"@type": "Rating", "alternateName": label},
         }
@@ -95,10 +97,14 @@ def claim_jsonld(*, session: Session, claim_id: int, base_url: str = "") -> dict
                 "@type": "Person" if r.get("speaker") and not r.get("organization") else "Organization",
                 "name": author,
             }
+        else:
+            # Google requires an author: the outlet that reported the statement, else ClaimScope
+            outlet = (source.get("outlet") or {}) if isinstance(source.get("outlet"), dict) else {}
+            review["author"] = {"@type": "Organization", "name": outlet.get("name") or "ClaimScope"}
         if r.get("date"):
             review["datePublished"] = r["date"]
-        if source.get("url"):
-            review["url"] = source["url"]
+        # Google requires the review's url: the page it was read from, else the claim's page
+        review["url"] = source.get("url") or item.get("url") or f"{base_url}/claims/{claim_id}"
         reviews.append(review)
     return {"@context": "https://schema.org", "@graph": reviews or [item]}
 

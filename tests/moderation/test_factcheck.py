@@ -95,3 +95,76 @@ def test_import_claimreview_command(runner: CliRunner, sqlite_url: str) -> None:
     assert [o["status"] for o in outcomes] == ["linked", "unmatched"]
     result = runner.invoke(cli, ["import-claimreview", str(REVIEWS)])
     assert result.exit_code == 0 and "unchanged" in result.output
+
+
+# Google's ClaimReview structured data: what every exported review must carry
+GOOGLE_REQUIRED = ("claimReviewed", "reviewRating", "url", "author")
+
+
+def _valid_for_google(review: dict) -> list[str]:
+    missing = [k for k in GOOGLE_REQUIRED if not review.get(k)]
+    if not (review.get("reviewRating") or {}).get("alternateName"):
+        missing.append("reviewRating.alternateName")
+    if not (review.get("author") or {}).get("name"):
+        missing.append("author.name")
+    return missing
+
+
+GRAPH_WITH_REFERENCES = {
+    "@context": "https://schema.org",
+    "@graph": [
+        {
+            "@id": "#harbor",
+            "@type": "Organization",
+            "name": "Harbor Fact Check",
+            "url": "https://factcheck.example",
+        },
+        {"@id": "#engineer", "@type": "Person", "name": "an Eastside engineer"},
+        {"@id": "#rating", "@type": "Rating", "alternateName": "Inaccurate"},
+        {
+            "@type": "ClaimReview",
+            "url": "https://factcheck.example/2024/03/eastside-lead-2",
+            "datePublished": "2024-03-12",
+            "author": {"@id": "#harbor"},
+            "claimReviewed": (
+                "Tests found lead levels three times above the federal limit in the Eastside reservoir."
+            ),
+            "itemReviewed": {"@type": "Claim", "author": {"@id": "#engineer"}},
+            "reviewRating": {"@id": "#rating"},
+        },
+    ],
+}
+
+
+def test_references_are_resolved_across_the_graph() -> None:
+    (review,) = find_claimreviews(GRAPH_WITH_REFERENCES)
+    assert review["author"]["name"] == "Harbor Fact Check"
+    assert review["itemReviewed"]["author"]["name"] == "an Eastside engineer"
+    assert stance_of_rating(review["reviewRating"]) == "denies"
+    cyclic = {
+        "@graph": [{"@id": "#a", "@type": "ClaimReview", "claimReviewed": "x", "author": {"@id": "#a"}}]
+    }
+    assert find_claimreviews(cyclic)[0]["claimReviewed"] == "x"
+
+
+def test_import_keeps_the_fact_checker_and_the_claimant_and_exports_for_google(db_url: str) -> None:
+    ingest_paths(db_url, [DEMO_DIR])
+    curate = make_key(db_url, scope="curate", name="factchecks")
+    with app_client(db_url) as client:
+        resp = client.post("/v1/factchecks", json=GRAPH_WITH_REFERENCES, headers=auth(curate))
+        assert resp.status_code == 200, resp.text
+        (outcome,) = resp.json()["items"]
+        assert outcome["status"] == "linked" and outcome["stance"] == "denies"
+        claim_id = outcome["claim_ids"][0]
+        match = client.post("/v1/match", json={"text": LEAD}).json()["matches"][0]
+        (check,) = [r for r in match["provenance"]["official_responses"] if r["how"] == "factcheck"]
+        assert check["organization"] == "Harbor Fact Check"
+        exported = client.get(f"/v1/claims/{claim_id}/export", params={"format": "jsonld"}).json()
+    reviews = [g for g in exported["@graph"] if g.get("@type") == "ClaimReview"]
+    assert reviews
+    for review in reviews:
+        assert _valid_for_google(review) == [], review
+    (mine,) = [r for r in reviews if r["url"] == "https://factcheck.example/2024/03/eastside-lead-2"]
+    assert mine["author"]["name"] == "Harbor Fact Check"
+    assert mine["reviewRating"]["alternateName"] == "Inaccurate"
+    assert mine["itemReviewed"]["author"]["name"] == "an Eastside engineer"
