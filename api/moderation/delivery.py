@@ -126,7 +126,8 @@ class Deliverer:
             ).all()
         by_watch: dict[int, list[int]] = {}
         for delivery_id, watch_id in due:
-            by_watch.setdefault(watch_id, []).append(delivery_id)
+            if delivery_id is not None:
+                by_watch.setdefault(watch_id, []).append(delivery_id)
         futures = []
         for watch_id, ids in by_watch.items():
             with self._lock:
