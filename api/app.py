@@ -27,7 +27,7 @@ from api.moderation.delivery import start_app_worker
 from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
 from api.openapi import ERROR_RESPONSES
 from api.provenance.cache import ProvenanceCache
-from api.ratelimit import RateLimitMiddleware, make_limiter, parse_networks
+from api.ratelimit import RateLimitMiddleware, RedisLimiter, make_limiter, parse_networks
 from api.routes import (
     check,
     claims,
@@ -324,6 +324,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, responses=None if plain else ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.state.metrics = Metrics()
+    if isinstance(limiter, RedisLimiter):  # a Redis outage shows on /metrics (and /readyz)
+        limiter.on_error = app.state.metrics.ratelimit_backend_errors.inc
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     configure_access_log()
     # outside the others: a 413, a 429 and a CORS preflight answer carry the headers too

@@ -60,6 +60,12 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.ratelimit_backend_errors = Counter(
+            "claimscope_ratelimit_backend_errors",
+            "Rate-limit storage (Redis) round trips that failed; requests were let through unlimited",
+            registry=self.registry,
+        )
+
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         labels = (method, route, str(status))
         self.requests.labels(*labels).inc()

@@ -146,7 +146,10 @@ class Settings(BaseSettings):
         "client for rate limits; empty: X-Forwarded-For is ignored.",
     )
     redis_url: str | None = Field(
-        None, description="Redis URL; when set, rate limits are shared between processes."
+        None,
+        description="Redis URL; when set, rate limits are shared between processes. If it is "
+        "unreachable requests are served unlimited, /readyz answers 503 and "
+        "claimscope_ratelimit_backend_errors_total counts the failures.",
     )
     redis_prefix: str = Field(
         "claimscope", description="Prefix of every Redis key (several deployments, one Redis)."

@@ -18,7 +18,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
-@router.get("/readyz", summary="Database reachable and migrations current")
+@router.get("/readyz", summary="Database (and Redis, when rate limits use it) reachable; migrations current")
 def readyz(request: Request) -> JSONResponse:
     engine = request.app.state.engine
     try:
@@ -26,11 +26,13 @@ def readyz(request: Request) -> JSONResponse:
             conn.execute(text("SELECT 1"))
         current, head = current_revision(engine), head_revision()
     except Exception as exc:
-        return JSONResponse(
-            {"status": "unavailable", "reason": type(exc).__name__},
-            503,
-            headers={"Retry-After": str(READY_RETRY_AFTER_S)},
-        )
+        return _unavailable(type(exc).__name__)
+    # Rate limits shared through Redis: while it is unreachable the limiter lets every request
+    # through (api/ratelimit.py), so the process is not ready to take traffic.
+    ping = getattr(request.app.state.limiter, "ping_sync", None)
+    redis_error = ping() if ping is not None else None
+    if redis_error is not None:
+        return _unavailable(f"redis: {redis_error}")
     ready = current == head
     body = {
         "status": "ready" if ready else "migrations_pending",
@@ -39,6 +41,14 @@ def readyz(request: Request) -> JSONResponse:
         "passages_indexed": _indexed(request.app.state.index),
     }
     return JSONResponse(body, 200 if ready else 503)
+
+
+def _unavailable(reason: str) -> JSONResponse:
+    return JSONResponse(
+        {"status": "unavailable", "reason": reason},
+        503,
+        headers={"Retry-After": str(READY_RETRY_AFTER_S)},
+    )
 
 
 def _indexed(index: object) -> int:
