@@ -7,18 +7,24 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from api import __version__
+from api.schemas_out import Health, Ready
 from db.connection import current_revision, head_revision
 
 router = APIRouter(tags=["operations"])
 READY_RETRY_AFTER_S = 5  # seconds a probe is asked to wait when the database is unreachable
 
 
-@router.get("/healthz", summary="The process is up")
+@router.get("/healthz", summary="The process is up", response_model=Health)
 def healthz() -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
-@router.get("/readyz", summary="Database (and Redis, when rate limits use it) reachable; migrations current")
+@router.get(
+    "/readyz",
+    summary="Database (and Redis, when rate limits use it) reachable; migrations current",
+    response_model=Ready,
+    responses={503: {"model": Ready, "description": "Not ready; see Retry-After when unreachable"}},
+)
 def readyz(request: Request) -> JSONResponse:
     engine = request.app.state.engine
     try:

@@ -29,6 +29,7 @@ from api.openapi import ErrorBody
 from api.provenance.answer import match_text
 from api.provenance.cache import Synced
 from api.schemas import MAX_BATCH_ITEMS, MatchBatchRequest, MatchRequest
+from api.schemas_out import MatchBatchOut, MatchOut
 from db.connection import read_engine
 
 router = APIRouter(prefix="/v1", tags=["match"])
@@ -38,6 +39,7 @@ log = logging.getLogger("claimscope.match")
 @router.post(
     "/match",
     summary="Find the claims a highlight comes from, with provenance",
+    response_model=MatchOut,  # documents the body; the JSONResponse answered is not re-validated
     responses={
         413: {"model": ErrorBody, "description": "Highlight over the size limit"},
         422: {"model": ErrorBody, "description": "Empty or invalid input"},
@@ -69,6 +71,7 @@ async def match(body: MatchRequest, request: Request, _: AsyncReaderDep) -> dict
 @router.post(
     "/match/batch",
     summary="Match up to 100 highlights at once, answered in order",
+    response_model=MatchBatchOut,
     responses={
         413: {"model": ErrorBody, "description": "Over 100 items, or one highlight over the size limit"},
         422: {"model": ErrorBody, "description": "Empty or invalid input; `field` names the item"},

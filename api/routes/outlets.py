@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurateKey, ReaderDep, SessionDep
+from api.deps import CurateKey, CursorQuery, IdPath, ReaderDep, SessionDep
 from api.errors import BadInput, NotFound
 from api.linking.outlets import outlet_json
 from api.schemas import OutletPatch
+from api.schemas_out import OutletList, OutletOut
 from db import crud
 from db.models import Outlet
 
@@ -20,12 +21,12 @@ def _full(o: Outlet) -> dict[str, Any]:
     return {**(outlet_json(o) or {}), "domains": o.domains, "aliases": o.aliases, "publisher": o.publisher}
 
 
-@router.get("", summary="Outlets in the registry")
+@router.get("", summary="Outlets in the registry", response_model=OutletList)
 def list_outlets(
     session: SessionDep,
     _: ReaderDep,
     limit: int = Query(50, ge=1, le=200),
-    cursor: str | None = Query(None, max_length=200),
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     try:
         rows, next_cursor = crud.list_outlets(session=session, limit=limit, cursor=cursor)
@@ -34,8 +35,10 @@ def list_outlets(
     return {"items": [_full(o) for o in rows], "next_cursor": next_cursor}
 
 
-@router.patch("/{outlet_id}", summary="Correct an outlet (name, kind, domains, aliases)")
-def patch_outlet(outlet_id: int, body: OutletPatch, session: SessionDep, key: CurateKey) -> dict[str, Any]:
+@router.patch(
+    "/{outlet_id}", summary="Correct an outlet (name, kind, domains, aliases)", response_model=OutletOut
+)
+def patch_outlet(outlet_id: IdPath, body: OutletPatch, session: SessionDep, key: CurateKey) -> dict[str, Any]:
     outlet = session.get(Outlet, outlet_id)
     if outlet is None:
         raise NotFound(f"no outlet {outlet_id}")
