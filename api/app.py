@@ -24,7 +24,13 @@ from api import __version__
 from api.errors import ClaimScopeError, RateLimited, TooLarge, Unavailable
 from api.matching.live import LiveIndex
 from api.moderation.delivery import start_app_worker
-from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
+from api.observability import (
+    Metrics,
+    ObservabilityMiddleware,
+    configure_access_log,
+    flat_routes,
+    metrics_endpoint,
+)
 from api.openapi import ERROR_RESPONSES
 from api.provenance.cache import ProvenanceCache
 from api.ratelimit import RateLimitMiddleware, RedisLimiter, make_limiter, parse_networks
@@ -160,13 +166,28 @@ def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
     return JSONResponse(body, status_code=422)
 
 
-def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+def allowed_methods(request: Request) -> str:
+    """``Allow`` for a 405: every method some route serves at this path (Starlette's own header
+    names only the first route that matched the path, e.g. PATCH where PATCH and DELETE are)."""
+    methods: set[str] = set()
+    for route in flat_routes(request.app.routes):
+        regex, served = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and served and regex.match(request.url.path):
+            methods |= set(served)
+    return ", ".join(sorted(methods))
+
+
+def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     if isinstance(exc, BodyTooLarge):
         return error_response(exc.error)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # RFC 9110: a 405 names the methods the resource supports
+        headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
     return JSONResponse(
         {"error": {"code": code, "message": str(exc.detail), "status": exc.status_code}},
         status_code=exc.status_code,
+        headers=headers,
     )
 
 

@@ -16,8 +16,8 @@ from tests.factories import auth
 from tests.security.helpers import HIGHLIGHT, URL, ingest_article
 
 # open: anyone; read: the read rule; metrics: the read rule unless CLAIMSCOPE_METRICS_REQUIRE_KEY;
-# ingest / curate: a key of that scope or above; form: a curate key in the form (a page's form)
-KINDS = ("open", "read", "metrics", "ingest", "curate", "form")
+# ingest / curate / admin: a key of that scope or above; form: a curate key in the form (a page's form)
+KINDS = ("open", "read", "metrics", "ingest", "curate", "admin", "form")
 
 
 @dataclass
@@ -81,6 +81,8 @@ def routes(ids: dict[str, int]) -> list[Route]:
         Route("GET", "/healthz", "open"),
         Route("GET", "/readyz", "open"),
         Route("GET", "/static", "open", url="/static/site.css"),
+        Route("GET", "/static/docs/{name}", "open", url="/static/docs/swagger-ui.css"),
+        Route("GET", "/favicon.ico", "open"),
         Route("GET", "/metrics", "metrics"),
         Route("GET", "/v1/documents", "read"),
         Route("GET", "/v1/documents/{document_id}", "read", url=f"/v1/documents/{d}"),
@@ -118,6 +120,7 @@ def routes(ids: dict[str, int]) -> list[Route]:
             "curate",
             url=f"/v1/claims/{c}/responses/{MISSING}",
         ),
+        Route("DELETE", "/v1/documents/{document_id}", "admin", url=f"/v1/documents/{MISSING}"),
         Route("PATCH", "/v1/outlets/{outlet_id}", "curate", url=f"/v1/outlets/{o}", json={}),
         Route("GET", "/v1/review", "curate"),
         Route("POST", "/v1/review/{suggestion_id}/confirm", "curate", url=f"/v1/review/{MISSING}/confirm"),

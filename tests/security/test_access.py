@@ -27,7 +27,7 @@ def expected(kind: str, key: str, *, reads_need_key: bool, metrics_need_key: boo
         return 401
     if key == "none":
         return 401
-    if kind == "curate" and key == "read":
+    if kind in ("curate", "admin") and key == "read":
         return 403
     return None
 
