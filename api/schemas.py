@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from api.ingest.dates import is_valid_date
 from api.text.safety import is_web_url, unsafe_char
@@ -174,9 +175,9 @@ class ResponsePatch(RequestModel):
     speaker: str | None = Field(None, max_length=300)
     role: str | None = Field(None, max_length=300)
     organization: str | None = Field(None, max_length=300)
-    stance: Stance | None = None
+    stance: Stance | SkipJsonSchema[None] = None  # absent, never null
     date: str | None = Field(None, max_length=40, pattern=r"^\d{4}(-\d{2}(-\d{2}([T ][\d:]+Z?)?)?)?$")
-    quote: str | None = Field(None, min_length=1, max_length=10000)
+    quote: Annotated[str, Field(min_length=1, max_length=10000)] | SkipJsonSchema[None] = None
     source_url: str | None = Field(None, max_length=2000)
 
     @field_validator("source_url")
@@ -191,12 +192,15 @@ class ResponsePatch(RequestModel):
 
 
 class OutletPatch(RequestModel):
+    """Fields left out stay as they are. Only ``publisher`` may be null (it clears it): the
+    others are declared non-nullable (``SkipJsonSchema[None]``: absent, never null)."""
+
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, min_length=1, max_length=300)
-    kind: OutletKind | None = None
-    domains: list[str] | None = None
-    aliases: list[str] | None = None
-    publisher: str | None = Field(None, max_length=300)
+    name: Annotated[str, Field(min_length=1, max_length=300)] | SkipJsonSchema[None] = None
+    kind: OutletKind | SkipJsonSchema[None] = None
+    domains: list[str] | SkipJsonSchema[None] = None
+    aliases: list[str] | SkipJsonSchema[None] = None
+    publisher: str | None = Field(None, max_length=300, description="null clears it")
 
 
 class CheckIn(RequestModel):

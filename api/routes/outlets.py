@@ -14,6 +14,9 @@ from api.schemas_out import OutletList, OutletOut
 from db import crud
 from db.models import Outlet
 
+# Fields a PATCH may set to null (the column is optional): ``publisher: null`` clears it.
+NULLABLE = frozenset({"publisher"})
+
 router = APIRouter(prefix="/v1/outlets", tags=["outlets"])
 
 
@@ -44,7 +47,7 @@ def patch_outlet(outlet_id: IdPath, body: OutletPatch, session: SessionDep, key:
         raise NotFound(f"no outlet {outlet_id}")
     before = _full(outlet)
     for name, value in body.model_dump(exclude_unset=True).items():
-        if value is None:
+        if value is None and name not in NULLABLE:
             raise BadInput(f"{name} cannot be null", field=name)
         setattr(outlet, name, value)
     session.add(outlet)

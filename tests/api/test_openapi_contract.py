@@ -182,3 +182,27 @@ def test_unsupported_methods_are_405_with_allow(sqlite_url: str) -> None:
         resp = client.request("PUT", f"/v1/claims/1/responses/{MISSING}")
         assert resp.status_code == 405
         assert set(resp.headers["Allow"].replace(" ", "").split(",")) == {"PATCH", "DELETE"}
+
+
+def test_nullable_exactly_where_the_server_takes_null(sqlite_url: str) -> None:
+    """``publisher: null`` clears it (it was declared nullable and refused); the fields that
+    cannot be null are declared without null (they were declared nullable and refused)."""
+    from tests.live_server import load_demo
+
+    load_demo(sqlite_url)
+    admin = make_key(sqlite_url, "admin")
+    with server_client(sqlite_url) as client:
+        schemas = client.get("/openapi.json").json()["components"]["schemas"]
+        outlet_patch, response_patch = (
+            schemas["OutletPatch"]["properties"],
+            schemas["ResponsePatch"]["properties"],
+        )
+        outlet_id = client.get("/v1/outlets", headers=auth(admin)).json()["items"][0]["id"]
+        for name, prop in outlet_patch.items():
+            nullable = {"type": "null"} in prop.get("anyOf", [])
+            resp = client.patch(f"/v1/outlets/{outlet_id}", json={name: None}, headers=auth(admin))
+            assert (resp.status_code == 200) == nullable, (name, prop, resp.text)
+        for name in ("stance", "quote"):
+            assert "anyOf" not in response_patch[name] and response_patch[name]["type"] == "string"
+        resp = client.patch(f"/v1/outlets/{outlet_id}", json={"publisher": None}, headers=auth(admin))
+        assert resp.status_code == 200 and resp.json()["publisher"] is None
