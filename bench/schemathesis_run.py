@@ -1,9 +1,9 @@
 """API fuzzing (issue 17): schemathesis, every check, against a real uvicorn on loopback.
 
-    python bench/schemathesis_run.py [--max-examples 60] [--database-url URL]
+    python bench/schemathesis_run.py [--max-examples 60] [--postgres [URL]]
 
-Makes a database holding the demo corpus (a temporary SQLite file unless ``--database-url``
-names one, e.g. the PostgreSQL test database), makes an ``admin`` key, starts
+Makes a database holding the demo corpus (a temporary SQLite file; with ``--postgres`` a fresh
+schema in the PostgreSQL database, dropped at the end), makes an ``admin`` key, starts
 ``uvicorn api.app:create_app`` on 127.0.0.1 (rate limits off, 1 s fetch timeout), and runs
 ``schemathesis run --checks all`` twice: without a key, then with the admin key (so every write
 path runs). Prints each run's summary and a total; exits non-zero when a run finds a failure
@@ -19,7 +19,10 @@ import re
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,6 +34,7 @@ from tests.live_server import LiveServer, load_demo  # noqa: E402
 DEFAULT_MAX_EXAMPLES = 60
 REQUEST_TIMEOUT_S = 30  # one request; /v1/check on a large generated text stays well under it
 SEED = 17  # reproducible runs
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # the test server (--postgres)
 # positive_data_acceptance ("a request the schema allows must not get a 4xx") is the one check
 # left out: some input rules are semantic and JSON Schema cannot state them — a calendar date or
 # a written one ("7 March 2024", not "2024-02-30"), exactly one of claim_id / outlet_id, a body
@@ -86,10 +90,15 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--postgres", nargs="?", const=PG_URL, default=None, metavar="URL")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="claimscope-fuzz-"))
-    db_url = args.database_url or f"sqlite:///{work / 'demo.sqlite'}"
+    schema = f"fuzz_{uuid.uuid4().hex[:10]}"
+    db_url = f"sqlite:///{work / 'demo.sqlite'}"
+    if args.postgres:
+        with create_engine(args.postgres, isolation_level="AUTOCOMMIT").connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        db_url = f"{args.postgres}?options=-csearch_path%3D{schema}"
     load_demo(db_url)
     key = make_key(db_url, "admin", "schemathesis")
     env = {"CLAIMSCOPE_RATE_LIMIT_PER_MINUTE": "0", "CLAIMSCOPE_FETCH_TIMEOUT_S": "1"}
@@ -112,6 +121,12 @@ def main() -> int:
                 totals[k] += counts[k]
     finally:
         server.stop()
+        if args.postgres:
+            from db.connection import get_engine
+
+            get_engine(db_url).dispose()
+            with create_engine(args.postgres, isolation_level="AUTOCOMMIT").connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     log_lines = server.log_tail(20000).splitlines()
     errors = [ln for ln in log_lines if "Traceback" in ln or '"level":"error"' in ln]
     print(f"== total: {totals}; server errors logged: {len(errors)}; reports in {work}")
