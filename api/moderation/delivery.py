@@ -177,7 +177,11 @@ class Deliverer:
         return outcome
 
     def close(self, *, wait: bool = True) -> None:
+        """Stop taking work. ``wait=False`` (the app's shutdown) drops queued watches and lets an
+        attempt in flight finish on its own timeout: its HTTP client is left open for it."""
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
+        if not wait:
+            return
         with self._lock:
             if self._client is not None:
                 self._client.close()
