@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.json_schema import SkipJsonSchema
 
 from api.ingest.dates import is_valid_date
 from api.text.safety import is_web_url, unsafe_char
@@ -44,6 +43,15 @@ def calendar_date(value: str | None) -> str | None:
     if value is not None and not is_valid_date(value):
         raise ValueError(f"{value[:40]!r} is not a date (ISO 8601 such as 2024-03-07, or a written date)")
     return value
+
+
+def never_null(schema: dict[str, Any]) -> None:
+    """JSON schema of a patch field that may be left out but is refused as null (a 422): its
+    declared type without the ``null`` that ``X | None`` adds."""
+    options = [s for s in schema.pop("anyOf", []) if s.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    schema.pop("default", None)
 
 
 class RequestModel(BaseModel):
@@ -175,9 +183,9 @@ class ResponsePatch(RequestModel):
     speaker: str | None = Field(None, max_length=300)
     role: str | None = Field(None, max_length=300)
     organization: str | None = Field(None, max_length=300)
-    stance: Stance | SkipJsonSchema[None] = None  # absent, never null
+    stance: Stance | None = Field(None, json_schema_extra=never_null)
     date: str | None = Field(None, max_length=40, pattern=r"^\d{4}(-\d{2}(-\d{2}([T ][\d:]+Z?)?)?)?$")
-    quote: Annotated[str, Field(min_length=1, max_length=10000)] | SkipJsonSchema[None] = None
+    quote: str | None = Field(None, min_length=1, max_length=10000, json_schema_extra=never_null)
     source_url: str | None = Field(None, max_length=2000)
 
     @field_validator("source_url")
@@ -193,13 +201,13 @@ class ResponsePatch(RequestModel):
 
 class OutletPatch(RequestModel):
     """Fields left out stay as they are. Only ``publisher`` may be null (it clears it): the
-    others are declared non-nullable (``SkipJsonSchema[None]``: absent, never null)."""
+    others are declared non-nullable (``never_null``: absent, never null)."""
 
     model_config = ConfigDict(extra="forbid")
-    name: Annotated[str, Field(min_length=1, max_length=300)] | SkipJsonSchema[None] = None
-    kind: OutletKind | SkipJsonSchema[None] = None
-    domains: list[str] | SkipJsonSchema[None] = None
-    aliases: list[str] | SkipJsonSchema[None] = None
+    name: str | None = Field(None, min_length=1, max_length=300, json_schema_extra=never_null)
+    kind: OutletKind | None = Field(None, json_schema_extra=never_null)
+    domains: list[str] | None = Field(None, json_schema_extra=never_null)
+    aliases: list[str] | None = Field(None, json_schema_extra=never_null)
     publisher: str | None = Field(None, max_length=300, description="null clears it")
 
 
