@@ -178,8 +178,8 @@ def test_docs_and_pages_run_under_the_policy_in_chromium(sqlite_url: str) -> Non
                 re.compile(r"^https://(cdn\.jsdelivr\.net|fastapi\.tiangolo\.com)/.*"),
                 lambda r: r.fulfill(body=""),
             )
-            page.route(
-                re.compile(r"^https://cdn\.jsdelivr\.net/.*\.js$"),
+            page.route(  # the bundle, from a CDN or (offline /docs) from /static/docs
+                re.compile(r"^(https://cdn\.jsdelivr\.net/.*|.*/static/docs/swagger-ui-bundle)\.js$"),
                 lambda route: route.fulfill(status=200, content_type="text/javascript", body=STUB_SWAGGER),
             )
             page.goto(f"{server.url}/docs")
