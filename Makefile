@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo run test lint bench clean
+.PHONY: install demo run test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -38,6 +38,10 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/match.py
+
+## schemathesis, every check, with and without an admin key, against uvicorn on loopback (issue 17)
+fuzz: $(STAMP)
+	$(BIN)/python bench/schemathesis_run.py --max-examples $(or $(EXAMPLES),60)
 
 clean:
 	rm -rf $(VENV) claimscope.sqlite* bench/.cache tests/artifacts

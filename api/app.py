@@ -27,10 +27,16 @@ from api.matching.embedding import EmbeddingWorker
 from api.matching.live import LiveIndex
 from api.matching.semantic import load_encoders
 from api.moderation.delivery import start_app_worker
-from api.observability import Metrics, ObservabilityMiddleware, configure_access_log, metrics_endpoint
+from api.observability import (
+    Metrics,
+    ObservabilityMiddleware,
+    configure_access_log,
+    flat_routes,
+    metrics_endpoint,
+)
 from api.openapi import ERROR_RESPONSES
 from api.provenance.cache import ProvenanceCache
-from api.ratelimit import RateLimitMiddleware, make_limiter, parse_networks
+from api.ratelimit import RateLimitMiddleware, RedisLimiter, make_limiter, parse_networks
 from api.routes import (
     check,
     claims,
@@ -163,13 +169,28 @@ def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
     return JSONResponse(body, status_code=422)
 
 
-def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+def allowed_methods(request: Request) -> str:
+    """``Allow`` for a 405: every method some route serves at this path (Starlette's own header
+    names only the first route that matched the path, e.g. PATCH where PATCH and DELETE are)."""
+    methods: set[str] = set()
+    for route in flat_routes(request.app.routes):
+        regex, served = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and served and regex.match(request.url.path):
+            methods |= set(served)
+    return ", ".join(sorted(methods))
+
+
+def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     if isinstance(exc, BodyTooLarge):
         return error_response(exc.error)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # RFC 9110: a 405 names the methods the resource supports
+        headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
     return JSONResponse(
         {"error": {"code": code, "message": str(exc.detail), "status": exc.status_code}},
         status_code=exc.status_code,
+        headers=headers,
     )
 
 
@@ -346,6 +367,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, responses=None if plain else ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.state.metrics = Metrics()
+    if isinstance(limiter, RedisLimiter):  # a Redis outage shows on /metrics (and /readyz)
+        limiter.on_error = app.state.metrics.ratelimit_backend_errors.inc
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     configure_access_log()
     # outside the others: a 413, a 429 and a CORS preflight answer carry the headers too

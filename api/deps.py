@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Query, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +15,16 @@ from api.errors import Unauthorized
 from api.matching.claims import ClaimIndex
 from api.matching.protocol import MatchIndex
 from api.settings import Settings
+from db.crud import CURSOR_PATTERN, MAX_ID
 from db.models import ApiKey
+
+# Path ids and page cursors as the OpenAPI declares them: an id is what a primary key can hold
+# (db.crud.MAX_ID), a cursor the decimal id a page ended at (db.crud.CURSOR_PATTERN).
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description=f"An id (1 to {MAX_ID})")]
+CursorQuery = Annotated[
+    str | None,
+    Query(pattern=CURSOR_PATTERN, description="`next_cursor` of the previous page (a decimal id)"),
+]
 
 
 def app_settings(request: Request) -> Settings:

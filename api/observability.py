@@ -75,6 +75,11 @@ class Metrics:
             ("model",),
             registry=self.registry,
         )
+        self.ratelimit_backend_errors = Counter(
+            "claimscope_ratelimit_backend_errors",
+            "Rate-limit storage (Redis) round trips that failed; requests were let through unlimited",
+            registry=self.registry,
+        )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         labels = (method, route, str(status))

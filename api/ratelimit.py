@@ -19,8 +19,11 @@ reverse proxy of this deployment; empty by default: nobody), in which case it is
 address of ``X-Forwarded-For`` that is not such a proxy. ``X-Forwarded-For`` from anyone else
 is ignored: it is only a header a client chose to send.
 
-When Redis is unreachable the limiter fails open (logs a warning): rate limiting must never take
-the service down.
+When Redis is unreachable the limiter fails open (the request is served unlimited; a warning
+at most once a minute): rate limiting alone must never take the service down. The outage is not
+silent: every failed round trip counts in ``claimscope_ratelimit_backend_errors_total`` (on
+``/metrics``), and ``/readyz`` answers 503 (``"reason": "redis: <error>"``) while Redis cannot be
+reached, so a load balancer or orchestrator stops sending traffic to an unlimited process.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import ipaddress
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -117,6 +121,8 @@ class RedisLimiter:
         self.timeout_s = timeout_s
         self._clients: dict[int, Any] = {}
         self._warned_at = 0.0
+        self.errors = 0  # failed round trips (requests let through unlimited)
+        self.on_error: Callable[[], None] | None = None  # the app counts them in its metrics
 
     def _client(self) -> Any:
         import redis.asyncio as aioredis
@@ -143,11 +149,32 @@ class RedisLimiter:
                 pipe.incr(key)
                 _, count = await pipe.execute()
         except Exception as exc:  # Redis down or slow: fail open, warn at most once a minute
+            self.errors += 1
+            if self.on_error is not None:
+                self.on_error()
             if time.monotonic() - self._warned_at > 60:
                 self._warned_at = time.monotonic()
                 log.warning("rate limiter: Redis unavailable (%s); not limiting", type(exc).__name__)
             return Decision(True, 0, limit, left)
         return Decision(int(count) <= limit, int(count), limit, left)
+
+    def ping_sync(self) -> str | None:
+        """For ``/readyz`` (in a worker thread): None when Redis answers PING within the timeout,
+        else the error's name."""
+        import redis
+
+        client = redis.Redis.from_url(
+            self.url, socket_timeout=self.timeout_s, socket_connect_timeout=self.timeout_s
+        )
+        try:
+            client.ping()
+        except Exception as exc:
+            if self.on_error is not None:
+                self.on_error()
+            return type(exc).__name__
+        finally:
+            client.close()
+        return None
 
     async def close(self) -> None:
         for client in self._clients.values():

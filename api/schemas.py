@@ -45,6 +45,15 @@ def calendar_date(value: str | None) -> str | None:
     return value
 
 
+def never_null(schema: dict[str, Any]) -> None:
+    """JSON schema of a patch field that may be left out but is refused as null (a 422): its
+    declared type without the ``null`` that ``X | None`` adds."""
+    options = [s for s in schema.pop("anyOf", []) if s.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    schema.pop("default", None)
+
+
 class RequestModel(BaseModel):
     """A request body: every string in it must be storable (see ``_check_strings``)."""
 
@@ -174,9 +183,9 @@ class ResponsePatch(RequestModel):
     speaker: str | None = Field(None, max_length=300)
     role: str | None = Field(None, max_length=300)
     organization: str | None = Field(None, max_length=300)
-    stance: Stance | None = None
+    stance: Stance | None = Field(None, json_schema_extra=never_null)
     date: str | None = Field(None, max_length=40, pattern=r"^\d{4}(-\d{2}(-\d{2}([T ][\d:]+Z?)?)?)?$")
-    quote: str | None = Field(None, min_length=1, max_length=10000)
+    quote: str | None = Field(None, min_length=1, max_length=10000, json_schema_extra=never_null)
     source_url: str | None = Field(None, max_length=2000)
 
     @field_validator("source_url")
@@ -191,12 +200,15 @@ class ResponsePatch(RequestModel):
 
 
 class OutletPatch(RequestModel):
+    """Fields left out stay as they are. Only ``publisher`` may be null (it clears it): the
+    others are declared non-nullable (``never_null``: absent, never null)."""
+
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, min_length=1, max_length=300)
-    kind: OutletKind | None = None
-    domains: list[str] | None = None
-    aliases: list[str] | None = None
-    publisher: str | None = Field(None, max_length=300)
+    name: str | None = Field(None, min_length=1, max_length=300, json_schema_extra=never_null)
+    kind: OutletKind | None = Field(None, json_schema_extra=never_null)
+    domains: list[str] | None = Field(None, json_schema_extra=never_null)
+    aliases: list[str] | None = Field(None, json_schema_extra=never_null)
+    publisher: str | None = Field(None, max_length=300, description="null clears it")
 
 
 class CheckIn(RequestModel):

@@ -11,6 +11,12 @@ every read needs a valid API key (any scope): the ``/v1`` reads, the HTML pages 
 overrides the rule for ``/metrics`` alone (``true``: always a key; ``false``: always open, for a
 scraper on a private network; unset: as for every read). ``/healthz``, ``/readyz``, ``/docs``,
 ``/openapi.json`` and ``/static`` stay open (probes and documentation hold no data).
+
+Redis outage (``CLAIMSCOPE_REDIS_URL`` set but unreachable): rate limiting fails *open* — requests
+are served without limits, so an outage of the limiter's store never takes the API down — and it
+is reported, not silent: ``/readyz`` answers 503 (``{"status": "unavailable", "reason": "redis:
+<error>"}`` with Retry-After), so a load balancer stops routing to the unlimited process, and
+``claimscope_ratelimit_backend_errors_total`` on ``/metrics`` counts every failed round trip.
 """
 
 from __future__ import annotations
@@ -163,7 +169,10 @@ class Settings(BaseSettings):
         "client for rate limits; empty: X-Forwarded-For is ignored.",
     )
     redis_url: str | None = Field(
-        None, description="Redis URL; when set, rate limits are shared between processes."
+        None,
+        description="Redis URL; when set, rate limits are shared between processes. If it is "
+        "unreachable requests are served unlimited, /readyz answers 503 and "
+        "claimscope_ratelimit_backend_errors_total counts the failures.",
     )
     redis_prefix: str = Field(
         "claimscope", description="Prefix of every Redis key (several deployments, one Redis)."

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -124,19 +123,26 @@ def _has_curated(session: Session, claim_id: int) -> bool:
 # --- cursors ---------------------------------------------------------------------------------
 
 
+# The largest id a row can have: primary keys are INTEGER columns (PostgreSQL's is 32-bit
+# signed; SQLite's holds more, but the schema is the same on both).
+MAX_ID = 2**31 - 1
+# A page cursor is the id where the previous page ended, in decimal (what ``next_cursor`` gives);
+# the OpenAPI declares this pattern, and every string matching it is accepted.
+CURSOR_PATTERN = r"^[0-9]{1,20}$"
+_CURSOR = re.compile(CURSOR_PATTERN)
+
+
 def encode_cursor(values: Sequence[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+    (last_id,) = values
+    return str(int(last_id))
 
 
 def decode_cursor(cursor: str) -> list[Any]:
-    padded = cursor + "=" * (-len(cursor) % 4)
-    try:
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, json.JSONDecodeError) as exc:
-        raise ValueError("invalid cursor") from exc
-    if not isinstance(values, list):
+    """``[id]`` of a cursor (ValueError unless it matches CURSOR_PATTERN); an id past MAX_ID is
+    MAX_ID (no row is past it, so the page is the same)."""
+    if not _CURSOR.match(cursor):
         raise ValueError("invalid cursor")
-    return values
+    return [min(int(cursor), MAX_ID)]
 
 
 def list_documents(*, session: Session, limit: int, cursor: str | None) -> tuple[list[Document], str | None]:

@@ -1,7 +1,9 @@
 """Webhook delivery: send the ``WebhookDelivery`` rows that ``api.moderation.watch`` queued.
 
 ``deliver_pending`` sends what is due — from a background thread the app starts
-(``start_worker``) or ``claimscope webhooks deliver`` — and signs the exact body with
+(``start_worker``) or ``claimscope webhooks deliver`` — on a bounded pool (``Deliverer``): the
+deliveries of one watch in order, different watches at once, so one slow receiver never delays
+another watch's events. It signs the exact body with
 HMAC-SHA256 and the watch's secret: ``X-ClaimScope-Signature: sha256=<hex>``. A failed attempt
 (no answer, or a status outside 2xx) is retried with exponential backoff (BACKOFF_BASE_S,
 doubling) up to MAX_ATTEMPTS; every attempt is kept in the delivery's log. Several workers may
@@ -19,6 +21,7 @@ import hmac
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,6 +42,9 @@ CONNECT_TIMEOUT_S = 5.0
 TIMEOUT_S = 30.0
 WORKER_INTERVAL_S = 2.0
 LEASE_S = 60.0  # an attempt in flight is not picked up by another worker for this long
+# Watches delivered to at once (one thread each; a watch's own deliveries go one at a time, in
+# order): a slow receiver delays only its own watch, and at most this many threads are used.
+MAX_PARALLEL_WATCHES = 8
 SIGNATURE_HEADER = "X-ClaimScope-Signature"
 # The same value on every attempt of one delivery: a receiver that got an attempt whose answer
 # was lost (timeout, reset) can tell the retry is not a new event.
@@ -72,6 +78,116 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=BACKOFF_BASE_S * 2 ** max(attempts - 1, 0))
 
 
+class Deliverer:
+    """Sends due deliveries on a bounded thread pool: one task per watch at a time.
+
+    The deliveries of one watch are sent in order, one after another (a receiver sees its events
+    in the order they happened); different watches are sent at once, up to MAX_PARALLEL_WATCHES,
+    so a slow receiver holds up only its own watch. A watch whose task is still running is
+    skipped by ``submit_due`` (the next pass picks its new deliveries up after it).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        allow_private: bool = False,
+        transport: httpx.BaseTransport | None = None,
+        max_watches: int = MAX_PARALLEL_WATCHES,
+    ) -> None:
+        self.engine = engine
+        self.allow_private = allow_private
+        self._transport = transport
+        self._pool = ThreadPoolExecutor(max_workers=max_watches, thread_name_prefix="claimscope-webhook")
+        self._lock = threading.Lock()
+        self._busy: set[int] = set()  # watch ids with a task queued or running
+        self._client: httpx.Client | None = None
+
+    def _http(self) -> httpx.Client:
+        with self._lock:  # built at the first due delivery: no TLS context for nothing
+            if self._client is None:
+                self._client = httpx.Client(
+                    timeout=httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+                    follow_redirects=False,
+                    # every connection to the checked address only (no DNS rebinding after check_url)
+                    transport=self._transport or PinnedTransport(allow_private=self.allow_private),
+                )
+            return self._client
+
+    def submit_due(self, *, now: datetime | None = None, limit: int = 100) -> list[Future[dict[str, int]]]:
+        """Queue every due delivery (of watches not already being sent to); their futures."""
+        now = now or _now()
+        with Session(self.engine) as session:
+            due = session.exec(
+                select(WebhookDelivery.id, WebhookDelivery.watch_id)
+                .where(WebhookDelivery.status == "pending", col(WebhookDelivery.next_attempt_at) <= now)
+                .order_by(col(WebhookDelivery.id))
+                .limit(limit)
+            ).all()
+        by_watch: dict[int, list[int]] = {}
+        for delivery_id, watch_id in due:
+            if delivery_id is not None:
+                by_watch.setdefault(watch_id, []).append(delivery_id)
+        futures = []
+        for watch_id, ids in by_watch.items():
+            with self._lock:
+                if watch_id in self._busy:
+                    continue
+                self._busy.add(watch_id)
+            futures.append(self._pool.submit(self._send_watch, watch_id, ids, now))
+        return futures
+
+    def _send_watch(self, watch_id: int, ids: list[int], now: datetime) -> dict[str, int]:
+        counts = {"delivered": 0, "retry": 0, "failed": 0}
+        try:
+            client = self._http()
+            with Session(self.engine, expire_on_commit=False) as session:
+                for delivery_id in ids:
+                    outcome = self._send_one(session, client, delivery_id, now)
+                    if outcome is not None:
+                        counts[outcome] += 1
+        finally:
+            with self._lock:
+                self._busy.discard(watch_id)
+        return counts
+
+    def _send_one(
+        self, session: Session, client: httpx.Client, delivery_id: int, now: datetime
+    ) -> str | None:
+        d = session.get(WebhookDelivery, delivery_id)
+        if d is None or d.status != "pending":
+            return None
+        claimed = session.execute(
+            update(WebhookDelivery)
+            .where(
+                col(WebhookDelivery.id) == d.id,
+                col(WebhookDelivery.attempts) == d.attempts,
+                col(WebhookDelivery.status) == "pending",
+            )
+            .values(attempts=d.attempts + 1, next_attempt_at=now + timedelta(seconds=LEASE_S))
+        )
+        session.commit()
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return None  # another worker has it
+        watch = session.get(Watch, d.watch_id)
+        session.refresh(d)
+        outcome = _attempt(client, d, watch, allow_private=self.allow_private, now=now)
+        session.add(d)
+        session.commit()
+        return outcome
+
+    def close(self, *, wait: bool = True) -> None:
+        """Stop taking work. ``wait=False`` (the app's shutdown) drops queued watches and lets an
+        attempt in flight finish on its own timeout: its HTTP client is left open for it."""
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)
+        if not wait:
+            return
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+
 def deliver_pending(
     engine: Engine,
     *,
@@ -80,43 +196,16 @@ def deliver_pending(
     limit: int = 100,
     transport: httpx.BaseTransport | None = None,
 ) -> dict[str, int]:
-    """One pass: send every due delivery once. Returns counts by outcome."""
-    now = now or _now()
+    """One pass: send every due delivery once (watches at once, see ``Deliverer``); waits for
+    all of them. Returns counts by outcome."""
     counts = {"delivered": 0, "retry": 0, "failed": 0}
-    with Session(engine, expire_on_commit=False) as session:
-        due = session.exec(
-            select(WebhookDelivery)
-            .where(WebhookDelivery.status == "pending", col(WebhookDelivery.next_attempt_at) <= now)
-            .order_by(col(WebhookDelivery.id))
-            .limit(limit)
-        ).all()
-        if not due:  # the common case: no client (and no TLS context) built for nothing
-            return counts
-        with httpx.Client(
-            timeout=httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
-            follow_redirects=False,
-            # every connection to the checked address only (no DNS rebinding after check_url)
-            transport=transport or PinnedTransport(allow_private=allow_private),
-        ) as client:
-            for d in due:
-                claimed = session.execute(
-                    update(WebhookDelivery)
-                    .where(
-                        col(WebhookDelivery.id) == d.id,
-                        col(WebhookDelivery.attempts) == d.attempts,
-                        col(WebhookDelivery.status) == "pending",
-                    )
-                    .values(attempts=d.attempts + 1, next_attempt_at=now + timedelta(seconds=LEASE_S))
-                )
-                session.commit()
-                if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                    continue  # another worker has it
-                watch = session.get(Watch, d.watch_id)
-                session.refresh(d)
-                outcome = _attempt(client, d, watch, allow_private=allow_private, now=now)
-                counts[outcome] += 1
-                session.add(d)
-                session.commit()
+    deliverer = Deliverer(engine, allow_private=allow_private, transport=transport)
+    try:
+        for future in deliverer.submit_due(now=now, limit=limit):
+            for outcome, n in future.result().items():
+                counts[outcome] += n
+    finally:
+        deliverer.close()
     return counts
 
 
@@ -176,11 +265,12 @@ def start_worker(
 ) -> Callable[[], None]:
     """A daemon thread delivering due webhooks every ``interval_s``; returns its stop function."""
     stop = threading.Event()
+    deliverer = Deliverer(engine, allow_private=allow_private)
 
     def run() -> None:
         while not stop.wait(interval_s):
-            try:
-                deliver_pending(engine, allow_private=allow_private)
+            try:  # queues and goes on: a slow receiver holds up only its own watch
+                deliverer.submit_due()
             except Exception:  # the worker must survive a bad pass; the log says why
                 log.exception("webhook delivery pass failed")
 
@@ -189,7 +279,8 @@ def start_worker(
 
     def halt() -> None:
         stop.set()
-        thread.join(timeout=TIMEOUT_S + 1)
+        thread.join(timeout=interval_s + 1)
+        deliverer.close(wait=False)  # attempts in flight end on their own timeout; the lease covers them
 
     return halt
 

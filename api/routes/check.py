@@ -14,6 +14,7 @@ from api.deps import AsyncReaderDep, app_settings, get_engine, get_index
 from api.pipeline.ingestor import Ingestor
 from api.provenance.check import check_report, raw_to_check
 from api.schemas import CheckIn
+from api.schemas_out import CheckOut
 from db.connection import read_engine
 
 router = APIRouter(prefix="/v1", tags=["moderation"])
@@ -22,6 +23,7 @@ router = APIRouter(prefix="/v1", tags=["moderation"])
 @router.post(
     "/check",
     summary="Check a text or URL against the index (repost check)",
+    response_model=CheckOut,  # documents the body; the JSONResponse answered is not re-validated
     responses={401: {}, 403: {}, 413: {}, 422: {}},
 )
 async def check(

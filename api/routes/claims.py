@@ -10,11 +10,12 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AsyncReaderDep, CurateKey, ReaderDep, SessionDep, get_engine
+from api.deps import AsyncReaderDep, CurateKey, CursorQuery, IdPath, ReaderDep, SessionDep, get_engine
 from api.errors import BadInput, NotFound
 from api.provenance.claims_view import claim_detail
 from api.provenance.timeline import response_json
 from api.schemas import ResponseIn, ResponsePatch
+from api.schemas_out import ClaimDetail, ClaimList, OfficialResponse
 from db import crud
 from db.connection import read_engine
 from db.models import Claim, Document, Response
@@ -23,12 +24,12 @@ router = APIRouter(prefix="/v1/claims", tags=["claims"])
 RESPONSE_FIELDS = ("speaker", "role", "organization", "stance", "date", "quote", "source_url")
 
 
-@router.get("", summary="Claims, newest first")
+@router.get("", summary="Claims, newest first", response_model=ClaimList)
 def list_claims(
     session: SessionDep,
     _: ReaderDep,
     limit: int = Query(20, ge=1, le=100),
-    cursor: str | None = Query(None, max_length=200),
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     query = select(Claim).order_by(col(Claim.id).desc())
     if cursor:
@@ -42,8 +43,8 @@ def list_claims(
     return {"items": [{"id": c.id, "text": c.text} for c in rows[:limit]], "next_cursor": next_cursor}
 
 
-@router.get("/{claim_id}", summary="A claim, its appearances and full provenance")
-async def get_claim(claim_id: int, request: Request, _: AsyncReaderDep) -> dict[str, Any]:
+@router.get("/{claim_id}", summary="A claim, its appearances and full provenance", response_model=ClaimDetail)
+async def get_claim(claim_id: IdPath, request: Request, _: AsyncReaderDep) -> dict[str, Any]:
     """Async with one thread-pool call for all its database work (see api/routes/match.py)."""
     engine, cache = read_engine(get_engine(request)), request.app.state.provenance_cache
     base_url = str(request.base_url).rstrip("/")
@@ -80,8 +81,13 @@ def _snapshot(resp: Response) -> dict[str, Any]:
     return {f: getattr(resp, f) for f in (*RESPONSE_FIELDS, "how", "deleted")}
 
 
-@router.post("/{claim_id}/responses", status_code=201, summary="Add an official response")
-def add_response(claim_id: int, body: ResponseIn, session: SessionDep, key: CurateKey) -> JSONResponse:
+@router.post(
+    "/{claim_id}/responses",
+    status_code=201,
+    summary="Add an official response",
+    response_model=OfficialResponse,
+)
+def add_response(claim_id: IdPath, body: ResponseIn, session: SessionDep, key: CurateKey) -> JSONResponse:
     _claim_or_404(session, claim_id)
     resp = Response(claim_id=claim_id, how="curated", created_by_key_id=key.id, **body.model_dump())
     session.add(resp)
@@ -99,9 +105,11 @@ def add_response(claim_id: int, body: ResponseIn, session: SessionDep, key: Cura
     return JSONResponse(_json(session, resp), status_code=201)
 
 
-@router.patch("/{claim_id}/responses/{response_id}", summary="Correct a response")
+@router.patch(
+    "/{claim_id}/responses/{response_id}", summary="Correct a response", response_model=OfficialResponse
+)
 def edit_response(
-    claim_id: int, response_id: int, body: ResponsePatch, session: SessionDep, key: CurateKey
+    claim_id: IdPath, response_id: IdPath, body: ResponsePatch, session: SessionDep, key: CurateKey
 ) -> dict[str, Any]:
     resp = _response_or_404(session, claim_id, response_id)
     before = _snapshot(resp)
@@ -131,7 +139,7 @@ def edit_response(
 
 
 @router.delete("/{claim_id}/responses/{response_id}", status_code=204, summary="Remove a response")
-def delete_response(claim_id: int, response_id: int, session: SessionDep, key: CurateKey) -> None:
+def delete_response(claim_id: IdPath, response_id: IdPath, session: SessionDep, key: CurateKey) -> None:
     resp = _response_or_404(session, claim_id, response_id)
     before = _snapshot(resp)
     resp.deleted = True

@@ -73,7 +73,7 @@ def redoc(request: Request) -> HTMLResponse:
     )
 
 
-@router.get(ASSETS_URL + "/{name}")
+@router.get(ASSETS_URL + "/{name}", include_in_schema=False)  # files, not API
 def asset(name: str) -> FileResponse:
     if name not in ASSETS:
         raise NotFound(f"no asset {name}")
@@ -84,6 +84,6 @@ def asset(name: str) -> FileResponse:
     )
 
 
-@router.get("/favicon.ico")
+@router.get("/favicon.ico", include_in_schema=False)
 def favicon() -> FileResponse:
     return asset(FAVICON)

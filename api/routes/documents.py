@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import AdminKey, IngestKey, ReaderDep, SessionDep, SettingsDep
+from api.deps import AdminKey, CursorQuery, IdPath, IngestKey, ReaderDep, SessionDep, SettingsDep
 from api.errors import BadInput, NotFound, RejectedInput, TooLarge
 from api.ingest.sources import record_to_raw
 from api.linking.outlets import outlet_json
@@ -15,6 +15,7 @@ from api.pipeline.delete import delete_document
 from api.pipeline.ingestor import Ingestor, Outcome
 from api.provenance.documents import reuse_relations
 from api.schemas import DocumentIn
+from api.schemas_out import DeletedDocument, DocumentDetail, DocumentList, IngestOut
 from db import crud
 from db.models import Document, Outlet
 
@@ -41,8 +42,9 @@ def summary_json(doc: Document, outlet: Outlet | None) -> dict[str, Any]:
     "",
     status_code=201,
     summary="Ingest one document (text, HTML or a URL)",
+    response_model=IngestOut,
     responses={
-        200: {"description": "Already stored, unchanged"},
+        200: {"model": IngestOut, "description": "Already stored, unchanged"},
         201: {"description": "Stored"},
         401: {},
         403: {},
@@ -82,12 +84,12 @@ def _outcomes_response(outcomes: list[Outcome]) -> JSONResponse:
     return JSONResponse({"documents": [o.as_dict() for o in outcomes]}, status_code=status)
 
 
-@router.get("", summary="Documents, newest first")
+@router.get("", summary="Documents, newest first", response_model=DocumentList)
 def list_documents(
     session: SessionDep,
     _: ReaderDep,
     limit: int = Query(20, ge=1, le=100),
-    cursor: str | None = Query(None, max_length=200),
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     try:
         docs, next_cursor = crud.list_documents(session=session, limit=limit, cursor=cursor)
@@ -99,8 +101,10 @@ def list_documents(
     }
 
 
-@router.get("/{document_id}", summary="One document: metadata, attributions, passages")
-def get_document(document_id: int, session: SessionDep, _: ReaderDep) -> dict[str, Any]:
+@router.get(
+    "/{document_id}", summary="One document: metadata, attributions, passages", response_model=DocumentDetail
+)
+def get_document(document_id: IdPath, session: SessionDep, _: ReaderDep) -> dict[str, Any]:
     doc = session.get(Document, document_id)
     if doc is None:
         raise NotFound(f"no document {document_id}")
@@ -143,9 +147,10 @@ def get_document(document_id: int, session: SessionDep, _: ReaderDep) -> dict[st
 @router.delete(
     "/{document_id}",
     summary="Delete a document: it leaves the index and every claim's provenance",
+    response_model=DeletedDocument,
     responses={401: {}, 403: {}, 404: {}},
 )
-def remove_document(document_id: int, request: Request, key: AdminKey) -> dict[str, Any]:
+def remove_document(document_id: IdPath, request: Request, key: AdminKey) -> dict[str, Any]:
     """Its passages leave their claims (a claim left empty is removed, unless it has curated
     responses), the claims' text is derived again, and the deletion is audited. Answers what
     went: ``{"document_id", "passages", "claims_removed", "claims_changed"}``."""

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import Engine
 
-from api.deps import ReaderDep, SessionDep, get_engine
+from api.deps import IdPath, ReaderDep, SessionDep, get_engine
 from api.provenance.claims_view import claim_detail
 from api.provenance.export import claim_jsonld, iter_jsonl
+from api.schemas_out import ClaimDetail
 
 router = APIRouter(tags=["export"])
 EngineDep = Annotated[Engine, Depends(get_engine)]
@@ -20,10 +21,11 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 @router.get(
     "/v1/claims/{claim_id}/export",
     summary="A claim as JSON or schema.org JSON-LD",
+    response_model=ClaimDetail,  # format=json; JSON-LD is schema.org's ClaimReview/Claim graph
     responses={200: {"content": {"application/ld+json": {"schema": {"type": "object"}}}}},
 )
 def export_claim(
-    claim_id: int,
+    claim_id: IdPath,
     request: Request,
     session: SessionDep,
     _: ReaderDep,

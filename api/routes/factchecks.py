@@ -9,12 +9,17 @@ from fastapi import APIRouter, Body
 from api.deps import CurateKey, IndexDep, SessionDep, SettingsDep
 from api.errors import BadInput
 from api.moderation.factcheck import find_claimreviews, import_claimreviews
+from api.schemas_out import FactcheckOut
 from api.text.safety import first_unsafe
 
 router = APIRouter(prefix="/v1/factchecks", tags=["factchecks"])
 
 
-@router.post("", summary="Import ClaimReview JSON-LD (an object, a list, @graph or a feed)")
+@router.post(
+    "",
+    summary="Import ClaimReview JSON-LD (an object, a list, @graph or a feed)",
+    response_model=FactcheckOut,
+)
 def import_factchecks(
     session: SessionDep,
     key: CurateKey,

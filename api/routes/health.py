@@ -7,18 +7,24 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from api import __version__
+from api.schemas_out import Health, Ready
 from db.connection import current_revision, head_revision
 
 router = APIRouter(tags=["operations"])
 READY_RETRY_AFTER_S = 5  # seconds a probe is asked to wait when the database is unreachable
 
 
-@router.get("/healthz", summary="The process is up")
+@router.get("/healthz", summary="The process is up", response_model=Health)
 def healthz() -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
-@router.get("/readyz", summary="Database reachable and migrations current")
+@router.get(
+    "/readyz",
+    summary="Database (and Redis, when rate limits use it) reachable; migrations current",
+    response_model=Ready,
+    responses={503: {"model": Ready, "description": "Not ready; see Retry-After when unreachable"}},
+)
 def readyz(request: Request) -> JSONResponse:
     engine = request.app.state.engine
     try:
@@ -26,11 +32,13 @@ def readyz(request: Request) -> JSONResponse:
             conn.execute(text("SELECT 1"))
         current, head = current_revision(engine), head_revision()
     except Exception as exc:
-        return JSONResponse(
-            {"status": "unavailable", "reason": type(exc).__name__},
-            503,
-            headers={"Retry-After": str(READY_RETRY_AFTER_S)},
-        )
+        return _unavailable(type(exc).__name__)
+    # Rate limits shared through Redis: while it is unreachable the limiter lets every request
+    # through (api/ratelimit.py), so the process is not ready to take traffic.
+    ping = getattr(request.app.state.limiter, "ping_sync", None)
+    redis_error = ping() if ping is not None else None
+    if redis_error is not None:
+        return _unavailable(f"redis: {redis_error}")
     ready = current == head
     body = {
         "status": "ready" if ready else "migrations_pending",
@@ -43,6 +51,14 @@ def readyz(request: Request) -> JSONResponse:
         body["claims_embedded"] = claim_index.embedded()
         body["embedding_lag"] = claim_index.pending()
     return JSONResponse(body, 200 if ready else 503)
+
+
+def _unavailable(reason: str) -> JSONResponse:
+    return JSONResponse(
+        {"status": "unavailable", "reason": reason},
+        503,
+        headers={"Retry-After": str(READY_RETRY_AFTER_S)},
+    )
 
 
 def _indexed(index: object) -> int:

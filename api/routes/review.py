@@ -14,25 +14,26 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api import keys
-from api.deps import CurateKey, ReaderDep, SessionDep
+from api.deps import CurateKey, CursorQuery, IdPath, ReaderDep, SessionDep
 from api.errors import ClaimScopeError, Unauthorized
 from api.linking.suggestions import KINDS, STATUSES
 from api.moderation.review import decide, list_suggestions, suggestion_json
 from api.routes.pages import TEMPLATES
+from api.schemas_out import Decision, SuggestionList
 
 router = APIRouter(tags=["review"])
 StatusQ = Annotated[str | None, Query(pattern="^(" + "|".join(STATUSES) + ")$")]
 KindQ = Annotated[str | None, Query(pattern="^(" + "|".join(KINDS) + ")$")]
 
 
-@router.get("/v1/review", summary="Review suggestions, oldest first")
+@router.get("/v1/review", summary="Review suggestions, oldest first", response_model=SuggestionList)
 def list_review(
     session: SessionDep,
     _: CurateKey,
     status: StatusQ = "pending",
     kind: KindQ = None,
     limit: int = Query(20, ge=1, le=100),
-    cursor: str | None = Query(None, max_length=200),
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     rows, next_cursor = list_suggestions(
         session=session, status=status, kind=kind, limit=limit, cursor=cursor
@@ -40,13 +41,15 @@ def list_review(
     return {"items": [suggestion_json(s, session) for s in rows], "next_cursor": next_cursor}
 
 
-@router.post("/v1/review/{suggestion_id}/confirm", summary="Confirm: apply the link")
-def confirm(suggestion_id: int, session: SessionDep, key: CurateKey) -> dict[str, Any]:
+@router.post("/v1/review/{suggestion_id}/confirm", summary="Confirm: apply the link", response_model=Decision)
+def confirm(suggestion_id: IdPath, session: SessionDep, key: CurateKey) -> dict[str, Any]:
     return decide(session=session, suggestion_id=suggestion_id, confirm=True, key=key)
 
 
-@router.post("/v1/review/{suggestion_id}/reject", summary="Reject: never suggest it again")
-def reject(suggestion_id: int, session: SessionDep, key: CurateKey) -> dict[str, Any]:
+@router.post(
+    "/v1/review/{suggestion_id}/reject", summary="Reject: never suggest it again", response_model=Decision
+)
+def reject(suggestion_id: IdPath, session: SessionDep, key: CurateKey) -> dict[str, Any]:
     return decide(session=session, suggestion_id=suggestion_id, confirm=False, key=key)
 
 

@@ -9,19 +9,21 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlmodel import col, select
 
-from api.deps import CurateKey, SessionDep, SettingsDep
+from api.deps import CurateKey, CursorQuery, IdPath, SessionDep, SettingsDep
 from api.errors import BadInput
 from api.moderation import watch
 from api.schemas import RequestModel
+from api.schemas_out import DeliveryList, WatchCreated, WatchList
 from db import crud
+from db.crud import MAX_ID
 from db.models import Watch, WebhookDelivery
 
 router = APIRouter(prefix="/v1/watches", tags=["watches"])
 
 
 class WatchIn(RequestModel):
-    claim_id: int | None = Field(None, description="Watch this claim")
-    outlet_id: int | None = Field(None, description="…or this outlet")
+    claim_id: int | None = Field(None, ge=1, le=MAX_ID, description="Watch this claim")
+    outlet_id: int | None = Field(None, ge=1, le=MAX_ID, description="…or this outlet")
     url: str = Field(..., max_length=2000, description="Where events are POSTed")
     secret: str | None = Field(
         None,
@@ -43,7 +45,9 @@ def _page(query: Any, id_col: Any, limit: int, cursor: str | None) -> Any:
     return query.order_by(id_col.desc()).limit(limit + 1)
 
 
-@router.post("", status_code=201, summary="Subscribe a webhook to a claim or an outlet")
+@router.post(
+    "", status_code=201, summary="Subscribe a webhook to a claim or an outlet", response_model=WatchCreated
+)
 def create(body: WatchIn, session: SessionDep, key: CurateKey, settings: SettingsDep) -> JSONResponse:
     row = watch.create_watch(
         session=session,
@@ -67,12 +71,12 @@ def create(body: WatchIn, session: SessionDep, key: CurateKey, settings: Setting
     return JSONResponse(watch.watch_json(row, with_secret=True), status_code=201)
 
 
-@router.get("", summary="Your watches, newest first (admin keys see all)")
+@router.get("", summary="Your watches, newest first (admin keys see all)", response_model=WatchList)
 def list_watches(
     session: SessionDep,
     key: CurateKey,
     limit: int = Query(20, ge=1, le=100),
-    cursor: str | None = Query(None, max_length=200),
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     query = _page(watch.visible_watches(session, key), col(Watch.id), limit, cursor)
     rows = list(session.exec(query).all())
@@ -81,7 +85,7 @@ def list_watches(
 
 
 @router.delete("/{watch_id}", status_code=204, summary="Remove a watch (pending events dropped)")
-def delete(watch_id: int, session: SessionDep, key: CurateKey) -> None:
+def delete(watch_id: IdPath, session: SessionDep, key: CurateKey) -> None:
     row = watch.get_watch(session, key, watch_id)
     watch.cancel_watch(session=session, watch=row)
     crud.audit(
@@ -96,13 +100,15 @@ def delete(watch_id: int, session: SessionDep, key: CurateKey) -> None:
     session.commit()
 
 
-@router.get("/{watch_id}/deliveries", summary="The delivery log of a watch, newest first")
+@router.get(
+    "/{watch_id}/deliveries", summary="The delivery log of a watch, newest first", response_model=DeliveryList
+)
 def deliveries(
-    watch_id: int,
+    watch_id: IdPath,
     session: SessionDep,
     key: CurateKey,
     limit: int = Query(20, ge=1, le=100),
-    cursor: str | None = Query(None, max_length=200),
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     watch.get_watch(session, key, watch_id)
     query = _page(

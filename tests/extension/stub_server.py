@@ -71,7 +71,23 @@ AMERICANS_PASSAGE = (
 
 def americans_answer(base_url: str) -> dict[str, Any]:
     """A fresh answer each call (callers change it in place)."""
-    return copy.deepcopy(_americans_answer(base_url))
+    return _as_the_server_sends(copy.deepcopy(_americans_answer(base_url)))
+
+
+def _as_the_server_sends(answer: dict[str, Any]) -> dict[str, Any]:
+    """The fields every real match carries and the card does not read (the contract test
+    checks the stub against the server's OpenAPI schema, so the two cannot drift)."""
+    for match in answer["matches"]:
+        match.setdefault("match_type", "copy")
+        passage = match["passage"]
+        passage.setdefault("start", 0)
+        passage.setdefault("end", len(passage["text"]))
+        document = match["document"]
+        document.setdefault("date_precision", "day" if document.get("published_at") else None)
+        document.setdefault("not_after", None)
+        for response in match["provenance"]["official_responses"]:
+            response.setdefault("evidence", "quoted in the article")
+    return answer
 
 
 def _americans_answer(base_url: str) -> dict[str, Any]:
@@ -321,7 +337,7 @@ def long_answer(base_url: str) -> dict[str, Any]:
         {**copy.deepcopy(response), "id": 10 + i, "quote": f"{response['quote']} (briefing {i + 1}) " * 3}
         for i in range(8)
     ]
-    return answer
+    return _as_the_server_sends(answer)
 
 
 def _norm(text: str) -> str:

@@ -292,6 +292,8 @@ def test_stub_validates_against_the_openapi_response_schema(real: dict[str, Any]
     if not resolved.get("properties"):
         pytest.skip("no response model for /v1/match in the OpenAPI yet (shape checked against real answers)")
     for name, answer in _stub_answers().items():
+        if name == "hostile":  # deliberately carries types the server never sends (string ids, null kinds)
+            continue
         assert schema_errors(answer, schema, openapi) == [], name
     for name, (status, body) in real["answers"].items():
         if status == 200:
