@@ -88,9 +88,13 @@ def _single(
     headings = frozenset(i for i, ln in enumerate(lines[:n_article]) if ln.heading)
     header = read_header(texts[:n_article], 0, headings)
     body = assemble(lines, 0, n_article, header.consumed)
+    title = _title(header.title, meta.title)
+    text = body.text
+    if title and title not in text.split("\n\n"):
+        text = f"{title}\n\n{text}"  # the headline is part of what a reader can highlight
     doc = ExtractedDocument(
-        text=body.text,
-        title=header.title or meta.title,
+        text=text,
+        title=title,
         author=header.author or body.author or meta.author,
         url=meta.url,
         outlet_domain=meta.outlet_domain,
@@ -117,6 +121,18 @@ def _single(
     doc.attributions = attributions.dedupe(_date_attributions(found, cited))
     doc.language = detect_language(doc.text) or meta.language
     return doc
+
+
+def _title(header_title: str | None, meta_title: str | None) -> str | None:
+    """The page's metadata title (og:title, <title>) first — a header line is often a body line
+    ("Quelle: dpa-AFX", "Posted on") — except that a header line (the h1) contained in the
+    metadata title is the same headline without the site name ("CAE bildet ... - Aerobuzz.de")."""
+    meta = " ".join((meta_title or "").split())
+    if not meta:
+        return header_title
+    if header_title and len(header_title.split()) >= 2 and header_title in meta:
+        return header_title
+    return meta
 
 
 def _split_datelines(header: HeaderInfo) -> tuple[Dateline | None, list[Dateline]]:

@@ -32,7 +32,9 @@ from api.matching.engine import MatchEngine
 from db.bulk import insert_returning_ids, insert_with_ids, one_of
 from db.models import Claim, Passage, Response
 
-CLAIM_KINDS = ("body", "quote")
+# Headings (headlines, subheads, one-line posts) are claims too: headlines are what people share
+# and highlight most; site chrome among them recurs and is boilerplate (``reuse``).
+CLAIM_KINDS = ("body", "quote", "heading")
 INDEXED_KINDS = ("body", "quote", "heading")
 # Fewer words than this and a sentence ("He said so.") says too little to be a claim on its own.
 MIN_CLAIM_TOKENS = 4

@@ -80,7 +80,7 @@ def match_text(
     matches: list[dict[str, Any]] = []
     seen_claims: set[int] = set()
     rows = _hit_rows(session, hits, hit_cache)
-    # a hit's claim (None for headings and boilerplate: _hit_rows keeps only passages of claims)
+    # a hit's claim (None for boilerplate and short passages: _hit_rows keeps claims only)
     claim_of: dict[int, int | None] = {pid: row.claim_id for pid, row in rows.items()}
     for hit in hits:
         row = rows.get(hit.passage_id)
@@ -90,6 +90,8 @@ def match_text(
         matches.append(
             {
                 "score": round(hit.score, 4),
+                # "headline" when the passage is a heading (a title or subhead), else "text"
+                "match_type": "headline" if row.passage.get("kind") == "heading" else "text",
                 "confidence": _confidence(hit, hits, claim_of),
                 "components": {k: round(v, 4) for k, v in hit.components.items()},
                 "is_current_page": row.claim_id in page_claims,
@@ -123,7 +125,7 @@ class HitRow(NamedTuple):
 
     claim_id: int
     claim_text: str
-    passage: dict[str, Any]  # id, document_id, text, start, end
+    passage: dict[str, Any]  # id, document_id, text, start, end, kind
     document: dict[str, Any]  # document_json
 
 
@@ -156,7 +158,14 @@ def _hit_rows(
         out[p.id] = HitRow(  # type: ignore[index]
             c.id,
             c.text,  # type: ignore[arg-type]
-            {"id": p.id, "document_id": p.document_id, "text": p.text, "start": p.start, "end": p.end},
+            {
+                "id": p.id,
+                "document_id": p.document_id,
+                "text": p.text,
+                "start": p.start,
+                "end": p.end,
+                "kind": p.kind,
+            },
             document_json(d, o),
         )
     if cache is not None:
@@ -171,7 +180,7 @@ def _confidence(hit: Any, hits: list[Any], claim_of: dict[int, int | None]) -> s
     if hit.confidence != "suggestion":
         return hit.confidence
     rivals = {claim_of.get(h.passage_id) for h in hits if h.score >= hit.score - NEAR_TIE}
-    rivals.discard(None)  # headings and boilerplate are not claims: they compete with nothing
+    rivals.discard(None)  # boilerplate and short passages are no claims: they compete with nothing
     return "high" if len(rivals) == 1 and hit.score >= 0.9 else "suggestion"
 
 
