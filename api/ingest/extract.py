@@ -86,7 +86,9 @@ def _single(
     meta: PageMeta,
 ) -> ExtractedDocument:
     headings = frozenset(i for i, ln in enumerate(lines[:n_article]) if ln.heading)
-    header = read_header(texts[:n_article], 0, headings)
+    # the page's language (<html lang>, else the text's) reads "10.11.2021" as 10 November
+    page_language = meta.language or detect_language("\n".join(texts[:n_article]))
+    header = read_header(texts[:n_article], 0, headings, language=page_language)
     body = assemble(lines, 0, n_article, header.consumed)
     title = _title(header.title, meta.title)
     text = body.text
@@ -105,7 +107,7 @@ def _single(
         doc.date_evidence = own.evidence
         doc.outlet = own.outlet
     elif meta.published_at:
-        _set_date(doc, meta.published_at, "page metadata")
+        _set_date(doc, meta.published_at, "page metadata", page_language)
     doc.outlet = doc.outlet or meta.outlet or (body.publishers[0] if body.publishers else None)
     if section is not None:
         doc.comments = [c.text for c in section.comments]
@@ -200,8 +202,8 @@ def _post(
     return doc
 
 
-def _set_date(doc: ExtractedDocument, value: str, evidence: str) -> None:
-    parsed = parse_date(value)
+def _set_date(doc: ExtractedDocument, value: str, evidence: str, language: str | None = None) -> None:
+    parsed = parse_date(value, language)
     if parsed is not None:
         doc.published_at, doc.date_precision = parsed.iso, parsed.precision
     else:

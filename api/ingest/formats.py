@@ -47,6 +47,9 @@ HTML_SNIFF_RE = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body)|<(?:p|div|
 HTML_LANG_RE = re.compile(r"<html[^>]*\blang=[\"']?([A-Za-z]{2,3})", re.I)
 # Non-printable characters other than ordinary whitespace: binary content gives many.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# Markdown formatting from trafilatura (headings flagged as "#"): with it, trafilatura drops
+# some lead paragraphs (CNN's); measured on the dev pages (bench/pages.py), see bench/RESULTS.md.
+INCLUDE_FORMATTING = True
 # Fewer main-text words than this is navigation residue, not an article ("Home").
 MIN_HTML_WORDS = 5
 # A line ending in a comma continues on the next line (hard-wrapped tag lists, bylines).
@@ -110,15 +113,19 @@ def markdown_lines(content: str) -> list[Line]:
 def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
     import trafilatura  # lazy: heavy import, only needed for HTML
 
-    doc = trafilatura.bare_extraction(
-        html,
-        favor_precision=True,
-        include_comments=False,
-        include_formatting=True,
-        with_metadata=True,
-        date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M"},
-    )
+    params = {
+        "include_comments": False,
+        "include_formatting": INCLUDE_FORMATTING,
+        "with_metadata": True,
+        "date_extraction_params": {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M"},
+    }
+    doc = trafilatura.bare_extraction(html, favor_precision=True, **params)
     text = getattr(doc, "text", None) if doc is not None else None
+    if not text or len(text.split()) < MIN_HTML_WORDS:
+        # precision mode found nothing (a photo page, a short blog post): recall mode's text is
+        # better than rejecting the page (5 of 585 dev pages were rejected before)
+        doc = trafilatura.bare_extraction(html, favor_recall=True, **params)
+        text = getattr(doc, "text", None) if doc is not None else None
     if not text or len(text.split()) < MIN_HTML_WORDS:
         raise RejectedInput("HTML page has no extractable main text")
     lang = HTML_LANG_RE.search(html[:5000])

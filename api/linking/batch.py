@@ -88,8 +88,19 @@ class LinkDocument:
     responses_stored: int = 0
 
 
+# A document's headline (a heading as its first passage) says what the page is about even in two
+# words ("Kleine Schafskunde", "Performant Python"): it is a claim from this many words. Dev
+# pages: 4 words (MIN_CLAIM_TOKENS) left 41 of 332 page headlines unmatchable, 2 left 10.
+MIN_HEADLINE_TOKENS = 2
+
+
 def is_claimable(passage: LinkPassage) -> bool:
-    return passage.kind in CLAIM_KINDS and len(passage.norm.split()) >= MIN_CLAIM_TOKENS
+    if passage.kind not in CLAIM_KINDS:
+        return False
+    words = len(passage.norm.split())
+    if passage.kind == "heading" and passage.ordinal == 0:
+        return words >= MIN_HEADLINE_TOKENS
+    return words >= MIN_CLAIM_TOKENS
 
 
 def link_batch(
