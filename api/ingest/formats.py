@@ -126,7 +126,12 @@ def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
         # better than rejecting the page (5 of 585 dev pages were rejected before)
         doc = trafilatura.bare_extraction(html, favor_recall=True, **params)
         text = getattr(doc, "text", None) if doc is not None else None
-    if not text or len(text.split()) < MIN_HTML_WORDS:
+    if (not text or len(text.split()) < MIN_HTML_WORDS) and doc is not None:
+        # a photo or video page: what the page says of itself (headline, description) is its
+        # text, rather than rejecting it and losing its title and date
+        own = [getattr(doc, "title", None), getattr(doc, "description", None)]
+        text = "\n\n".join(dict.fromkeys(t.strip() for t in own if t and t.strip()))
+    if not text or not text.split():
         raise RejectedInput("HTML page has no extractable main text")
     lang = HTML_LANG_RE.search(html[:5000])
     date = getattr(doc, "date", None)
