@@ -126,6 +126,9 @@ def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
         # better than rejecting the page (5 of 585 dev pages were rejected before)
         doc = trafilatura.bare_extraction(html, favor_recall=True, **params)
         text = getattr(doc, "text", None) if doc is not None else None
+    if doc is None:  # no text at all: the page's metadata alone
+        doc = trafilatura.extract_metadata(html, date_config=params["date_extraction_params"])
+        text = None
     if (not text or len(text.split()) < MIN_HTML_WORDS) and doc is not None:
         # a photo or video page: what the page says of itself (headline, description) is its
         # text, rather than rejecting it and losing its title and date
@@ -134,7 +137,7 @@ def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
     if not text or not text.split():
         raise RejectedInput("HTML page has no extractable main text")
     lang = HTML_LANG_RE.search(html[:5000])
-    date = getattr(doc, "date", None)
+    date = _original_date(html, getattr(doc, "date", None))
     if date and date.endswith("T00:00"):  # htmldate pads day-only dates with midnight
         date = date[:10]
     meta = PageMeta(
@@ -147,6 +150,22 @@ def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
         language=lang.group(1).lower() if lang else None,
     )
     return markdown_lines(text), meta
+
+
+def _original_date(html: str, extracted: str | None) -> str | None:
+    """The page's publication date by htmldate's original-date reading (``original_date=True``,
+    extensive search): trafilatura's own call does not read the original date the same way
+    (dev pages, exact day on htmldate's gold: 351/386 before, 352/386 with this reading).
+    Trafilatura's time of day is kept when both give the same day."""
+    import htmldate  # trafilatura's own date library
+
+    try:
+        day = htmldate.find_date(html, original_date=True, extensive_search=True)
+    except (ValueError, TypeError):  # htmldate on a malformed page
+        day = None
+    if not day or (extracted and extracted[:10] == day):
+        return extracted
+    return day
 
 
 # The page's visible headline (an <h1>) is the title when it agrees with the metadata title
