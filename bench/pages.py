@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import re
 import sys
 import tempfile
 import time
@@ -109,13 +108,13 @@ def baselines(data: Path, files: list[str]) -> dict[str, dict[str, Any]]:
         res: dict[str, Any] = {}
         try:
             res["text"] = trafilatura.extract(html) or ""
-        except Exception:  # noqa: BLE001 - a baseline failing on a page is a miss, not a crash
+        except Exception:  # a baseline failing on a page is a miss, not a crash
             res["text"] = ""
         try:
             meta = trafilatura.extract_metadata(html)
             res["title"] = getattr(meta, "title", None)
             res["meta_date"] = getattr(meta, "date", None)
-        except Exception:  # noqa: BLE001
+        except Exception:
             res["title"] = res["meta_date"] = None
         for name, kwargs in (
             ("htmldate", {}),
@@ -125,7 +124,7 @@ def baselines(data: Path, files: list[str]) -> dict[str, dict[str, Any]]:
         ):
             try:
                 res[name] = htmldate.find_date(html, **kwargs)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 res[name] = None
         out[f] = res
     return out
@@ -232,7 +231,9 @@ def main() -> int:
                         in_claims += 1
                         misses["without_in_claims"].append({"file": g["file"], "snippet": s, "passages": hit})
             for who, (fw, nw, fo, no) in counts.items():
-                fig[f"main_{who}"] = dict(zip(("P", "R", "F1"), (round(x, 4) for x in prf(fw, nw, fo, no))))
+                fig[f"main_{who}"] = dict(
+                    zip(("P", "R", "F1"), (round(x, 4) for x in prf(fw, nw, fo, no)), strict=True)
+                )
             fig["without_in_claims"] = [in_claims, n_without, round(in_claims / max(n_without, 1), 4)]
 
             # -- cross-site claims made of boilerplate -----------------------------------------
@@ -317,7 +318,9 @@ def main() -> int:
                 if mine and mine[0] == title:
                     ok += 1
                 else:
-                    misses["title"].append({"file": g["file"], "gold": title, "got": mine[0] if mine else None})
+                    misses["title"].append(
+                        {"file": g["file"], "gold": title, "got": mine[0] if mine else None}
+                    )
                 if base:
                     okb += norm(base[g["file"]]["title"] or "") == title
             fig["title"] = [ok, n, round(ok / max(n, 1), 4)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from api.errors import RejectedInput
 from api.ingest import markdown
@@ -113,11 +114,12 @@ def markdown_lines(content: str) -> list[Line]:
 def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
     import trafilatura  # lazy: heavy import, only needed for HTML
 
-    params = {
+    date_params: dict[str, Any] = {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M"}
+    params: dict[str, Any] = {
         "include_comments": False,
         "include_formatting": INCLUDE_FORMATTING,
         "with_metadata": True,
-        "date_extraction_params": {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M"},
+        "date_extraction_params": date_params,
     }
     doc = trafilatura.bare_extraction(html, favor_precision=True, **params)
     text = getattr(doc, "text", None) if doc is not None else None
@@ -127,7 +129,7 @@ def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
         doc = trafilatura.bare_extraction(html, favor_recall=True, **params)
         text = getattr(doc, "text", None) if doc is not None else None
     if doc is None:  # no text at all: the page's metadata alone
-        doc = trafilatura.extract_metadata(html, date_config=params["date_extraction_params"])
+        doc = trafilatura.extract_metadata(html, date_config=date_params)
         text = None
     if (not text or len(text.split()) < MIN_HTML_WORDS) and doc is not None:
         # a photo or video page: what the page says of itself (headline, description) is its

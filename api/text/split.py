@@ -55,8 +55,11 @@ INITIAL_START_RE = re.compile(r"^[A-Z]\.")
 # (articles/prepositions); "He was 20. Then ..." stays two sentences. Small tested list.
 ORDINAL_END_RE = re.compile(r"(?:^|\s)(?P<word>[^\W\d]+)?\s*\d{1,3}\.$")
 ORDINAL_WORDS = frozenset(
-    "im am dem des der den die das vom zum zur bis seit ab um vor nach ins jeden jedes jede "
-    "on the of from until since by le la du au ce".split()
+    {
+        *("im", "am", "dem", "des", "der", "den", "die", "das", "vom", "zum", "zur", "bis"),
+        *("seit", "ab", "um", "vor", "nach", "ins", "jeden", "jedes", "jede"),
+        *("on", "the", "of", "from", "until", "since", "by", "le", "la", "du", "au", "ce"),
+    }
 )
 MONTH_START_RE = re.compile(
     r"^(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec|janv|févr|avr|juil|"

@@ -64,7 +64,11 @@ def test_search_date_span(line: str, iso: str, span_text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "language", "iso"),
-    [("10.11.2021", "de", "2021-11-10"), ("10/11/2021", "fr", "2021-11-10"), ("10/11/2021", "en", "2021-10-11")],
+    [
+        ("10.11.2021", "de", "2021-11-10"),
+        ("10/11/2021", "fr", "2021-11-10"),
+        ("10/11/2021", "en", "2021-10-11"),
+    ],
 )
 def test_numeric_dates_follow_the_page_language(text: str, language: str, iso: str) -> None:
     found = parse_date(text, language)
