@@ -100,6 +100,10 @@ AGENCY_CREDIT_RE = re.compile(
     r"\((?:AFP|AP|Reuters|Getty(?: Images)?|EPA|Sputnik|TASS|File|dpa|ANP|Xinhua)(?:/[^)]{1,30})?\)$", _I
 )
 WATCH_MAX_WORDS = 30  # a "Watch ..." pointer line (not a sentence) is at most this long
+# A short line about the site's newsletter, anywhere in it ("Dann abonnieren Sie unseren
+# Newsletter!", one claim on two sites' pages before): a call to action in any language.
+NEWSLETTER_RE = re.compile(r"\b(?:newsletter|abonnieren|abonnez|suscr[ií]bete|subscribe)\b", _I)
+NEWSLETTER_MAX_WORDS = 10
 SHORT_CREDIT_WORDS = 4  # any acronym in parentheses ends a credit this short ("Photo (RIA)")
 COPYRIGHT_SIGN = "©"
 MAX_CAPTION_WORDS = 12
@@ -194,6 +198,8 @@ def boilerplate_reason(line: str, hints: tuple[str, ...] = DISCLAIMER_HINTS) -> 
     if READ_MORE_RE.match(line) and _is_chrome(line):
         return "read_more"
     if CALL_TO_ACTION_RE.match(line) and _is_chrome(line):
+        return "call_to_action"
+    if NEWSLETTER_RE.search(line) and len(line.split()) <= NEWSLETTER_MAX_WORDS:
         return "call_to_action"
     if TAG_LINE_RE.match(line):
         return "tag_line"
