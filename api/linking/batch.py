@@ -119,7 +119,11 @@ def link_batch(
     ``add_to_index`` adds each document to ``engine`` once searched (the caller must remove them
     again if the transaction fails); without it, documents of one batch do not see each other."""
     for doc in docs:
-        doc.claimable = [p for p in doc.passages if is_claimable(p)]
+        # a document's sentences make their claims before its headings do: claim ids stay
+        # what they were before headings became claims (the README's /v1/claims/1)
+        doc.claimable = sorted(
+            (p for p in doc.passages if is_claimable(p)), key=lambda p: p.kind == "heading"
+        )
     found = _candidates(engine, docs, add_to_index)
     stored = _StoredClaims.load(session, docs, found, claims_by_text)
     assigner = _Assigner(session, stored)
