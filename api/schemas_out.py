@@ -124,6 +124,7 @@ class ClaimDetail(BaseModel):
 class MatchedPassage(BaseModel):
     id: int
     document_id: int
+    kind: str = Field(description="body | quote | heading (a title or subhead)")
     text: str
     start: int
     end: int
@@ -136,7 +137,8 @@ class MatchedPassage(BaseModel):
 class Match(BaseModel):
     score: float
     match_type: str = Field(
-        description="copy (an aligned span of the passage) | restatement (the claim in other words) | "
+        description="copy (an aligned span of the passage) | headline (a copy of a title or subhead) | "
+        "restatement (the claim in other words) | "
         "translation (the claim in another language); for the last two the passage is the claim's "
         "first sentence and the span covers the whole highlight"
     )

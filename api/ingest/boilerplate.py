@@ -67,7 +67,7 @@ TAG_LINE_RE = re.compile(
     _I,
 )
 # "Watch ..." video lines: a short pointer to an embedded video, not a sentence of the text.
-WATCH_RE = re.compile(r"^(?:watch|video|vidéo|regardez)\b(?!.*[.!?][”\"’]?$)", _I)
+WATCH_RE = re.compile(r"^(?:watch|video|vidéo|regardez)\b(?!.*[.!?…][”\"’]?$)", _I)
 # Photo captions and credits: "© Reuters", "... © Stringer", "image description",
 # "Photo Credit: ...", "Photo: AFP", "(AFP/File)" endings, "Igor Kovalenko / Sputnik".
 _CAPTION_START = (
@@ -84,6 +84,27 @@ _CAPTION_START_RE = re.compile(_CAPTION_START, _I)
 CREDIT_SLASH_RE = re.compile(r"^[\w.'’ -]{3,40} / [\w.'’ -]{2,30}$")
 # "Name Name (Name) on X", share counters, "24 points", "Upvote Downvote": widget leftovers.
 WIDGET_RE = re.compile(r"^(?:\d+\s+(?:points?|shares?|comments?|views?)|upvote|downvote)\b", _I)
+# A call-to-action or "read more" line longer than this is chrome only with a cue word (the
+# site, its newsletter, its apps or social pages, the reader addressed): 7 of 8 ordinary
+# sentences starting "Print ...", "Sign up ...", "Share this ..." were dropped without it.
+CHROME_MAX_WORDS = 6
+CHROME_LABEL_RE = re.compile(r"^[^.!?:]{0,30}[:»›|]")  # a label: its prefix then ":" or "»"
+CHROME_CUE_RE = re.compile(
+    r"\b(?:newsletter|facebook|twitter|instagram|telegram|whatsapp|youtube|patreon|paypal|apps?|"
+    r"e-?mail|inbox|our|us|you|your|here|subscribers?|members?|site|website|page)\b|@|https?://|www\.",
+    _I,
+)
+# A long line ending in an agency credit in parentheses is a caption: "(AFP)", "(Reuters/File)";
+# any acronym there ("... approved by the Food and Drug Administration (FDA)") is not.
+AGENCY_CREDIT_RE = re.compile(
+    r"\((?:AFP|AP|Reuters|Getty(?: Images)?|EPA|Sputnik|TASS|File|dpa|ANP|Xinhua)(?:/[^)]{1,30})?\)$", _I
+)
+WATCH_MAX_WORDS = 30  # a "Watch ..." pointer line (not a sentence) is at most this long
+# A short line about the site's newsletter, anywhere in it ("Dann abonnieren Sie unseren
+# Newsletter!", one claim on two sites' pages before): a call to action in any language.
+NEWSLETTER_RE = re.compile(r"\b(?:newsletter|abonnieren|abonnez|suscr[ií]bete|subscribe)\b", _I)
+NEWSLETTER_MAX_WORDS = 10
+SHORT_CREDIT_WORDS = 4  # any acronym in parentheses ends a credit this short ("Photo (RIA)")
 COPYRIGHT_SIGN = "©"
 MAX_CAPTION_WORDS = 12
 
@@ -148,9 +169,6 @@ _DISCLAIMER_PARTS = tuple((pieces, re.compile(rx, _I)) for pieces, rx in _DISCLA
 _COPYRIGHT_PARTS = tuple((pieces, re.compile(rx, _I)) for pieces, rx in _COPYRIGHT_BRANCHES)
 
 
-_FOLDING = frozenset("\u0130\u0131\u017f\u212a")
-
-
 def _matches(whole: re.Pattern[str], parts: tuple, line: str, low: str) -> bool:
     """``whole.search(line) is not None``, searching only the branches whose pieces ``low``
     holds (the whole alternation tried at every position costs 12 us on a paragraph)."""
@@ -176,19 +194,18 @@ def boilerplate_reason(line: str, hints: tuple[str, ...] = DISCLAIMER_HINTS) -> 
             return "disclaimer"
         if _matches(COPYRIGHT_RE, _COPYRIGHT_PARTS, line, low):
             return "copyright"
-    # the anchored rules are tried only on lines starting with a letter one of their words
-    # starts with (any line starting with a character that folds onto an ASCII letter)
-    first = line[:1]
-    c = "" if first in _FOLDING else first.lower()
-    if (not c or c in "rcel") and READ_MORE_RE.match(line):
+    # anchored rules (cheap: each fails at the first character of most lines)
+    if READ_MORE_RE.match(line) and _is_chrome(line):
         return "read_more"
-    if (not c or c in "hsdbjfltpecaryvm") and CALL_TO_ACTION_RE.match(line):
+    if CALL_TO_ACTION_RE.match(line) and _is_chrome(line):
         return "call_to_action"
-    if (not c or c in "rtaicmske") and TAG_LINE_RE.match(line):
+    if NEWSLETTER_RE.search(line) and len(line.split()) <= NEWSLETTER_MAX_WORDS:
+        return "call_to_action"
+    if TAG_LINE_RE.match(line):
         return "tag_line"
-    if (not c or c in "ud" or c.isdecimal()) and WIDGET_RE.match(line):
+    if WIDGET_RE.match(line):
         return "widget"
-    if (not c or c in "wvr") and WATCH_RE.match(line) and len(line.split()) <= 30:
+    if WATCH_RE.match(line) and len(line.split()) <= WATCH_MAX_WORDS:
         return "video"
     # a caption holds a copyright sign, a credit in parentheses at its end, a slash between
     # names or a caption word at its start: only then are its words counted
@@ -197,12 +214,27 @@ def boilerplate_reason(line: str, hints: tuple[str, ...] = DISCLAIMER_HINTS) -> 
         return None
     words = len(line.split(None, MAX_CAPTION_WORDS + 13))  # exact up to 25 words
     if words <= MAX_CAPTION_WORDS and (
-        COPYRIGHT_SIGN in line or CAPTION_RE.search(line) or CREDIT_SLASH_RE.match(line)
+        COPYRIGHT_SIGN in line
+        or _CAPTION_START_RE.match(line)
+        or AGENCY_CREDIT_RE.search(line)
+        or (words <= SHORT_CREDIT_WORDS and CAPTION_RE.search(line))  # "Moscow (RIA)"
+        or CREDIT_SLASH_RE.match(line)
     ):
         return "caption"
-    if words <= 25 and paren and CAPTION_RE.search(line):
+    if words <= 25 and paren and AGENCY_CREDIT_RE.search(line):
         return "caption"
     return None
+
+
+def _is_chrome(line: str) -> bool:
+    """A line starting like a call to action ("Print", "Sign up", "Share this", "Read more")
+    is site chrome only when it is short or addresses the reader about the site; "Print
+    journalists were barred from the briefing on Friday, officials said." is article text."""
+    return (
+        len(line.split()) <= CHROME_MAX_WORDS
+        or CHROME_LABEL_RE.match(line) is not None  # "READ MORE: <another article's headline>"
+        or CHROME_CUE_RE.search(line) is not None
+    )
 
 
 def is_footer_start(line: str, hints: tuple[str, ...] = DISCLAIMER_HINTS) -> bool:

@@ -113,12 +113,16 @@ def _to_iso(m: re.Match[str]) -> tuple[str, str] | None:
     stamp = day.replace(hour=hour, minute=minute)
     tz = (groups.get("tz") or "").upper()
     if tz and tz not in ("GMT", "UTC", "Z"):
-        sign = 1 if tz[0] == "+" else -1
+        # the publisher's local day and time, with its offset ("2021-05-04T01:04+02:00"):
+        # converted to UTC it would be the previous day, which is not the day it was published
         digits = tz[1:].replace(":", "")
-        stamp -= sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4]))
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4]))
+        if offset <= MAX_UTC_OFFSET:
+            return f"{stamp:%Y-%m-%dT%H:%M}{tz[0]}{digits[:2]}:{digits[2:4]}", "minute"
     return stamp.strftime("%Y-%m-%dT%H:%M"), "minute"
 
 
+MAX_UTC_OFFSET = timedelta(hours=14)  # the largest offset in use (UTC+14, Kiribati)
 _LETTERS_RE = re.compile(r"[a-z]+")
 _ASCII_MONTHS = frozenset(m for m in _MONTHS if m.isascii())
 
@@ -174,13 +178,28 @@ _HAS_YEAR_RE = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 DATEPARSER_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "ru", "ar", "tr", "pl", "uk")
 
 
+# Languages that write numeric dates month first ("11/10/2021" = 10 November); every other
+# one reads them day first ("10.11.2021" on a German page = 10 November).
+MONTH_FIRST_LANGUAGES = frozenset({"en"})
+
+
+def _languages(language: str | None) -> list[str]:
+    """DATEPARSER_LANGUAGES with the page's language first: the first decides numeric dates."""
+    lang = (language or "").split("-")[0].lower()
+    rest = [code for code in DATEPARSER_LANGUAGES if code != lang]
+    return [lang, *rest] if lang in DATEPARSER_LANGUAGES else rest
+
+
 @lru_cache(maxsize=4096)
-def _dateparser_fallback(text: str) -> DateMatch | None:
+def _dateparser_fallback(text: str, language: str | None = None) -> DateMatch | None:
     """Slow path: dateparser for shapes the regexes do not know (cached per string)."""
     import dateparser  # imported lazily: it costs ~0.3 s at first use
 
-    settings = {"RETURN_AS_TIMEZONE_AWARE": False, "TO_TIMEZONE": "UTC", "STRICT_PARSING": True}
-    parsed = dateparser.parse(text, languages=list(DATEPARSER_LANGUAGES), settings=settings)  # type: ignore[arg-type]
+    settings: dict[str, object] = {"RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
+    lang = (language or "").split("-")[0].lower()
+    if lang and lang not in MONTH_FIRST_LANGUAGES:
+        settings["DATE_ORDER"] = "DMY"
+    parsed = dateparser.parse(text, languages=_languages(language), settings=settings)  # type: ignore[arg-type]
     if parsed is None:
         return None
     if parsed.hour or parsed.minute:
@@ -189,8 +208,9 @@ def _dateparser_fallback(text: str) -> DateMatch | None:
 
 
 @lru_cache(maxsize=4096)
-def parse_date(text: str) -> DateMatch | None:
-    """Read a string that is nothing but a date; None when it is not one (cached)."""
+def parse_date(text: str, language: str | None = None) -> DateMatch | None:
+    """Read a string that is nothing but a date; None when it is not one (cached). ``language``
+    (the page's) decides the order of a numeric day and month."""
     text = text.strip()
     if not text or len(text) > 60:
         return None
@@ -208,7 +228,7 @@ def parse_date(text: str) -> DateMatch | None:
         return month
     # dateparser costs ~0.3 s per new string shape: only strings that name a year go to it
     # (a standalone date line without a year is too rare to pay that for every "Report 12").
-    return _dateparser_fallback(text) if _HAS_YEAR_RE.search(text) else None
+    return _dateparser_fallback(text, language) if _HAS_YEAR_RE.search(text) else None
 
 
 def is_date_line(line: str) -> bool:

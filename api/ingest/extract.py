@@ -90,11 +90,17 @@ def _single(
     meta: PageMeta,
 ) -> ExtractedDocument:
     headings = frozenset(i for i, ln in enumerate(lines[:n_article]) if ln.heading)
-    header = read_header(texts[:n_article], 0, headings)
+    # the page's language (<html lang>, else the text's) reads "10.11.2021" as 10 November
+    page_language = meta.language or detect_language("\n".join(texts[:n_article]))
+    header = read_header(texts[:n_article], 0, headings, language=page_language)
     body = assemble(lines, 0, n_article, header.consumed)
+    title = _title(header.title, meta.title)
+    text = body.text
+    if title and title not in text.split("\n\n"):
+        text = f"{title}\n\n{text}"  # the headline is part of what a reader can highlight
     doc = ExtractedDocument(
-        text=body.text,
-        title=header.title or meta.title,
+        text=text,
+        title=title,
         author=header.author or body.author or meta.author,
         url=meta.url,
         outlet_domain=meta.outlet_domain,
@@ -105,7 +111,7 @@ def _single(
         doc.date_evidence = own.evidence
         doc.outlet = own.outlet
     elif meta.published_at:
-        _set_date(doc, meta.published_at, "page metadata")
+        _set_date(doc, meta.published_at, "page metadata", page_language)
     doc.outlet = doc.outlet or meta.outlet or (body.publishers[0] if body.publishers else None)
     if section is not None:
         doc.comments = [c.text for c in section.comments]
@@ -121,6 +127,18 @@ def _single(
     doc.attributions = attributions.dedupe(_date_attributions(found, cited))
     doc.language = detect_language(doc.text) or meta.language
     return doc
+
+
+def _title(header_title: str | None, meta_title: str | None) -> str | None:
+    """The page's metadata title (og:title, <title>) first — a header line is often a body line
+    ("Quelle: dpa-AFX", "Posted on") — except that a header line (the h1) contained in the
+    metadata title is the same headline without the site name ("CAE bildet ... - Aerobuzz.de")."""
+    meta = " ".join((meta_title or "").split())
+    if not meta:
+        return header_title
+    if header_title and len(header_title.split()) >= 2 and header_title in meta:
+        return header_title
+    return meta
 
 
 def _split_datelines(header: HeaderInfo) -> tuple[Dateline | None, list[Dateline]]:
@@ -188,8 +206,8 @@ def _post(
     return doc
 
 
-def _set_date(doc: ExtractedDocument, value: str, evidence: str) -> None:
-    parsed = parse_date(value)
+def _set_date(doc: ExtractedDocument, value: str, evidence: str, language: str | None = None) -> None:
+    parsed = parse_date(value, language)
     if parsed is not None:
         doc.published_at, doc.date_precision = parsed.iso, parsed.precision
     else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from api.errors import RejectedInput
 from api.ingest import markdown
@@ -47,6 +48,9 @@ HTML_SNIFF_RE = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body)|<(?:p|div|
 HTML_LANG_RE = re.compile(r"<html[^>]*\blang=[\"']?([A-Za-z]{2,3})", re.I)
 # Non-printable characters other than ordinary whitespace: binary content gives many.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# Markdown formatting from trafilatura (headings flagged as "#"): with it, trafilatura drops
+# some lead paragraphs (CNN's); measured on the dev pages (bench/pages.py), see bench/RESULTS.md.
+INCLUDE_FORMATTING = True
 # Fewer main-text words than this is navigation residue, not an article ("Home").
 MIN_HTML_WORDS = 5
 # A line ending in a comma continues on the next line (hard-wrapped tag lists, bylines).
@@ -110,23 +114,36 @@ def markdown_lines(content: str) -> list[Line]:
 def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
     import trafilatura  # lazy: heavy import, only needed for HTML
 
-    doc = trafilatura.bare_extraction(
-        html,
-        favor_precision=True,
-        include_comments=False,
-        include_formatting=True,
-        with_metadata=True,
-        date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M"},
-    )
+    date_params: dict[str, Any] = {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M"}
+    params: dict[str, Any] = {
+        "include_comments": False,
+        "include_formatting": INCLUDE_FORMATTING,
+        "with_metadata": True,
+        "date_extraction_params": date_params,
+    }
+    doc = trafilatura.bare_extraction(html, favor_precision=True, **params)
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or len(text.split()) < MIN_HTML_WORDS:
+        # precision mode found nothing (a photo page, a short blog post): recall mode's text is
+        # better than rejecting the page (5 of 585 dev pages were rejected before)
+        doc = trafilatura.bare_extraction(html, favor_recall=True, **params)
+        text = getattr(doc, "text", None) if doc is not None else None
+    if doc is None:  # no text at all: the page's metadata alone
+        doc = trafilatura.extract_metadata(html, date_config=date_params)
+        text = None
+    if (not text or len(text.split()) < MIN_HTML_WORDS) and doc is not None:
+        # a photo or video page: what the page says of itself (headline, description) is its
+        # text, rather than rejecting it and losing its title and date
+        own = [getattr(doc, "title", None), getattr(doc, "description", None)]
+        text = "\n\n".join(dict.fromkeys(t.strip() for t in own if t and t.strip()))
+    if not text or not text.split():
         raise RejectedInput("HTML page has no extractable main text")
     lang = HTML_LANG_RE.search(html[:5000])
-    date = getattr(doc, "date", None)
+    date = _original_date(html, getattr(doc, "date", None))
     if date and date.endswith("T00:00"):  # htmldate pads day-only dates with midnight
         date = date[:10]
     meta = PageMeta(
-        title=getattr(doc, "title", None),
+        title=page_title(html, getattr(doc, "title", None)),
         author=getattr(doc, "author", None),
         published_at=date,
         outlet=getattr(doc, "sitename", None),
@@ -135,6 +152,59 @@ def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
         language=lang.group(1).lower() if lang else None,
     )
     return markdown_lines(text), meta
+
+
+def _original_date(html: str, extracted: str | None) -> str | None:
+    """The page's publication date by htmldate's original-date reading (``original_date=True``,
+    extensive search): trafilatura's own call does not read the original date the same way
+    (dev pages, exact day on htmldate's gold: 351/386 before, 352/386 with this reading).
+    Trafilatura's time of day is kept when both give the same day."""
+    import htmldate  # trafilatura's own date library
+
+    try:
+        day = htmldate.find_date(html, original_date=True, extensive_search=True)
+    except (ValueError, TypeError):  # htmldate on a malformed page
+        day = None
+    if not day or (extracted and extracted[:10] == day):
+        return extracted
+    return day
+
+
+# The page's visible headline (an <h1>) is the title when it agrees with the metadata title
+# (og:title / <title>, which often add the site name or are the site's name alone): contained in
+# it, containing it, or sharing at least H1_AGREEMENT of its words; a page's only <h1> is its
+# headline. Dev pages, exact titles: metadata alone 199/332, this rule 232/332 (0.3-0.7 and the
+# first 1-10 <h1>s give 224-233).
+H1_AGREEMENT = 0.5
+H1_CANDIDATES = 3  # the first <h1>s considered (later ones are widgets and teasers)
+H1_MAX_CHARS = 200
+
+
+def page_title(html: str, meta_title: str | None) -> str | None:
+    """The title of a page: its <h1> headline where it agrees with the metadata title (see
+    H1_AGREEMENT), else the metadata title."""
+    import lxml.html  # trafilatura's own parser
+
+    meta = " ".join((meta_title or "").split())
+    try:
+        tree = lxml.html.fromstring(html.encode("utf-8", errors="replace"))
+    except (ValueError, lxml.etree.ParserError):
+        return meta or None
+    h1s = [" ".join(e.text_content().split()) for e in tree.iter("h1")]
+    h1s = [h for h in h1s if h and len(h) <= H1_MAX_CHARS]
+    if len(h1s) == 1:
+        return h1s[0]
+    titles = [meta] + [
+        " ".join(t.split()) for t in tree.xpath('//meta[@property="og:title"]/@content | //title/text()')
+    ]
+    meta_words = set(meta.lower().split())
+    for h in h1s[:H1_CANDIDATES]:
+        words = set(h.lower().split())
+        if any(t and (h in t or t in h) for t in titles) or len(words & meta_words) >= H1_AGREEMENT * len(
+            words
+        ):
+            return h
+    return meta or (h1s[0] if h1s else None)
 
 
 def record_to_raw(content: str, source_name: str | None = None) -> RawDocument:

@@ -83,7 +83,7 @@ def byline(text: str) -> str | None:
     return m.group("name").strip() if m else None
 
 
-def read_dateline(text: str) -> Dateline | None:
+def read_dateline(text: str, language: str | None = None) -> Dateline | None:
     """A header line that carries a date: labelled, standalone, 'Outlet, date', 'date Name'."""
     if len(text) > 120:
         return None
@@ -95,7 +95,7 @@ def read_dateline(text: str) -> Dateline | None:
         return None
     found = search_date(text)
     if found is None:
-        whole = parse_date(text)
+        whole = parse_date(text, language)
         return Dateline(whole, text) if whole and whole.precision != "year" else None
     before, after = text[: found.start].strip(), text[found.end :].strip(" ,;|–—-")
     if not before and not after:
@@ -115,11 +115,13 @@ def read_header(
     headings: frozenset[int] = frozenset(),
     end: int | None = None,
     title: str | None = None,
+    language: str | None = None,
 ) -> HeaderInfo:
     """Read the header block of ``lines[start:end]``; indices in the result are absolute.
 
     ``headings`` holds the indices of Markdown heading lines: the first one is the title.
-    A known ``title`` (a post's) is not searched for; its repetitions are consumed. The block
+    A known ``title`` (a post's) is not searched for; its repetitions are consumed. ``language``
+    (the page's) decides the order of numeric days and months in datelines. The block
     ends at the second body-like line: one lede/teaser line may precede header lines.
     """
     info = HeaderInfo(title=title)
@@ -143,7 +145,7 @@ def read_header(
             info.author = info.author or name
             info.consumed.add(i)
             continue
-        dateline = read_dateline(text)
+        dateline = read_dateline(text, language)
         if dateline:
             info.datelines.append(dateline)
             info.author = info.author or dateline.author

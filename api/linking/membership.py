@@ -51,6 +51,7 @@ def _canonical_columns() -> list[Any]:
         _D.c.published_not_after,
         _D.c.content_hash,
         _C.c.canonical_passage_id,
+        _P.c.kind,
     ]
 
 
@@ -77,6 +78,7 @@ class _Appearance(NamedTuple):
     published_not_after: str | None
     content_hash: str
     canonical_passage_id: int | None
+    kind: str | None
 
 
 def refresh_canonical_grown(
@@ -121,6 +123,7 @@ def refresh_canonical_grown(
                 d.published_not_after,
                 d.content_hash,
                 current[p.claim_id].canonical_passage_id,
+                p.kind,
             )
             for p in doc.passages
             if p.claim_id in current
@@ -131,10 +134,17 @@ def refresh_canonical_grown(
 
 def _set_earliest(session: Session, rows: list[Any]) -> None:
     """Per claim, the earliest of ``rows`` becomes its canonical passage (the first row wins a
-    tie: stored rows come before new ones)."""
+    tie: stored rows come before new ones). A sentence is preferred to a heading: a headline
+    that quotes a claim ("Commander: 'The Americans are on our side'") is an appearance of it,
+    but the claim's text (what readers see, and what restatements are embedded from) is the
+    sentence."""
     earliest: dict[int, tuple[Any, ...]] = {}
     for r in rows:
-        key = (date_key_of(r.published_at, r.published_not_after, r.content_hash), r.ordinal)
+        key = (
+            r.kind == "heading",
+            date_key_of(r.published_at, r.published_not_after, r.content_hash),
+            r.ordinal,
+        )
         cur = earliest.get(r.claim_id)
         if cur is None or key < cur[0]:
             earliest[r.claim_id] = (key, r)

@@ -121,7 +121,13 @@ def link_translations_of(db: Engine, index: ClaimIndex, claim_ids: list[int], ve
         lang = index.language.get(cid)
         if not lang:
             continue
-        near = [(other, cos) for other, cos in vs.search(vec, 3) if other != cid]
+        # Rivals are claims in *another* language: a claim in the new claim's own language (its
+        # document's headline restating it, say) is no competing original.
+        near = [
+            (other, cos)
+            for other, cos in vs.search(vec, 5)
+            if other != cid and index.language.get(other) != lang
+        ]
         if not near or near[0][1] < TRANSLATION_LINK:
             continue
         target, cos = near[0]

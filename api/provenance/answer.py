@@ -89,7 +89,7 @@ def match_text(
     matches: list[dict[str, Any]] = []
     seen_claims: set[int] = set()
     rows = _hit_rows(session, hits, hit_cache)
-    # a hit's claim (None for headings and boilerplate: _hit_rows keeps only passages of claims)
+    # a hit's claim (None for boilerplate and short passages: _hit_rows keeps claims only)
     claim_of: dict[int, int | None] = {pid: row.claim_id for pid, row in rows.items()}
     for hit in hits:
         row = rows.get(hit.passage_id)
@@ -99,7 +99,9 @@ def match_text(
         matches.append(
             {
                 "score": round(hit.score, 4),
-                "match_type": "copy",
+                # the contract's vocabulary: "headline" where a title or subhead matched, else "copy"
+                # (restatements and translations are built by _restatement_match)
+                "match_type": "headline" if row.passage.get("kind") == "heading" else "copy",
                 "confidence": _confidence(hit, hits, claim_of),
                 "components": {k: round(v, 4) for k, v in hit.components.items()},
                 "is_current_page": row.claim_id in page_claims,
@@ -148,7 +150,7 @@ class HitRow(NamedTuple):
 
     claim_id: int
     claim_text: str
-    passage: dict[str, Any]  # id, document_id, text, start, end
+    passage: dict[str, Any]  # id, document_id, text, start, end, kind
     document: dict[str, Any]  # document_json
 
 
@@ -181,7 +183,14 @@ def _hit_rows(
         out[p.id] = HitRow(  # type: ignore[index]
             c.id,
             c.text,  # type: ignore[arg-type]
-            {"id": p.id, "document_id": p.document_id, "text": p.text, "start": p.start, "end": p.end},
+            {
+                "id": p.id,
+                "document_id": p.document_id,
+                "text": p.text,
+                "start": p.start,
+                "end": p.end,
+                "kind": p.kind,
+            },
             document_json(d, o),
         )
     if cache is not None:
@@ -259,7 +268,7 @@ def _confidence(hit: Any, hits: list[Any], claim_of: dict[int, int | None]) -> s
     if hit.confidence != "suggestion":
         return hit.confidence
     rivals = {claim_of.get(h.passage_id) for h in hits if h.score >= hit.score - NEAR_TIE}
-    rivals.discard(None)  # headings and boilerplate are not claims: they compete with nothing
+    rivals.discard(None)  # boilerplate and short passages are no claims: they compete with nothing
     return "high" if len(rivals) == 1 and hit.score >= 0.9 else "suggestion"
 
 

@@ -80,6 +80,7 @@ def _as_the_server_sends(answer: dict[str, Any]) -> dict[str, Any]:
     for match in answer["matches"]:
         match.setdefault("match_type", "copy")
         passage = match["passage"]
+        passage.setdefault("kind", "body")
         passage.setdefault("start", 0)
         passage.setdefault("end", len(passage["text"]))
         document = match["document"]

@@ -1,4 +1,4 @@
-"""Date parsing: many languages and shapes, precision, UTC conversion."""
+"""Date parsing: many languages and shapes, precision, the publisher's local day and offset."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from api.ingest.dates import parse_date, search_date
         ("3. März 2017", "2017-03-03", "day"),
         ("Tuesday, October 4, 2016", "2016-10-04", "day"),
         ("mardi 4 octobre 2016", "2016-10-04", "day"),
-        ("2016-06-04T01:04:00+03:00", "2016-06-03T22:04", "minute"),  # offset -> UTC
+        ("2016-06-04T01:04:00+03:00", "2016-06-04T01:04+03:00", "minute"),  # local day kept
+        ("2021-05-04T00:30:00+02:00", "2021-05-04T00:30+02:00", "minute"),
         ("2016-06-04", "2016-06-04", "day"),
         ("12:15 PM UTC, 5 May 2016", None, None),  # time first: not a shape we promise
         ("September 2016", "2016-09", "month"),
@@ -59,3 +60,16 @@ def test_search_date_span(line: str, iso: str, span_text: str) -> None:
     assert found is not None
     assert found.iso == iso
     assert line[found.start : found.end].strip() == span_text
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "iso"),
+    [
+        ("10.11.2021", "de", "2021-11-10"),
+        ("10/11/2021", "fr", "2021-11-10"),
+        ("10/11/2021", "en", "2021-10-11"),
+    ],
+)
+def test_numeric_dates_follow_the_page_language(text: str, language: str, iso: str) -> None:
+    found = parse_date(text, language)
+    assert found is not None and found.iso == iso
