@@ -184,3 +184,33 @@ def _may_contain(longer: str, words: list[str]) -> bool:
             if allowed < 0:
                 return False
     return True
+
+
+# Candidate documents per passage for document-level reuse: a rewritten story shares rare
+# words with its source in most sentences, so a few candidates per sentence find it.
+DOCUMENT_CANDIDATES_PER_TEXT = 4
+
+
+def candidate_documents(engine: MatchEngine, document_id: int) -> set[int]:
+    """The indexed documents whose passages share the rarest features of ``document_id``'s
+    (its own excluded): where a document-level reuse relation may be. Symmetric enough that
+    it does not depend on which of two documents arrived first (both are in the index)."""
+    with engine._lock:
+        store, source = engine._store, engine._source
+        slots = store.slots_of_document.get(document_id, [])
+        norms = [store.norms[s] for s in slots if store.norms[s]]
+        if not norms or not isinstance(source, ShingleIndex):
+            return set()
+        found = batch_top_candidates(
+            source,
+            norms,
+            store.alive.full(),
+            per_text=DOCUMENT_CANDIDATES_PER_TEXT + 1,
+            features=FEATURES_PER_TEXT,
+            indexed_too=True,
+        )
+        flat = sorted({s for hit in found for s in hit})
+        if not flat:
+            return set()
+        docs = store.document_ids.view()[np.asarray(flat, dtype=np.int64)].tolist()
+    return {int(d) for d in docs} - {document_id}
