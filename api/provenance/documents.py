@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from api.linking.chronology import compare_dates
 from api.linking.outlets import outlet_json
+from api.matching.candidates import candidate_documents
 from api.text.normalize import normalize
 from db.models import Attribution, Document, Outlet, Passage
 
@@ -86,8 +87,6 @@ def _index_candidates(index: Any, document_id: int) -> set[int]:
     engine = getattr(index, "engine", None)
     if engine is None:
         return set()
-    from api.matching.candidates import candidate_documents
-
     return candidate_documents(engine, document_id)
 
 
