@@ -42,6 +42,16 @@ NEAR_DUPLICATE_SIMILARITY = 0.80
 # The "maybe" band: a best candidate at or above this but below NEAR_DUPLICATE_SIMILARITY is
 # not linked; it becomes a review suggestion for a moderator (api/moderation/review.py).
 MAYBE_DUPLICATE_SIMILARITY = 0.65
+# Rewritten wire copy: a sentence at least this similar to its best candidate (below the
+# near-duplicate bar) joins the candidate's claim when the two documents already share
+# SUPPORTING_PASSAGES other passages (near-duplicates or excerpts): the document-level relation
+# vouches for the weaker sentence link. Below the bar alone, a rewritten sentence of a story
+# and a different sentence on the same topic cannot be told apart; with the support they can.
+SUPPORTED_SIMILARITY = MAYBE_DUPLICATE_SIMILARITY
+SUPPORTING_PASSAGES = 2
+# A supported link needs a sentence this long: formulaic lines ("The case was adjourned until
+# 2.15pm") are similar across unrelated stories that happen to share two other lines.
+SUPPORTED_MIN_TOKENS = 8
 # Excerpts must be nearly verbatim and long enough not to be a stock phrase.
 EXCERPT_SIMILARITY = 95.0
 MIN_EXCERPT_TOKENS = 5
@@ -84,6 +94,7 @@ class LinkDocument:
     claimable: list[LinkPassage] = field(default_factory=list)
     candidates: list[tuple[int, float] | None] = field(default_factory=list)
     responses_stored: int = 0
+    supported: set[int] = field(default_factory=set)  # passages linked by document support
 
 
 def is_claimable(passage: LinkPassage) -> bool:
@@ -231,10 +242,21 @@ class _Assigner:
     def _claim_of(self, pid: int) -> int | None:
         return self.claim_of.get(pid, self.stored.claim_of.get(pid))
 
-    def _linked_claims(self, doc: LinkDocument, p: LinkPassage, cand: ReuseCandidates) -> set[int]:
+    def _linked_claims(
+        self, doc: LinkDocument, p: LinkPassage, cand: ReuseCandidates, support: Counter[int]
+    ) -> set[int]:
         ids = set(self.stored.by_hash.get(p.norm_hash, ())) | self.by_hash.get(p.norm_hash, set())
         if cand.best and cand.best[1] >= NEAR_DUPLICATE_SIMILARITY:
             ids.add(self._claim_of(cand.best[0]))  # type: ignore[arg-type]
+        elif (
+            cand.best
+            and cand.best[1] >= SUPPORTED_SIMILARITY
+            and cand.best_document is not None
+            and support[cand.best_document] >= SUPPORTING_PASSAGES
+            and len(p.norm.split()) >= SUPPORTED_MIN_TOKENS
+        ):
+            ids.add(self._claim_of(cand.best[0]))  # type: ignore[arg-type]
+            doc.supported.add(p.id)
         # Excerpts count even when a near-duplicate was found: a passage can hold two stored
         # ones (an intro and its quote printed as one paragraph elsewhere), and joining only the
         # first would make the clusters depend on the order documents arrive in.
@@ -247,8 +269,10 @@ class _Assigner:
 
     def assign(self, doc: LinkDocument, found: list[ReuseCandidates]) -> None:
         fresh: dict[str, int] = {}  # a repeated sentence within this document joins its twin
+        # per other document, how many of this one's passages it holds nearly verbatim
+        support: Counter[int] = Counter(d for cand in found for d in cand.documents if d != doc.id)
         for p, cand in zip(doc.claimable, found, strict=True):
-            ids = self._linked_claims(doc, p, cand)
+            ids = self._linked_claims(doc, p, cand, support)
             if not ids:
                 if p.norm_hash not in fresh:
                     fresh[p.norm_hash] = claim = _PROVISIONAL + len(self.firsts)

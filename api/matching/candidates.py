@@ -26,6 +26,10 @@ CANDIDATES_PER_TEXT = 4
 # Rarest features that vote per text: few are enough in a large index, where a shared rare
 # bigram almost always means a shared sentence.
 FEATURES_PER_TEXT = 4
+# A candidate this similar (or an excerpt) counts as a passage the two documents share, for the
+# document-level support of weaker links (``api.linking.batch.SUPPORTED_SIMILARITY``); the
+# same bar as the near-duplicate one there (kept here: matching does not import linking).
+STRONG_SIMILARITY = 0.80
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
@@ -33,6 +37,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 class ReuseCandidates:
     best: tuple[int, float] | None = None  # (passage_id, similarity 0-1) of the closest
     contained: list[int] = field(default_factory=list)  # excerpt/quotation relations
+    best_document: int | None = None  # the document of ``best``
+    documents: set[int] = field(default_factory=set)  # of ``best`` and ``contained``
 
 
 def reuse_candidates(
@@ -69,6 +75,9 @@ def reuse_candidates(
             if same:
                 out[i].best = (int(pids[same[0]]), 1.0)
                 out[i].contained.extend(int(pids[s]) for s in same[1:])
+                docs = store.document_ids.view()
+                out[i].best_document = int(docs[same[0]])
+                out[i].documents.update(int(docs[s]) for s in same)
             for piece in _search_texts(norm, min_excerpt_tokens):
                 owners.append(i)
                 searched.append(piece)
@@ -129,6 +138,7 @@ def _score(
 ) -> None:
     cutoff = min_similarity * 100
     mine = _Text(norm)
+    docs = store.document_ids.view()
     for slot, pid in zip(slots, pids[np.asarray(slots, dtype=np.int64)].tolist(), strict=True):
         other = store.norms[slot]
         if other == norm:  # an exact copy: both ratios are 100, nothing to compute
@@ -138,8 +148,12 @@ def _score(
             contained = _contains(mine, _Text(other), excerpt_similarity, min_excerpt_tokens)
         if sim and (result.best is None or sim / 100 > result.best[1]):
             result.best = (pid, sim / 100)
+            result.best_document = int(docs[slot])
         if contained and pid not in result.contained:
             result.contained.append(pid)
+            result.documents.add(int(docs[slot]))
+        if sim >= STRONG_SIMILARITY * 100 or contained:
+            result.documents.add(int(docs[slot]))
 
 
 class _Text:
