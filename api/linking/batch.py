@@ -202,7 +202,10 @@ class _StoredClaims:
         batch_pids = {p.id for d in docs for p in d.passages}
         hashes = {p.norm_hash for d in docs for p in d.claimable}
         linked = {
-            pid for cands in found for r in cands for pid in ([r.best[0]] if r.best else []) + r.contained
+            pid
+            for cands in found
+            for r in cands
+            for pid in ([r.best[0]] if r.best else []) + r.contained + r.near
         } - batch_pids
         by_hash = {h: by_hash[h] for h in hashes if h in by_hash}
         claim_of: dict[int, int] = {}
@@ -248,6 +251,11 @@ class _Assigner:
         ids = set(self.stored.by_hash.get(p.norm_hash, ())) | self.by_hash.get(p.norm_hash, set())
         if cand.best and cand.best[1] >= NEAR_DUPLICATE_SIMILARITY:
             ids.add(self._claim_of(cand.best[0]))  # type: ignore[arg-type]
+            # every near-duplicate, not only the closest: two edited copies of one original
+            # that arrived before it (each below the bar to the other) are two claims until
+            # the original joins them both; joining only the closest kept them apart in that
+            # order and not in the others (the demo corpus, files 3 and 4 before 1)
+            ids.update(self._claim_of(pid) for pid in cand.near)  # type: ignore[misc]
         elif (
             cand.best
             and cand.best[1] >= SUPPORTED_SIMILARITY

@@ -37,6 +37,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 class ReuseCandidates:
     best: tuple[int, float] | None = None  # (passage_id, similarity 0-1) of the closest
     contained: list[int] = field(default_factory=list)  # excerpt/quotation relations
+    near: list[int] = field(default_factory=list)  # every candidate >= STRONG_SIMILARITY
     best_document: int | None = None  # the document of ``best``
     documents: set[int] = field(default_factory=set)  # of ``best`` and ``contained``
 
@@ -154,6 +155,8 @@ def _score(
             result.documents.add(int(docs[slot]))
         if sim >= STRONG_SIMILARITY * 100 or contained:
             result.documents.add(int(docs[slot]))
+        if sim >= STRONG_SIMILARITY * 100 and pid not in result.near:
+            result.near.append(pid)
 
 
 class _Text:
