@@ -14,6 +14,9 @@ So the batch is linked in three steps:
 
 Merging two stored claims (a passage that repeats both) still writes at once: it is rare, and
 the database must agree before the next document is linked.
+
+Length: the three steps share the batch's in-memory state (provisional ids, redirects, the
+per-document support counts of weaker links); split apart, each would pass it all around.
 """
 
 from __future__ import annotations
