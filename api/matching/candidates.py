@@ -38,6 +38,7 @@ class ReuseCandidates:
     best: tuple[int, float] | None = None  # (passage_id, similarity 0-1) of the closest
     contained: list[int] = field(default_factory=list)  # excerpt/quotation relations
     near: list[int] = field(default_factory=list)  # every candidate >= STRONG_SIMILARITY
+    weak: list[tuple[int, int]] = field(default_factory=list)  # (passage, document) >= min_similarity
     best_document: int | None = None  # the document of ``best``
     documents: set[int] = field(default_factory=set)  # of ``best`` and ``contained``
 
@@ -155,6 +156,8 @@ def _score(
             result.documents.add(int(docs[slot]))
         if sim >= STRONG_SIMILARITY * 100 or contained:
             result.documents.add(int(docs[slot]))
+        if sim and (pid, int(docs[slot])) not in result.weak:
+            result.weak.append((pid, int(docs[slot])))
         if sim >= STRONG_SIMILARITY * 100 and pid not in result.near:
             result.near.append(pid)
 
