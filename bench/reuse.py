@@ -200,7 +200,7 @@ def ingest_two_process(url: str, a: Path, b: Path) -> float:
     ]
     for proc in procs:
         _, err = proc.communicate()
-        if proc.returncode:
+        if proc.returncode and "rejected" not in err.decode():  # the empty PA text is rejected
             print("two-process ingest failed:", err.decode()[-2000:], file=sys.stderr)
     return time.perf_counter() - started
 
