@@ -140,8 +140,10 @@ def _score(
 ) -> None:
     cutoff = min_similarity * 100
     mine = _Text(norm)
-    docs = store.document_ids.view()
-    for slot, pid in zip(slots, pids[np.asarray(slots, dtype=np.int64)].tolist(), strict=True):
+    at = np.asarray(slots, dtype=np.int64)
+    strong = STRONG_SIMILARITY * 100
+    # passage and document ids in one vectorized lookup each, not a numpy scalar per candidate
+    for slot, pid, doc in zip(slots, pids[at].tolist(), store.document_ids.view()[at].tolist(), strict=True):
         other = store.norms[slot]
         if other == norm:  # an exact copy: both ratios are 100, nothing to compute
             sim, contained = 100.0, mine.tokens() >= min_excerpt_tokens
@@ -150,16 +152,15 @@ def _score(
             contained = _contains(mine, _Text(other), excerpt_similarity, min_excerpt_tokens)
         if sim and (result.best is None or sim / 100 > result.best[1]):
             result.best = (pid, sim / 100)
-            result.best_document = int(docs[slot])
+            result.best_document = doc
         if contained and pid not in result.contained:
             result.contained.append(pid)
-            result.documents.add(int(docs[slot]))
-        if sim >= STRONG_SIMILARITY * 100 or contained:
-            result.documents.add(int(docs[slot]))
-        if sim and (pid, int(docs[slot])) not in result.weak:
-            result.weak.append((pid, int(docs[slot])))
-        if sim >= STRONG_SIMILARITY * 100 and pid not in result.near:
-            result.near.append(pid)
+        if sim >= strong or contained:
+            result.documents.add(doc)
+        if sim:
+            result.weak.append((pid, doc))  # slots are distinct: no pair twice
+            if sim >= strong:
+                result.near.append(pid)
 
 
 class _Text:
