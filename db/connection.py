@@ -74,12 +74,39 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+# PostgreSQL advisory lock key held around migrations (any constant; "CSMIGRAT" in ASCII).
+MIGRATION_LOCK_KEY = 0x43534D4947524154
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+    """Bring the schema to the newest migration (idempotent). Serialized between processes:
+    two that start on a fresh database at once would both create the tables ("table apikey
+    already exists", a UniqueViolation on alembic_version); the second one now waits for the
+    first and then finds the schema at head. PostgreSQL: a transaction-level advisory lock
+    (per database, so every schema of it migrates one at a time: migrations are short);
+    SQLite: an exclusive lock on a file beside the database (in-memory databases need none)."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
+    with _migration_file_lock(engine), engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+@contextmanager
+def _migration_file_lock(engine: Engine) -> Iterator[None]:
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.migrate-lock", "a+b") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)  # released when the file closes
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def current_revision(engine: Engine) -> str | None:

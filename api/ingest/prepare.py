@@ -85,12 +85,14 @@ def norm_hash(norm: str) -> str:
 
 
 def identity_of(doc: ExtractedDocument, text_hash: str, *, multipart: bool) -> str:
-    """Documents are identified by URL (a post of a page by its position too), else by the
-    hash of their clean text: the same input twice is the same document."""
+    """Documents are identified by URL (a post of a page by its position too), else by their
+    outlet and the hash of their clean text: the same input twice is the same document, and
+    two outlets carrying identical text are two documents (issue 14)."""
     if doc.url:
         suffix = f"#post-{doc.part_index}" if multipart and doc.part_index is not None else ""
         return doc.url.strip()[:560] + suffix
-    return f"sha256:{text_hash}"
+    outlet = " ".join((doc.outlet or "").split()).casefold()
+    return f"outlet:{outlet[:200]}|sha256:{text_hash}" if outlet else f"sha256:{text_hash}"
 
 
 def prepare(raw: RawDocument, *, max_bytes: int) -> list[Prepared | Rejected]:

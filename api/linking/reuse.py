@@ -58,7 +58,10 @@ def link_documents(*, session: Session, docs: list[LinkDocument], engine: Any, a
         (doc.id, p, c)
         for doc in docs
         for p, c in zip(doc.claimable, doc.candidates, strict=True)
-        if c is not None and c[1] < NEAR_DUPLICATE_SIMILARITY and p.claim_id is not None
+        if c is not None
+        and c[1] < NEAR_DUPLICATE_SIMILARITY
+        and p.claim_id is not None
+        and p.id not in doc.supported
     ]
     batched = suggestions.suggest_reuse(session, maybe)
     for doc in docs:

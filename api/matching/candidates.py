@@ -26,6 +26,10 @@ CANDIDATES_PER_TEXT = 4
 # Rarest features that vote per text: few are enough in a large index, where a shared rare
 # bigram almost always means a shared sentence.
 FEATURES_PER_TEXT = 4
+# A candidate this similar (or an excerpt) counts as a passage the two documents share, for the
+# document-level support of weaker links (``api.linking.batch.SUPPORTED_SIMILARITY``); the
+# same bar as the near-duplicate one there (kept here: matching does not import linking).
+STRONG_SIMILARITY = 0.80
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
@@ -33,6 +37,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 class ReuseCandidates:
     best: tuple[int, float] | None = None  # (passage_id, similarity 0-1) of the closest
     contained: list[int] = field(default_factory=list)  # excerpt/quotation relations
+    near: list[int] = field(default_factory=list)  # every candidate >= STRONG_SIMILARITY
+    weak: list[tuple[int, int]] = field(default_factory=list)  # (passage, document) >= min_similarity
+    best_document: int | None = None  # the document of ``best``
+    documents: set[int] = field(default_factory=set)  # of ``best`` and ``contained``
 
 
 def reuse_candidates(
@@ -69,6 +77,9 @@ def reuse_candidates(
             if same:
                 out[i].best = (int(pids[same[0]]), 1.0)
                 out[i].contained.extend(int(pids[s]) for s in same[1:])
+                docs = store.document_ids.view()
+                out[i].best_document = int(docs[same[0]])
+                out[i].documents.update(int(docs[s]) for s in same)
             for piece in _search_texts(norm, min_excerpt_tokens):
                 owners.append(i)
                 searched.append(piece)
@@ -129,7 +140,10 @@ def _score(
 ) -> None:
     cutoff = min_similarity * 100
     mine = _Text(norm)
-    for slot, pid in zip(slots, pids[np.asarray(slots, dtype=np.int64)].tolist(), strict=True):
+    at = np.asarray(slots, dtype=np.int64)
+    strong = STRONG_SIMILARITY * 100
+    # passage and document ids in one vectorized lookup each, not a numpy scalar per candidate
+    for slot, pid, doc in zip(slots, pids[at].tolist(), store.document_ids.view()[at].tolist(), strict=True):
         other = store.norms[slot]
         if other == norm:  # an exact copy: both ratios are 100, nothing to compute
             sim, contained = 100.0, mine.tokens() >= min_excerpt_tokens
@@ -138,8 +152,15 @@ def _score(
             contained = _contains(mine, _Text(other), excerpt_similarity, min_excerpt_tokens)
         if sim and (result.best is None or sim / 100 > result.best[1]):
             result.best = (pid, sim / 100)
+            result.best_document = doc
         if contained and pid not in result.contained:
             result.contained.append(pid)
+        if sim >= strong or contained:
+            result.documents.add(doc)
+        if sim:
+            result.weak.append((pid, doc))  # slots are distinct: no pair twice
+            if sim >= strong:
+                result.near.append(pid)
 
 
 class _Text:
@@ -184,3 +205,38 @@ def _may_contain(longer: str, words: list[str]) -> bool:
             if allowed < 0:
                 return False
     return True
+
+
+# Candidate documents per passage for document-level reuse: a rewritten story shares rare
+# words with its source in most sentences, so a few candidates per sentence find it.
+DOCUMENT_CANDIDATES_PER_TEXT = 8
+# Features voting per text for document candidates: four times the passage search's, since a rewritten
+# sentence's rarest words are often the newspaper's own (METER dev: 4 features and 4 candidates
+# left 7 wholly derived stories without their PA candidate, 16 and 8 leave 2-3).
+DOCUMENT_FEATURES_PER_TEXT = 16
+
+
+def candidate_documents(engine: MatchEngine, document_id: int) -> set[int]:
+    """The indexed documents whose passages share the rarest features of ``document_id``'s
+    (its own excluded): where a document-level reuse relation may be. Symmetric enough that
+    it does not depend on which of two documents arrived first (both are in the index)."""
+    with engine._lock:
+        store, source = engine._store, engine._source
+        slots = store.slots_of_document.get(document_id, [])
+        # each sentence of a passage too: a short story of one paragraph has few features else
+        norms = [piece for s in slots for piece in _search_texts(store.norms[s], 5)]
+        if not norms or not isinstance(source, ShingleIndex):
+            return set()
+        found = batch_top_candidates(
+            source,
+            norms,
+            store.alive.full(),
+            per_text=DOCUMENT_CANDIDATES_PER_TEXT + 1,
+            features=DOCUMENT_FEATURES_PER_TEXT,
+            indexed_too=True,
+        )
+        flat = sorted({s for hit in found for s in hit})
+        if not flat:
+            return set()
+        docs = store.document_ids.view()[np.asarray(flat, dtype=np.int64)].tolist()
+    return {int(d) for d in docs} - {document_id}

@@ -140,7 +140,7 @@ def match_text(
                 matches.append(restated)
     return {
         "matches": matches,
-        "page": page_json(session, page_doc),
+        "page": page_json(session, page_doc, index),
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
     }
 
@@ -280,12 +280,12 @@ def _provenance(session: Session, claim_id: int, cache: dict[int, dict[str, Any]
     return cache[claim_id]
 
 
-def page_json(session: Session, doc: Document | None) -> dict[str, Any] | None:
+def page_json(session: Session, doc: Document | None, index: Any = None) -> dict[str, Any] | None:
     """When the reader's page is itself indexed: what it is a republication of."""
     if doc is None or doc.id is None:
         return None
     outlet = session.get(Outlet, doc.outlet_id) if doc.outlet_id else None
-    sources = document_sources(session=session, document_id=doc.id)
+    sources = document_sources(session=session, document_id=doc.id, index=index)
     return {
         "in_index": True,
         "document_id": doc.id,

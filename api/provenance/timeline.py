@@ -19,7 +19,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from sqlmodel import Session, col, select
 
-from api.linking.chronology import UNDATED, date_key_of
+from api.linking.chronology import UNDATED, compare_dates, date_key_of, precision_rank
 from api.linking.outlets import outlet_json, outlet_key
 from db.models import Attribution, Document, Outlet, Passage, Response
 
@@ -49,12 +49,22 @@ class Publication:
 
     repost: bool = False  # a page carrying someone else's post
 
-    def sort_key(self) -> tuple[int, str, int, str, str]:
+    def sort_key(self) -> tuple[int, str, int, int, str, str, str]:
         """Date order, compared at day precision first: on the same day, what is cited comes
-        before what cites it, and a repost comes after the post it carries."""
+        before what cites it, a repost comes after the post it carries, and a timestamped date
+        before a date-only one (the day covers the timestamp: it is not earlier). What is still
+        level is a tie (``_first_reason`` says so), listed by outlet name and URL, not by hash."""
         date = self.published_at or self.not_after or UNDATED
         rank = 2 if self.repost else (1 if self.attribution else 0)
-        return (0 if self.origin else 1, date[:10], rank, date[:16], (self.outlet or {}).get("name") or "")
+        return (
+            0 if self.origin else 1,
+            date[:10],
+            rank,
+            precision_rank(self.published_at),
+            date[:16],
+            (self.outlet or {}).get("name") or "",
+            self.url or "",
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,7 +82,7 @@ class Publication:
         }
 
 
-def date_key(doc: Document) -> tuple[str, str]:
+def date_key(doc: Document) -> tuple[str, int, str, str]:
     return date_key_of(doc.published_at, doc.published_not_after, doc.content_hash)
 
 
@@ -129,6 +139,15 @@ def claim_provenance(*, session: Session, claim_id: int) -> dict[str, Any]:
     first, rest = pubs[0], pubs[1:]
     first.relation = "original" if first.in_index else "cited"
     first.evidence.append(_first_reason(first))
+    for other in rest:
+        if other.in_index and first.in_index and not first.origin:
+            order, why = compare_dates(
+                (first.published_at, first.date_precision, first.not_after),
+                (other.published_at, other.date_precision, other.not_after),
+            )
+            if order == 0:
+                name = (other.outlet or {}).get("name") or other.url or "another appearance"
+                first.evidence.append(f"tie with {name}: {why}; listed first by its precision or outlet name")
     return {
         "first_publication": first.as_dict(),
         "republishers": [p.as_dict() for p in rest],

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import AdminKey, CursorQuery, IdPath, IngestKey, ReaderDep, SessionDep, SettingsDep
+from api.deps import AdminKey, CursorQuery, IdPath, IndexDep, IngestKey, ReaderDep, SessionDep, SettingsDep
 from api.errors import BadInput, NotFound, RejectedInput, TooLarge
 from api.ingest.sources import record_to_raw
 from api.linking.outlets import outlet_json
@@ -104,7 +104,7 @@ def list_documents(
 @router.get(
     "/{document_id}", summary="One document: metadata, attributions, passages", response_model=DocumentDetail
 )
-def get_document(document_id: IdPath, session: SessionDep, _: ReaderDep) -> dict[str, Any]:
+def get_document(document_id: IdPath, session: SessionDep, index: IndexDep, _: ReaderDep) -> dict[str, Any]:
     doc = session.get(Document, document_id)
     if doc is None:
         raise NotFound(f"no document {document_id}")
@@ -140,7 +140,7 @@ def get_document(document_id: IdPath, session: SessionDep, _: ReaderDep) -> dict
             }
             for p in passages
         ],
-        "reuse": reuse_relations(session=session, document_id=document_id),
+        "reuse": reuse_relations(session=session, document_id=document_id, index=index),
     }
 
 
