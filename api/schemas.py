@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from api.ingest.dates import is_valid_date
 from api.text.safety import is_web_url, unsafe_char
@@ -43,6 +43,13 @@ def calendar_date(value: str | None) -> str | None:
     if value is not None and not is_valid_date(value):
         raise ValueError(f"{value[:40]!r} is not a date (ISO 8601 such as 2024-03-07, or a written date)")
     return value
+
+
+# Field types that carry their check, so every model that stores a URL or a date checks it once.
+WebUrl = Annotated[str | None, AfterValidator(web_url)]
+CalendarDate = Annotated[str | None, AfterValidator(calendar_date)]
+# A response's date: ISO 8601 from the year down to the time
+RESPONSE_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2}([T ][\d:]+Z?)?)?)?$"
 
 
 def never_null(schema: dict[str, Any]) -> None:
@@ -118,21 +125,11 @@ class DocumentIn(RequestModel):
     )
     text: str | None = Field(None, description="Plain text or Markdown of the article.")
     html: str | None = Field(None, description="HTML of the page (main text is extracted).")
-    url: str | None = Field(None, max_length=2000, description="Canonical URL; alone, the page is fetched.")
+    url: WebUrl = Field(None, max_length=2000, description="Canonical URL; alone, the page is fetched.")
     title: str | None = Field(None, max_length=1000)
     outlet: str | None = Field(None, max_length=300)
-    published_at: str | None = Field(None, max_length=40, description="A date (ISO 8601 or written).")
+    published_at: CalendarDate = Field(None, max_length=40, description="A date (ISO 8601 or written).")
     language: str | None = Field(None, max_length=10, pattern=LANGUAGE_PATTERN)
-
-    @field_validator("url")
-    @classmethod
-    def url_is_web(cls, v: str | None) -> str | None:
-        return web_url(v)
-
-    @field_validator("published_at")
-    @classmethod
-    def published_at_is_date(cls, v: str | None) -> str | None:
-        return calendar_date(v)
 
 
 class ResponseIn(RequestModel):
@@ -156,19 +153,9 @@ class ResponseIn(RequestModel):
     role: str | None = Field(None, max_length=300)
     organization: str | None = Field(None, max_length=300)
     stance: Stance
-    date: str | None = Field(None, max_length=40, pattern=r"^\d{4}(-\d{2}(-\d{2}([T ][\d:]+Z?)?)?)?$")
+    date: CalendarDate = Field(None, max_length=40, pattern=RESPONSE_DATE_PATTERN)
     quote: str = Field(min_length=1, max_length=10000)
-    source_url: str | None = Field(None, max_length=2000)
-
-    @field_validator("source_url")
-    @classmethod
-    def source_url_is_web(cls, v: str | None) -> str | None:
-        return web_url(v)
-
-    @field_validator("date")
-    @classmethod
-    def date_is_date(cls, v: str | None) -> str | None:
-        return calendar_date(v)
+    source_url: WebUrl = Field(None, max_length=2000)
 
     @field_validator("quote")
     @classmethod
@@ -184,19 +171,9 @@ class ResponsePatch(RequestModel):
     role: str | None = Field(None, max_length=300)
     organization: str | None = Field(None, max_length=300)
     stance: Stance | None = Field(None, json_schema_extra=never_null)
-    date: str | None = Field(None, max_length=40, pattern=r"^\d{4}(-\d{2}(-\d{2}([T ][\d:]+Z?)?)?)?$")
+    date: CalendarDate = Field(None, max_length=40, pattern=RESPONSE_DATE_PATTERN)
     quote: str | None = Field(None, min_length=1, max_length=10000, json_schema_extra=never_null)
-    source_url: str | None = Field(None, max_length=2000)
-
-    @field_validator("source_url")
-    @classmethod
-    def source_url_is_web(cls, v: str | None) -> str | None:
-        return web_url(v)
-
-    @field_validator("date")
-    @classmethod
-    def date_is_date(cls, v: str | None) -> str | None:
-        return calendar_date(v)
+    source_url: WebUrl = Field(None, max_length=2000)
 
 
 class OutletPatch(RequestModel):
@@ -217,10 +194,5 @@ class CheckIn(RequestModel):
         json_schema_extra={"examples": [{"text": "Al Ezz replied: “The Americans are on our side.”"}]},
     )
     text: str | None = None
-    url: str | None = Field(None, max_length=2000)
+    url: WebUrl = Field(None, max_length=2000)
     ingest: bool = False
-
-    @field_validator("url")
-    @classmethod
-    def url_is_web(cls, v: str | None) -> str | None:
-        return web_url(v)
