@@ -53,7 +53,7 @@ from api.routes import (
 )
 from api.security import SecurityHeadersMiddleware
 from api.security import header_dict as security_headers
-from api.settings import Settings, get_settings
+from api.settings import Settings, get_settings, index_directory
 from db.connection import get_engine
 
 log = logging.getLogger("claimscope")
@@ -269,7 +269,9 @@ def enable_tcp_nodelay() -> int:
 def _load_index(app: FastAPI, settings: Settings) -> None:
     engine = get_engine(settings.database_url)
     app.state.engine = engine
-    index = LiveIndex(engine, sync_interval_ms=settings.index_sync_interval_ms)
+    index = LiveIndex(
+        engine, sync_interval_ms=settings.index_sync_interval_ms, snapshot_dir=index_directory(settings)
+    )
     index.load()
     app.state.index = index
     app.state.provenance_cache = ProvenanceCache()

@@ -21,12 +21,16 @@ is reported, not silent: ``/readyz`` answers 503 (``{"status": "unavailable", "r
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 ENV_PREFIX = "CLAIMSCOPE_"
 
@@ -134,6 +138,15 @@ class Settings(BaseSettings):
     embed_worker: bool = Field(
         True, description="Embed new claims in a background thread of the API (else `claimscope embed`)."
     )
+    index_dir: str = Field(
+        "",
+        description=(
+            "Directory of the match index snapshots every process on this machine maps instead of "
+            "rebuilding the index (see README, Scaling). Empty: beside a SQLite file "
+            "(`claimscope.sqlite.index`), else under `$XDG_CACHE_HOME/claimscope/index/`; "
+            "`off`: no snapshots, every process builds from the database."
+        ),
+    )
     index_sync_interval_ms: int = Field(
         0,
         ge=0,
@@ -180,5 +193,23 @@ class Settings(BaseSettings):
 
 
 @lru_cache
+def index_directory(settings: Settings) -> Path | None:
+    """Where this database's index snapshots live (``CLAIMSCOPE_INDEX_DIR``); None: none."""
+    chosen = settings.index_dir.strip()
+    if chosen.lower() == "off":
+        return None
+    if chosen:
+        return Path(chosen).expanduser()
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+            return None  # an in-memory database has no history another process could share
+        return Path(url.database + ".index")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    # one directory per database (the password is not part of what names it)
+    key = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    return cache / "claimscope" / "index" / key
+
+
 def get_settings() -> Settings:
     return Settings()

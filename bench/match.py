@@ -228,7 +228,9 @@ def run_size(backend: str, size: int, data: dict, args: argparse.Namespace) -> l
     live = LiveIndex(db, sync_interval_ms=10**9)
     stats = live.load()
     rss1 = rss_mb()
-    norms = {pid: live.engine._store.norms[slot] for pid, slot in live.engine._store.slot_of_passage.items()}
+    store = live.engine._store
+    pids = store.passage_ids.view()
+    norms = {int(pids[s]): store.norms[s] for s in range(len(store.texts)) if store.alive.view()[s]}
     base = {
         "size": size,
         "backend": backend,

@@ -19,6 +19,7 @@ from api.cli.root import (
     keys_app,
     load_settings,
     open_engine,
+    open_index,
     print_json,
     row_id,
     webhooks_app,
@@ -34,13 +35,11 @@ def delete(
 ) -> None:
     """Delete a document: it leaves the index and every claim's provenance (audited)."""
     from api.errors import ClaimScopeError
-    from api.matching.live import LiveIndex
     from api.pipeline.delete import delete_document
 
     row_id(document_id, "document")
     engine = open_engine()
-    index = LiveIndex(engine)
-    index.load()
+    index = open_index(engine)
     try:
         removed = delete_document(engine=engine, index=index, document_id=document_id, actor="cli")
     except ClaimScopeError as exc:
@@ -181,7 +180,6 @@ def import_claimreview(
     """Import schema.org ClaimReview fact-checks as responses on the claims they match."""
     from sqlmodel import Session
 
-    from api.matching.live import LiveIndex
     from api.moderation.factcheck import import_claimreviews, load_paths
 
     try:
@@ -189,8 +187,7 @@ def import_claimreview(
     except (OSError, ValueError) as exc:
         fail(f"cannot read ClaimReview JSON-LD: {exc}")
     engine = open_engine()
-    index = LiveIndex(engine)
-    index.load()
+    index = open_index(engine)
     with Session(engine) as session:
         outcomes = import_claimreviews(
             session=session, index=index, reviews=reviews, threshold=load_settings().match_threshold

@@ -18,6 +18,7 @@ from api.cli.root import (
     is_url,
     load_settings,
     open_engine,
+    open_index,
     print_json,
     row_id,
 )
@@ -34,7 +35,6 @@ def match(
     """Find the claims TEXT comes from, with their provenance."""
     from sqlmodel import Session
 
-    from api.matching.live import LiveIndex
     from api.provenance.answer import match_text
 
     settings = load_settings()
@@ -43,8 +43,7 @@ def match(
     if len(text) > settings.max_match_chars:
         fail(f"text is {len(text)} characters; the limit is {settings.max_match_chars}", EXIT_USAGE)
     engine = open_engine()
-    index = LiveIndex(engine)
-    index.load()
+    index = open_index(engine)
     with Session(engine) as session:
         answer = match_text(
             session=session, index=index, text=text, limit=limit, threshold=settings.match_threshold
@@ -101,7 +100,6 @@ def check(
 
     from api.errors import ClaimScopeError
     from api.ingest.sources import FORMAT_BY_SUFFIX, decode_bytes
-    from api.matching.live import LiveIndex
     from api.provenance.check import check_report, raw_to_check
 
     settings = load_settings()
@@ -117,8 +115,7 @@ def check(
             raw.source_format = FORMAT_BY_SUFFIX.get(Path(source).suffix.lower(), "txt")
             raw.source_name = source
         engine = open_engine()
-        index = LiveIndex(engine)
-        index.load()
+        index = open_index(engine)
         with Session(engine) as session:
             report = check_report(session=session, index=index, raw=raw, settings=settings)
     except ClaimScopeError as exc:

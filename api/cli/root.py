@@ -16,6 +16,7 @@ from api.cli.frame import EXIT_USAGE, fail, make_typer, out, settings_problem
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from api.matching.live import LiveIndex
     from api.settings import Settings
 
 
@@ -69,6 +70,16 @@ def open_engine() -> Engine:
         raise
     except Exception as exc:
         fail(f"cannot open the database: {exc}")
+
+
+def open_index(engine: Engine) -> LiveIndex:
+    """The match index of ``engine``'s database, opened from its snapshot when one is usable."""
+    from api.matching.live import LiveIndex
+    from api.settings import index_directory
+
+    index = LiveIndex(engine, snapshot_dir=index_directory(load_settings()))
+    index.load()
+    return index
 
 
 def print_json(data: Any) -> None:

@@ -71,7 +71,7 @@ def reuse_candidates(
         owners: list[int] = []  # the passage each searched text belongs to
         searched: list[str] = []
         for i, norm in enumerate(norms):
-            same = store.slots_of_norm.get(norm) if norm else None
+            same = store.norm_slots(norm) if norm else None
             if same and below is not None:
                 same = [s for s in same if pids[s] < below[i]]
             if same:
@@ -222,7 +222,7 @@ def candidate_documents(engine: MatchEngine, document_id: int) -> set[int]:
     it does not depend on which of two documents arrived first (both are in the index)."""
     with engine._lock:
         store, source = engine._store, engine._source
-        slots = store.slots_of_document.get(document_id, [])
+        slots = store.document_slots(document_id)
         # each sentence of a passage too: a short story of one paragraph has few features else
         norms = [piece for s in slots for piece in _search_texts(store.norms[s], 5)]
         if not norms or not isinstance(source, ShingleIndex):

@@ -26,7 +26,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 
 from api.matching.hits import Confidence, PassageHit
-from api.matching.index import CandidateSource, ShingleIndex, batch_top_candidates
+from api.matching.index import CandidateSource, Segment, ShingleIndex, batch_top_candidates
 from api.matching.ranking import Part, Ranked, merge_parts, rank
 from api.matching.rerank import (
     DEFAULT_THRESHOLD,
@@ -35,7 +35,7 @@ from api.matching.rerank import (
     score_alignment,
     sentence_ranges,
 )
-from api.matching.slots import PassageStore
+from api.matching.slots import BaseColumns, PassageStore
 from api.text.normalize import Normalized, normalize, normalize_spans, tokens
 
 CANDIDATES_K = 24  # passages re-ranked per range: recall vs rapidfuzz time
@@ -63,6 +63,31 @@ class MatchEngine:
         self._store = PassageStore()
         self._lock = threading.RLock()
 
+    @classmethod
+    def from_base(
+        cls, columns: BaseColumns, postings: Segment, *, threshold: float = DEFAULT_THRESHOLD
+    ) -> MatchEngine:
+        """An engine whose first passages are a frozen base (an index snapshot, mapped)."""
+        engine = cls(ShingleIndex(postings), threshold=threshold)
+        engine._store = PassageStore(columns)
+        return engine
+
+    def export_base(self) -> tuple[BaseColumns, Segment]:
+        """The live passages and their postings as a frozen base, in passage-id order (what
+        ``api.matching.snapshot`` writes; a fresh load from the database builds the same)."""
+        with self._lock:
+            store = self._store
+            if not isinstance(self._source, ShingleIndex):
+                raise TypeError("only a ShingleIndex can be exported")
+            columns, remap = store.export_base()
+            postings = self._source.merged(store.alive.full())
+            return columns, postings.remapped(remap)
+
+    def passages_since_base(self) -> int:
+        """Passages added (or re-added) since the frozen base this engine started from."""
+        with self._lock:
+            return self._store.added_since_base()
+
     def __len__(self) -> int:
         return len(self._store)
 
@@ -80,7 +105,7 @@ class MatchEngine:
             norms = [normalize(r[1]) for r in rows]
         with self._lock:
             store = self._store
-            stale = [store.slot_of_passage[r[0]] for r in rows if r[0] in store.slot_of_passage]
+            stale = [s for s in map(store.slot_of, (r[0] for r in rows)) if s is not None]
             store.remove_slots(stale)
             slots = store.append(
                 [r[0] for r in rows],
@@ -96,13 +121,13 @@ class MatchEngine:
     def remove_document(self, document_id: int) -> None:
         with self._lock:
             store = self._store
-            store.remove_slots(list(store.slots_of_document.get(document_id, ())))
+            store.remove_slots(store.document_slots(document_id))
             if store.dead > COMPACT_DEAD_SHARE * max(len(store.texts), 1):
                 self._source.compact(store.alive.full())
 
     def document_ids(self) -> set[int]:
         with self._lock:
-            return set(self._store.slots_of_document)
+            return self._store.documents()
 
     def memory_bytes(self) -> int:
         return self._store.memory_bytes() + self._source.memory_bytes()
@@ -276,7 +301,7 @@ class MatchEngine:
             pids = store.passage_ids.view()
             todo = []
             for i, norm in enumerate(norms):
-                same = store.slots_of_norm.get(norm) if norm else None
+                same = store.norm_slots(norm) if norm else None
                 if same:
                     out[i] = (int(pids[same[0]]), 1.0)
                 elif norm:

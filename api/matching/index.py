@@ -150,13 +150,26 @@ class Segment:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def remapped(self, remap: np.ndarray) -> Segment:
+        """The postings with every slot ``s`` renamed ``remap[s]`` (all live: ``remap >= 0``);
+        still sorted by (key, slot), re-sorted only when the renaming changes slot order."""
+        slots = remap[self.slots].astype(np.int32)
+        same_key = self.keys[1:] == self.keys[:-1]
+        if bool(np.any(same_key & (slots[1:] < slots[:-1]))):
+            order = np.lexsort((slots, self.keys))
+            return Segment(self.keys[order], slots[order])
+        return Segment(self.keys, slots)
+
 
 class ShingleIndex:
     """Hashed word 1- and 2-shingles with IDF-weighted voting (see module docstring)."""
 
-    def __init__(self) -> None:
-        self._segments: list[Segment] = []
-        self._postings = 0
+    def __init__(self, base: Segment | None = None) -> None:
+        self._segments: list[Segment] = [] if base is None else [base]
+        # a base segment mapped from an index snapshot is shared by every process on the
+        # machine: later segments never merge into it (that would copy it into this process)
+        self._frozen = 0 if base is None else 1
+        self._postings = 0 if base is None else len(base)
         self.recent_tokens: dict[str, list[str]] = {}
 
     def add(self, slots: np.ndarray, norms: Sequence[str], alive: np.ndarray | None = None) -> None:
@@ -181,25 +194,33 @@ class ShingleIndex:
     def _push(self, segment: Segment, alive: np.ndarray | None) -> None:
         segs = self._segments
         segs.append(segment)
-        while len(segs) > 1 and len(segs[-1]) >= MERGE_RATIO * len(segs[-2]):
+        while len(segs) > self._frozen + 1 and len(segs[-1]) >= MERGE_RATIO * len(segs[-2]):
             new = segs.pop()
             old = segs.pop()
             segs.append(Segment.merge(old, new, alive))
         self._postings = sum(len(s) for s in segs)
 
-    def compact(self, alive: np.ndarray) -> None:
-        """Rewrite all segments as one, dropping postings of removed passages."""
+    def merged(self, alive: np.ndarray) -> Segment:
+        """All postings of live passages as one segment (the segments are left as they are)."""
         if not self._segments:
-            return
+            return Segment(np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32))
         merged = self._segments[0]
         for seg in self._segments[1:]:
             merged = Segment.merge(merged, seg, alive)
         live = alive[merged.slots]
-        self._segments = [Segment(merged.keys[live], merged.slots[live])]
+        return Segment(merged.keys[live], merged.slots[live])
+
+    def compact(self, alive: np.ndarray) -> None:
+        """Rewrite all segments as one, dropping postings of removed passages."""
+        if not self._segments:
+            return
+        self._segments = [self.merged(alive)]
+        self._frozen = 0
         self._postings = len(self._segments[0])
 
     def memory_bytes(self) -> int:
-        return sum(s.keys.nbytes + s.slots.nbytes for s in self._segments)
+        """Private memory of the postings (a mapped base segment is shared, not counted)."""
+        return sum(s.keys.nbytes + s.slots.nbytes for s in self._segments[self._frozen :])
 
     def document_frequency(self, keys: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
         """Postings count per key, and per segment the (left, right) bounds."""

@@ -24,12 +24,14 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import Engine, ScalarSelect, func, select
+from sqlalchemy import Connection, Engine, ScalarSelect, func, select
 
 from api.matching.engine import MatchEngine, Row
 from api.matching.hits import PassageHit
 from api.matching.protocol import MatchIndex
+from api.matching.snapshot import Snapshot, current_name, open_snapshot, write_snapshot, writer_lock
 from db.connection import read_engine
 from db.models import IndexEvent, Passage
 
@@ -42,11 +44,23 @@ _P = Passage.__table__  # type: ignore[attr-defined]
 _E = IndexEvent.__table__  # type: ignore[attr-defined]
 
 
+# A process that has added this many passages since its snapshot (and at least
+# SNAPSHOT_SHARE of the snapshot's size) writes a new one when asked (``maybe_snapshot``, at the
+# end of an ingest run): small ingests into a big index leave the snapshot alone (a rewrite costs
+# about a second per 100k passages), big ones make the next process open current in seconds.
+SNAPSHOT_MIN_PASSAGES = 10_000
+SNAPSHOT_SHARE = 0.05
+# A running process switches to a newer snapshot another process wrote once it has added at
+# least this many passages since its own base (below that, keeping them costs less than reopening).
+REOPEN_MIN_PASSAGES = 1_000
+
+
 @dataclass(frozen=True, slots=True)
 class LoadStats:
     passages: int
     seconds: float
     last_event_id: int
+    source: str = "database"  # or "snapshot"
 
 
 class LiveIndex:
@@ -59,8 +73,11 @@ class LiveIndex:
         engine: MatchEngine | None = None,
         sync_interval_ms: int = 1000,
         kinds: tuple[str, ...] = INDEXED_KINDS,
+        snapshot_dir: Path | None = None,
     ) -> None:
         self.db = db
+        self.snapshot_dir = snapshot_dir  # None: no snapshots, every load reads the database
+        self._snapshot_name: str | None = None
         self.engine = engine or MatchEngine()
         self.sync_interval_ms = sync_interval_ms
         self.kinds = kinds
@@ -72,7 +89,96 @@ class LiveIndex:
 
     # -- loading ---------------------------------------------------------------------
     def load(self) -> LoadStats:
-        """(Re)build the engine from every indexed passage."""
+        """Open the newest snapshot and catch up from the database's events; without a usable
+        snapshot, build from the database and write one (one process at a time: the others
+        wait for it and open what it wrote)."""
+        if self.snapshot_dir is None:
+            return self.build()
+        opened = self._open_current()
+        if opened is not None:
+            return opened
+        with writer_lock(self.snapshot_dir):
+            opened = self._open_current()
+            if opened is not None:
+                return opened
+            stats = self.build()
+            if stats.passages:
+                self._write_snapshot()
+            return stats
+
+    def _open_current(self) -> LoadStats | None:
+        assert self.snapshot_dir is not None
+        started = time.perf_counter()
+        snap = open_snapshot(self.snapshot_dir)
+        if snap is None or snap.meta.get("kinds") != list(self.kinds):
+            return None
+        with self.db.connect() as conn:
+            if _identity(conn, snap.last_event_id) != snap.meta.get("identity"):
+                return None  # another database, or this one restored to an earlier state
+        with self._refresh_lock:
+            self._adopt(snap)
+        self.refresh()
+        return LoadStats(len(self.engine), time.perf_counter() - started, self._last_id, "snapshot")
+
+    def _adopt(self, snap: Snapshot) -> None:
+        """Serve from ``snap`` (the caller holds the refresh lock); events after it are applied
+        by the next ``refresh``."""
+        self.engine = MatchEngine.from_base(snap.columns, snap.postings, threshold=self.engine.threshold)
+        self._last_id = snap.last_event_id
+        self._seen = {int(i) for i in snap.meta.get("seen", [])}
+        self._window_state = (None, 0)
+        self._snapshot_name = snap.name
+
+    def maybe_snapshot(self) -> str | None:
+        """Write a new snapshot if this process has moved far enough from its own (see
+        ``SNAPSHOT_MIN_PASSAGES``); returns its name, or None when none was written."""
+        if self.snapshot_dir is None:
+            return None
+        added = self.engine.passages_since_base()
+        base = len(self.engine) - added
+        if added < max(SNAPSHOT_MIN_PASSAGES, SNAPSHOT_SHARE * base):
+            return None
+        with writer_lock(self.snapshot_dir):
+            return self._write_snapshot()
+
+    def _write_snapshot(self) -> str:
+        assert self.snapshot_dir is not None
+        with self._refresh_lock:  # the engine and the applied events agree while exporting
+            columns, postings = self.engine.export_base()
+            with self.db.connect() as conn:
+                identity = _identity(conn, self._last_id)
+            meta = {
+                "last_event_id": self._last_id,
+                "seen": sorted(self._seen),
+                "identity": identity,
+                "kinds": list(self.kinds),
+            }
+            name = write_snapshot(self.snapshot_dir, columns, postings, meta)
+            self._snapshot_name = name
+            return name
+
+    def _maybe_reopen(self) -> None:
+        """Switch to a newer snapshot another process published, when this process has grown
+        enough beside its own base to be worth it (the new base holds those passages)."""
+        if self.snapshot_dir is None:
+            return
+        name = current_name(self.snapshot_dir)
+        if name is None or name == self._snapshot_name:
+            return
+        if self.engine.passages_since_base() < REOPEN_MIN_PASSAGES:
+            return
+        snap = open_snapshot(self.snapshot_dir)
+        if snap is None or snap.meta.get("kinds") != list(self.kinds) or snap.last_event_id < self._floor():
+            self._snapshot_name = name  # not usable, or older than what we hold: do not retry
+            return
+        with self.db.connect() as conn:
+            if _identity(conn, snap.last_event_id) != snap.meta.get("identity"):
+                self._snapshot_name = name
+                return
+        self._adopt(snap)
+
+    def build(self) -> LoadStats:
+        """(Re)build the engine from every indexed passage in the database."""
         started = time.perf_counter()
         with self._refresh_lock:
             with self.db.connect() as conn:
@@ -112,6 +218,7 @@ class LiveIndex:
             return 0  # another thread is refreshing; searching the current state is fine
         try:
             self._last_sync = time.monotonic()
+            self._maybe_reopen()
             floor = self._floor()
             # autocommit on PostgreSQL: the check is one round trip, not BEGIN + query + ROLLBACK
             with read_engine(self.db).connect() as conn:
@@ -219,6 +326,18 @@ class LiveIndex:
     def near_duplicates(self, texts: list[str], *, min_similarity: float) -> list[tuple[int, float] | None]:
         self.maybe_refresh()
         return self.engine.near_duplicates(texts, min_similarity=min_similarity)
+
+
+def _identity(conn: Connection, last_event_id: int) -> dict[str, list[object]]:
+    """What tells this database (and its history up to ``last_event_id``) from another one: the
+    id and time of its first index event and of the event at the watermark. A database made
+    anew, or restored to before the watermark, answers differently."""
+    first = conn.execute(select(_E.c.id, _E.c.at).order_by(_E.c.id).limit(1)).first()
+    last = conn.execute(select(_E.c.at).where(_E.c.id == last_event_id)).scalar() if last_event_id else None
+    return {
+        "first": [None, None] if first is None else [int(first[0]), str(first[1])],
+        "last": [last_event_id, None if last is None else str(last)],
+    }
 
 
 def _conforms(index: LiveIndex) -> MatchIndex:

@@ -24,7 +24,7 @@ from api.ingest.sources import SourceItem, iter_paths, read_path
 from api.matching.live import LiveIndex
 from api.pipeline.store import BatchResult, Stored, store_batch
 from api.pipeline.workers import prepared
-from api.settings import Settings
+from api.settings import Settings, index_directory
 from api.text.types import RawDocument
 from db.maintenance import refresh_statistics
 
@@ -127,6 +127,9 @@ class Ingestor:
         )
         for batch in _batches(ready, self.batch_size):
             emit(self._store_many(batch))
+        if isinstance(self.index, LiveIndex):
+            # a big run publishes a snapshot, so the next process opens it current in seconds
+            self.index.maybe_snapshot()
         return report
 
     def _store_many(self, batch: list[Prepared | Rejected]) -> list[Outcome]:
@@ -213,7 +216,7 @@ class Ingestor:
 
     def live_index(self):  # type: ignore[no-untyped-def]
         if self.index is None:
-            self.index = LiveIndex(self.engine)
+            self.index = LiveIndex(self.engine, snapshot_dir=index_directory(self.settings))
             self.index.load()
         self.index.refresh()  # type: ignore[attr-defined]
         return self.index
