@@ -144,19 +144,6 @@ _WORDS = [
     "election",
     "harbour",
 ]
-    "storm",
-    "river",
-    "council",
-    "minister",
-    "report",
-    "vaccine",
-    "border",
-    "court",
-    "tariff",
-    "strike",
-    "election",
-    "harbour",
-]
 
 
 @st.composite
