@@ -192,7 +192,6 @@ class Settings(BaseSettings):
     )
 
 
-@lru_cache
 def index_directory(settings: Settings) -> Path | None:
     """Where this database's index snapshots live (``CLAIMSCOPE_INDEX_DIR``); None: none."""
     chosen = settings.index_dir.strip()
@@ -211,5 +210,6 @@ def index_directory(settings: Settings) -> Path | None:
     return cache / "claimscope" / "index" / key
 
 
+@lru_cache
 def get_settings() -> Settings:
     return Settings()
