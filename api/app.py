@@ -6,7 +6,6 @@ import logging
 import os
 import socket
 import stat
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,7 +16,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -27,7 +25,6 @@ from api.errors import ClaimScopeError, RateLimited, TooLarge, Unavailable
 from api.matching.claims import ClaimIndex
 from api.matching.embedding import EmbeddingWorker
 from api.matching.live import LiveIndex
-from api.matching.semantic import load_encoders
 from api.moderation.delivery import start_app_worker
 from api.observability import (
     Metrics,
@@ -37,6 +34,7 @@ from api.observability import (
     metrics_endpoint,
 )
 from api.openapi import ERROR_RESPONSES
+from api.pipeline.restatements import RestatementService
 from api.provenance.cache import ProvenanceCache
 from api.ratelimit import RateLimitMiddleware, RedisLimiter, make_limiter, parse_networks
 from api.routes import (
@@ -57,7 +55,6 @@ from api.security import SecurityHeadersMiddleware
 from api.security import header_dict as security_headers
 from api.settings import Settings, get_settings, index_directory
 from db.connection import get_engine
-from db.models import Claim
 
 log = logging.getLogger("claimscope")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -67,10 +64,6 @@ EXTENSION_ORIGINS = r"^(chrome-extension|moz-extension|safari-web-extension)://[
 
 # Seconds a client is asked to wait when the database cannot be reached (Retry-After).
 DB_RETRY_AFTER_S = 5
-# Claims up to which the restatement index is built before the API serves (its build reads every
-# claim and its vectors: ~0.1 s per 1,000 claims, bench/RESULTS.md "Scale"); above it the build
-# runs in the background and copies are answered meanwhile (issue 12: first match within seconds).
-RESTATEMENTS_BUILD_BEFORE_SERVING = 20_000
 # What SQLAlchemy raises when the database is down, unreachable, or its pool is exhausted.
 DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 
@@ -283,47 +276,22 @@ def _load_index(app: FastAPI, settings: Settings) -> None:
     app.state.index = index
     app.state.provenance_cache = ProvenanceCache()
     app.state.claim_index = None
-    app.state.restatements_warming = False
+    app.state.restatements = None
 
 
 def _start_restatements(app: FastAPI, settings: Settings) -> Any:
-    """Build the restatement index (BM25 and vectors of every claim) and start the embedding
-    worker; returns their stop. Up to ``RESTATEMENTS_BUILD_BEFORE_SERVING`` claims this happens
-    before the first request; above it in a background thread, so a big index answers copy
-    matches within seconds of start-up and restatements once the build is done (``/readyz``
-    says ``restatements: "warming"`` meanwhile)."""
+    """Restatements (``api.pipeline.restatements``); returns their stop."""
     if not settings.restatements:
         return lambda: None
-    stopped = threading.Event()
-    workers: list[EmbeddingWorker] = []
 
-    def build() -> None:
-        english, multilingual = load_encoders()
-        claim_index = ClaimIndex(app.state.engine, english=english, multilingual=multilingual)
-        claim_index.refresh()
-        if stopped.is_set():
-            return
+    def ready(claim_index: ClaimIndex, worker: EmbeddingWorker | None) -> None:
         app.state.claim_index = claim_index
-        app.state.restatements_warming = False
-        if settings.embed_worker:
-            encoders = [e for e in (claim_index.english, claim_index.multilingual) if e is not None]
-            workers.append(EmbeddingWorker(app.state.engine, encoders, claim_index).start())
-            app.state.embedding_worker = workers[0]
+        app.state.embedding_worker = worker
 
-    with app.state.engine.connect() as conn:
-        claims = conn.execute(select(func.count()).select_from(Claim)).scalar() or 0
-    if claims <= RESTATEMENTS_BUILD_BEFORE_SERVING:
-        build()
-    else:
-        app.state.restatements_warming = True
-        threading.Thread(target=build, name="restatement-index", daemon=True).start()
-
-    def stop() -> None:
-        stopped.set()
-        for worker in workers:
-            worker.stop()
-
-    return stop
+    service = RestatementService(app.state.engine, embed_worker=settings.embed_worker, on_ready=ready)
+    app.state.restatements = service
+    service.start()
+    return service.stop
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

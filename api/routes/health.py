@@ -47,7 +47,8 @@ def readyz(request: Request) -> JSONResponse:
         "passages_indexed": _indexed(request.app.state.index),
     }
     claim_index = getattr(request.app.state, "claim_index", None)
-    if getattr(request.app.state, "restatements_warming", False):
+    service = getattr(request.app.state, "restatements", None)
+    if service is not None and service.warming:
         body["restatements"] = "warming"  # copies are answered; restatements once built
     if claim_index is not None:  # restatements: claims embedded so far, and the queue's lag
         body["claims_embedded"] = claim_index.embedded()
