@@ -270,3 +270,25 @@ def test_commands_import_nothing_heavy_at_start() -> None:
     code = f"import sys, api.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_progress_lines_when_stderr_is_not_a_terminal(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log file or CI job sees a long ingest move: plain progress lines, then the summary."""
+    monkeypatch.setattr("api.cli.ingest.PROGRESS_LOG_EVERY_S", 0.0)
+    records = tmp_path / "many.jsonl"
+    records.write_text(
+        "".join(
+            json.dumps({"text": f"Harbour crane number {i} was inspected on {i} March by the port staff."})
+            + "\n"
+            for i in range(30)
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["ingest", str(records)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("ingesting: ")]
+    assert len(lines) >= 20  # one per stored document with the interval at 0
+    assert "passages stored" in lines[-1] and "passages/s" in lines[-1]
+    assert "30 added" in result.output.splitlines()[-1]

@@ -80,13 +80,40 @@ def ingest(
                     yield with_metadata(item, path)
                 progress.update(task, advance=1, description=path.name)
 
-        report.outcomes += ingestor.ingest_items(items()).outcomes
+        log = _ProgressLog(enabled=not (quiet or as_json) and not err().is_terminal)
+        report.outcomes += ingestor.ingest_items(items(), on_item=log.item).outcomes
         for one in urls:
             report.outcomes += ingestor.ingest_url(one)
             progress.update(task, advance=1, description=one)
     _print_report(report, as_json=as_json, verbose=verbose, quiet=quiet, seconds=time.monotonic() - started)
     if report.count("rejected"):
         raise typer.Exit(EXIT_ERROR)
+
+
+# Seconds between two progress lines when stderr is not a terminal (a log file, a CI job): often
+# enough to see a long ingest move, rare enough to keep a log short (360 lines an hour).
+PROGRESS_LOG_EVERY_S = 10.0
+
+
+class _ProgressLog:
+    """Plain progress lines on stderr when no progress bar can be drawn."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = self.last = time.monotonic()
+        self.documents = self.passages = 0
+
+    def item(self, outcome: Any) -> None:
+        self.documents += 1
+        self.passages += outcome.passages if outcome.status in ("added", "updated") else 0
+        now = time.monotonic()
+        if self.enabled and now - self.last >= PROGRESS_LOG_EVERY_S:
+            self.last = now
+            rate = self.passages / max(now - self.started, 1e-9)
+            err().print(
+                f"ingesting: {self.documents:,} documents, {self.passages:,} passages stored, "
+                f"{rate:,.0f} passages/s, {now - self.started:.0f} s"
+            )
 
 
 def _progress_bar(*, disabled: bool) -> Any:
