@@ -292,3 +292,18 @@ def test_progress_lines_when_stderr_is_not_a_terminal(
     assert len(lines) >= 20  # one per stored document with the interval at 0
     assert "passages stored" in lines[-1] and "passages/s" in lines[-1]
     assert "30 added" in result.output.splitlines()[-1]
+
+
+def test_index_status_and_snapshot(runner: CliRunner, tmp_path: Path) -> None:
+    """The operator's view of the shared index: none yet, then one written on demand and
+    opened by the next command instead of a rebuild."""
+    src = tmp_path / "bridge.md"
+    src.write_text(GOOD, encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(src)]).exit_code == 0
+    result = runner.invoke(app, ["index", "status"])
+    assert result.exit_code == 0 and "no usable snapshot" in result.output
+    result = runner.invoke(app, ["index", "snapshot"])
+    assert result.exit_code == 0 and result.output.startswith("wrote snap-")
+    status = json.loads(runner.invoke(app, ["index", "status", "--json"]).output)
+    assert status["passages"] >= 2 and status["events_since"] == 0
+    assert status["directory"].endswith("claimscope.sqlite.index")

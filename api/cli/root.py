@@ -30,6 +30,8 @@ keys_app = make_typer("Create, list and revoke API keys.")
 app.add_typer(keys_app, name="keys")
 webhooks_app = make_typer("Deliver queued webhook events.")
 app.add_typer(webhooks_app, name="webhooks")
+index_app = make_typer("The match index snapshot every process on this machine maps.")
+app.add_typer(index_app, name="index")
 
 
 def _show_version(value: bool) -> None:

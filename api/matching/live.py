@@ -138,6 +138,11 @@ class LiveIndex:
         base = len(self.engine) - added
         if added < max(SNAPSHOT_MIN_PASSAGES, SNAPSHOT_SHARE * base):
             return None
+        return self.write_snapshot()
+
+    def write_snapshot(self) -> str:
+        """Publish this process's index as the new snapshot (under the directory's write lock)."""
+        assert self.snapshot_dir is not None
         with writer_lock(self.snapshot_dir):
             return self._write_snapshot()
 
