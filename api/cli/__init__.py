@@ -8,14 +8,14 @@ are inside the commands so that ``claimscope --help`` starts fast (see bench/RES
 
 Modules: ``frame`` (readable help, one-line errors, markup-free consoles), ``root`` (the app
 and shared helpers), ``ingest``, ``read`` (match, claim, check), ``admin`` (delete, serve, keys,
-webhooks, fact-checks, export), ``index`` (the index snapshot: status, snapshot).
+webhooks, fact-checks, export, the index snapshot).
 
 May import: everything below it (it is on top, beside the HTTP app).
 """
 
 from __future__ import annotations
 
-from api.cli import admin, index, ingest, read  # noqa: F401  (importing a module registers its commands)
+from api.cli import admin, ingest, read  # noqa: F401  (importing a module registers its commands)
 from api.cli.root import DEMO_DIR, app
 
 __all__ = ["DEMO_DIR", "app", "main"]
