@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import exists, insert, select, update
 from sqlmodel import Session
 
 from api.linking import suggestions
@@ -143,7 +143,10 @@ def mark_recurring_boilerplate(
                     .where(
                         one_of(session, _P.c.norm_hash, part),
                         _P.c.kind != "boilerplate",
-                        _P.c.document_id.in_(select(_D.c.id).where(_D.c.outlet_id == outlet_id)),
+                        # correlated: one primary-key probe per passage found by its text (an
+                        # IN over the outlet's documents lists all of them, per statement: the
+                        # cost grew with the outlet's size, bench/RESULTS.md "Scale")
+                        exists().where(_D.c.id == _P.c.document_id, _D.c.outlet_id == outlet_id),
                     )
                     .values(kind="boilerplate", claim_id=None)
                     .returning(_P.c.document_id)

@@ -187,13 +187,16 @@ def suggest_reuse(session: Session, items: list[tuple[int, Any, tuple[int, float
         }
     if not wanted:
         return True
-    pending = session.exec(
+    # By (kind, subject_hash), through the content index; the status is checked here: with it
+    # in the condition SQLite (no statistics) took the status index and read every pending
+    # suggestion per batch, which grew with the corpus (bench/RESULTS.md "Scale").
+    same_subject = session.exec(
         select(ReviewSuggestion).where(
             ReviewSuggestion.kind == "reuse",
-            ReviewSuggestion.status == "pending",
             one_of(session, col(ReviewSuggestion.subject_hash), {k[0] for k in wanted}),
         )
     ).all()
+    pending = [row for row in same_subject if row.status == "pending"]
     for row in pending:  # a re-ingested document updates its pending suggestion
         fields = wanted.pop((row.subject_hash, row.target_hash), None)
         if fields is not None:
