@@ -47,7 +47,12 @@ SHORT_TOKENS = 8  # highlights with fewer aligned words may be suggestions
 MIN_REMAINDER_CHARS = 24  # unexplained rest of a range worth searching on its own
 MAX_DEPTH = 3  # remainder searches per range
 MAX_RANGES = 60  # sentence ranges searched per highlight (~2,000 chars is ~15)
-COMPACT_DEAD_SHARE = 0.25  # rewrite the index once this share of slots is removed
+# Rewrite the postings once the passages removed since the last rewrite reach this share of the
+# live ones (removed passages' postings cost lookups until then). Counted since the last rewrite:
+# counting every removal ever made re-triggered a full rewrite on every later removal once a
+# quarter of all slots had been replaced (ingestion re-reads documents), which made ingestion
+# grow quadratically past ~1M passages (bench/RESULTS.md "Scale on real text").
+COMPACT_DEAD_SHARE = 0.25
 
 Row = tuple[int, str, int, int]  # passage_id, text, document_id, ordinal
 
@@ -62,6 +67,7 @@ class MatchEngine:
         self._source: CandidateSource = source or ShingleIndex()
         self._store = PassageStore()
         self._lock = threading.RLock()
+        self._dead_at_compaction = 0  # removed slots whose postings the last rewrite dropped
 
     @classmethod
     def from_base(
@@ -122,8 +128,9 @@ class MatchEngine:
         with self._lock:
             store = self._store
             store.remove_slots(store.document_slots(document_id))
-            if store.dead > COMPACT_DEAD_SHARE * max(len(store.texts), 1):
+            if store.dead - self._dead_at_compaction > COMPACT_DEAD_SHARE * max(len(store), 1):
                 self._source.compact(store.alive.full())
+                self._dead_at_compaction = store.dead
 
     def document_ids(self) -> set[int]:
         with self._lock:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from api.matching.engine import MatchEngine
+from api.matching.engine import COMPACT_DEAD_SHARE, MatchEngine
+from api.matching.index import ShingleIndex
 from tests.matching.conftest import AMERICANS_LONG, AMERICANS_SHORT
 
 # (highlight, text the top hit's passage must contain, other passages that must be hit)
@@ -196,3 +198,38 @@ def test_near_duplicates(seed_engine: MatchEngine, texts: dict[int, str]) -> Non
     assert found[2] is not None and 0.8 <= found[2][1] < 1.0
     assert "governments" in texts[found[2][0]]
     assert found[3] is None and found[4] is None
+
+
+class _CountingIndex(ShingleIndex):
+    """The real shingle index, counting its full rewrites."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.compactions = 0
+
+    def compact(self, alive: np.ndarray) -> None:
+        self.compactions += 1
+        super().compact(alive)
+
+
+def test_replacing_documents_rewrites_the_postings_rarely() -> None:
+    """A rewrite drops the postings of removed passages once they are a quarter of the live
+    ones, counted since the last rewrite: replacing documents again and again (ingestion re-reads
+    them) must not rewrite the whole index on every removal."""
+    source = _CountingIndex()
+    engine = MatchEngine(source)
+    texts = [
+        f"Ferry route {i} to the northern islands reopened after the storm damage was fixed."
+        for i in range(200)
+    ]
+    pid = 0
+    for rounds in range(4):
+        for doc, text in enumerate(texts):
+            engine.remove_document(doc)
+            pid += 1
+            engine.add(pid, text, document_id=doc, ordinal=0)
+        assert len(engine) == 200, rounds
+    # 600 removals against 200 live passages: a rewrite every 50 removals at most
+    assert 1 <= source.compactions <= 600 / (COMPACT_DEAD_SHARE * 200) + 1
+    hit = engine.search(texts[17])[0]
+    assert hit.document_id == 17 and hit.score == 1.0
