@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.errors import RejectedInput
-from api.ingest import markdown
+from api.ingest import blocks, markdown
 from api.text.types import RawDocument
 
 
@@ -151,7 +151,26 @@ def _html_to_lines(html: str) -> tuple[list[Line], PageMeta]:
         url=getattr(doc, "url", None),
         language=lang.group(1).lower() if lang else None,
     )
-    return markdown_lines(text), meta
+    return drop_link_lines(html, markdown_lines(text)), meta
+
+
+def drop_link_lines(html: str, lines: list[Line]) -> list[Line]:
+    """``lines`` without those that are links to elsewhere on the page (``blocks.link_lines``:
+    teasers, "read also: <headline>"); all of them when every line is one."""
+    drop = blocks.link_lines(html, [ln.text for ln in lines])
+    if not drop or len(drop) == len(lines):
+        return lines
+    kept: list[Line] = []
+    gap = False
+    for i, ln in enumerate(lines):
+        if i in drop:
+            gap = True  # the lines around a dropped one are separate paragraphs
+            continue
+        if gap:
+            ln.gap_before = True
+            gap = False
+        kept.append(ln)
+    return kept
 
 
 def _original_date(html: str, extracted: str | None) -> str | None:
