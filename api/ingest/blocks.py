@@ -37,6 +37,12 @@ INLINE_TAGS = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark"}
     | {"q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "ins", "del"}
 )
+# The visible headline of an article is the last of these before its text (see ``headline_before``).
+HEADLINE_TAGS = frozenset({"h1", "h2"})
+HEADLINE_MAX_CHARS = 200
+# The first line of the main text at least this long is looked up to place the text in the page
+# (a shorter one, "Home", occurs everywhere).
+ANCHOR_MIN_CHARS = 40
 # Occurrences of one line looked at (a line repeated more often is navigation anyway).
 MAX_OCCURRENCES = 8
 # Shorter lines are not looked up: "Home", "Share" occur in every page's chrome and body alike.
@@ -60,6 +66,7 @@ class PageLinks:
         self.text = ""
         self._starts: list[int] = []  # start offset of each run in ``text``
         self._link: list[bool] = []
+        self.headings: list[tuple[int, str]] = []  # (offset in ``text``, text) of each h1/h2
         try:
             tree = lxml.html.fromstring(html.encode("utf-8", errors="replace"))
         except (ValueError, lxml.etree.ParserError):
@@ -92,6 +99,10 @@ class PageLinks:
                 block = tag not in INLINE_TAGS
                 space = space or block
                 here = link or tag == "a"
+                if tag in HEADLINE_TAGS:
+                    heading = " ".join(el.text_content().split())
+                    if heading and len(heading) <= HEADLINE_MAX_CHARS:
+                        self.headings.append((pos + (1 if parts else 0), heading))
                 add(el.text, here)
                 for child in el:
                     walk(child, here)
@@ -101,6 +112,22 @@ class PageLinks:
         body = tree.find(".//body")
         walk(body if body is not None else tree, False)
         self.text = "".join(parts)
+
+    @property
+    def has_links(self) -> bool:
+        return any(self._link)
+
+    def headline_before(self, lines: list[str]) -> str | None:
+        """The page's last <h1>/<h2> before the first long line of ``lines`` (the main text):
+        the headline a reader sees above the article, or None when the text is not found."""
+        anchor = next((ln for ln in lines if len(ln) >= ANCHOR_MIN_CHARS), None)
+        if anchor is None or not self.headings:
+            return None
+        at = self.text.find(" ".join(anchor.split())[:ANCHOR_MIN_CHARS])
+        if at < 0:
+            return None
+        k = bisect.bisect_right([h[0] for h in self.headings], at) - 1
+        return self.headings[k][1] if k >= 0 else None
 
     def link_share(self, line: str) -> float | None:
         """The link share of ``line``'s least linked occurrence in the page, or None when the
@@ -149,9 +176,8 @@ def is_link_line(page: PageLinks, line: str) -> bool:
     return rest is not None and rest >= LINK_LINE_SHARE
 
 
-def link_lines(html: str, lines: list[str]) -> set[int]:
-    """Indexes of ``lines`` (extracted from ``html``) that are links to elsewhere."""
-    if "<a" not in html and "<A" not in html:  # no link on the page
+def link_lines(page: PageLinks, lines: list[str]) -> set[int]:
+    """Indexes of ``lines`` (extracted from the page) that are links to elsewhere."""
+    if not page.has_links:
         return set()
-    page = PageLinks(html)
     return {i for i, line in enumerate(lines) if is_link_line(page, line)}
