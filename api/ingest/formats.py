@@ -174,9 +174,13 @@ def _is_site_name(title: str | None, sitename: str | None, hostname: str | None)
 
 def drop_link_lines(page: blocks.PageLinks, lines: list[Line]) -> list[Line]:
     """``lines`` without those that are links to elsewhere on the page (``blocks.link_lines``:
-    teasers, "read also: <headline>"); all of them when every line is one."""
+    teasers, "read also: <headline>"), nor the headings over them whose section keeps no
+    other line ("Weitere Themen" over a list of links); all of them when every line is one."""
     drop = blocks.link_lines(page, [ln.text for ln in lines])
-    if not drop or len(drop) == len(lines):
+    if not drop:
+        return lines
+    drop |= _empty_headings(lines, drop)
+    if len(drop) == len(lines):
         return lines
     kept: list[Line] = []
     gap = False
@@ -189,6 +193,28 @@ def drop_link_lines(page: blocks.PageLinks, lines: list[Line]) -> list[Line]:
             gap = False
         kept.append(ln)
     return kept
+
+
+def _empty_headings(lines: list[Line], drop: set[int]) -> set[int]:
+    """Headings whose section (the lines up to the next heading of the same or a higher level)
+    held only dropped links. Dev pages: main-text precision 0.9212 -> 0.9220, nothing else moved;
+    dropping every heading over an empty section (the end of the text among them) cost two
+    ``with`` snippets for one ``without`` snippet fewer in claims, and is not done."""
+    out: set[int] = set()
+    for i, ln in enumerate(lines):
+        if not ln.heading or i in drop:
+            continue
+        dropped = kept = 0
+        for j in range(i + 1, len(lines)):
+            if lines[j].heading and lines[j].heading <= ln.heading:
+                break
+            if j in drop:
+                dropped += 1
+            elif not lines[j].heading:
+                kept += 1
+        if dropped and not kept:
+            out.add(i)
+    return out
 
 
 def _original_date(html: str, extracted: str | None) -> str | None:
