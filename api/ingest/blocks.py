@@ -65,6 +65,7 @@ class PageLinks:
     def __init__(self, html: str) -> None:
         self.text = ""
         self._starts: list[int] = []  # start offset of each run in ``text``
+        self._ends: list[int] = []
         self._link: list[bool] = []
         self.headings: list[tuple[int, str]] = []  # (offset in ``text``, text) of each h1/h2
         try:
@@ -90,6 +91,7 @@ class PageLinks:
                 self._link.append(link)
                 parts.append(run)
                 pos += len(run)
+                self._ends.append(pos)
                 space = text[-1:].isspace()
 
         def walk(el: lxml.html.HtmlElement, link: bool) -> None:
@@ -151,8 +153,7 @@ class PageLinks:
         i = max(bisect.bisect_right(self._starts, start) - 1, 0)
         linked = total = 0
         while i < len(self._starts) and self._starts[i] < end:
-            run_end = self._starts[i + 1] - 1 if i + 1 < len(self._starts) else len(self.text)
-            overlap = min(run_end, end) - max(self._starts[i], start)
+            overlap = min(self._ends[i], end) - max(self._starts[i], start)
             if overlap > 0:
                 total += overlap
                 if self._link[i]:

@@ -118,7 +118,9 @@ def is_claimable(passage: LinkPassage) -> bool:
         return False
     words = len(passage.norm.split())
     if passage.kind == "heading" and passage.ordinal == 0:
-        return words >= MIN_HEADLINE_TOKENS or len(HEADLINE_WORD_RE.findall(passage.norm)) >= MIN_HEADLINE_TOKENS
+        return (
+            words >= MIN_HEADLINE_TOKENS or len(HEADLINE_WORD_RE.findall(passage.norm)) >= MIN_HEADLINE_TOKENS
+        )
     return words >= MIN_CLAIM_TOKENS
 
 
