@@ -27,7 +27,7 @@ import re
 import lxml.etree
 import lxml.html
 
-__all__ = ["PageLinks", "is_link_line", "link_lines"]
+__all__ = ["PageLinks", "is_link_line", "link_lines", "parse_html"]
 
 # Elements whose text is never read (trafilatura drops them too).
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "title"})
@@ -43,6 +43,12 @@ HEADLINE_MAX_CHARS = 200
 # The first line of the main text at least this long is looked up to place the text in the page
 # (a shorter one, "Home", occurs everywhere).
 ANCHOR_MIN_CHARS = 40
+# A lead: up to this many paragraphs between the headline and the extracted text, each a
+# sentence (final punctuation) of at least LEAD_MIN_WORDS words and little link text.
+LEAD_MAX_PARAGRAPHS = 2
+LEAD_MIN_WORDS = 8
+LEAD_MAX_LINK_SHARE = 0.2
+TRAILING_CLOSERS = "\"'”’»)"
 # Occurrences of one line looked at (a line repeated more often is navigation anyway).
 MAX_OCCURRENCES = 8
 # Shorter lines are not looked up: "Home", "Share" occur in every page's chrome and body alike.
@@ -59,6 +65,13 @@ LINK_LABEL_MAX_WORDS = 4
 LINK_LABEL_RE = re.compile(r"^(?P<label>[^:\d]{1,40}?)\s*:\s*(?P<rest>\S.*)$")
 
 
+def parse_html(html: str) -> lxml.html.HtmlElement:
+    """The page's tree. Bytes are given to lxml as UTF-8 explicitly: without a parser encoding
+    lxml guesses, and reads a page without ``<meta charset>`` as Latin-1 ("GebÃ¼hren")."""
+    parser = lxml.html.HTMLParser(encoding="utf-8")
+    return lxml.html.fromstring(html.encode("utf-8", errors="replace"), parser=parser)
+
+
 class PageLinks:
     """The visible text of a page, whitespace-normalised, with the runs that are link text."""
 
@@ -68,8 +81,9 @@ class PageLinks:
         self._ends: list[int] = []
         self._link: list[bool] = []
         self.headings: list[tuple[int, str]] = []  # (offset in ``text``, text) of each h1/h2
+        self.paragraphs: list[tuple[int, str]] = []  # (offset in ``text``, text) of each <p>
         try:
-            tree = lxml.html.fromstring(html.encode("utf-8", errors="replace"))
+            tree = parse_html(html)
         except (ValueError, lxml.etree.ParserError):
             return
         parts: list[str] = []
@@ -101,10 +115,12 @@ class PageLinks:
                 block = tag not in INLINE_TAGS
                 space = space or block
                 here = link or tag == "a"
-                if tag in HEADLINE_TAGS:
-                    heading = " ".join(el.text_content().split())
-                    if heading and len(heading) <= HEADLINE_MAX_CHARS:
-                        self.headings.append((pos + (1 if parts else 0), heading))
+                if tag in HEADLINE_TAGS or tag == "p":
+                    whole = " ".join(el.text_content().split())
+                    if whole and tag == "p":
+                        self.paragraphs.append((pos + (1 if parts else 0), whole))
+                    elif whole and len(whole) <= HEADLINE_MAX_CHARS:
+                        self.headings.append((pos + (1 if parts else 0), whole))
                 add(el.text, here)
                 for child in el:
                     walk(child, here)
@@ -119,17 +135,45 @@ class PageLinks:
     def has_links(self) -> bool:
         return any(self._link)
 
+    def _anchor(self, lines: list[str]) -> int:
+        """Where the main text (its first long line) starts in ``text``; -1 when not found."""
+        anchor = next((ln for ln in lines if len(ln) >= ANCHOR_MIN_CHARS), None)
+        if anchor is None:
+            return -1
+        return self.text.find(" ".join(anchor.split())[:ANCHOR_MIN_CHARS])
+
     def headline_before(self, lines: list[str]) -> str | None:
         """The page's last <h1>/<h2> before the first long line of ``lines`` (the main text):
         the headline a reader sees above the article, or None when the text is not found."""
-        anchor = next((ln for ln in lines if len(ln) >= ANCHOR_MIN_CHARS), None)
-        if anchor is None or not self.headings:
-            return None
-        at = self.text.find(" ".join(anchor.split())[:ANCHOR_MIN_CHARS])
-        if at < 0:
+        at = self._anchor(lines)
+        if at < 0 or not self.headings:
             return None
         k = bisect.bisect_right([h[0] for h in self.headings], at) - 1
         return self.headings[k][1] if k >= 0 else None
+
+    def lead_before(self, lines: list[str]) -> list[str]:
+        """Paragraphs (<p>) between the headline and the first long line of ``lines`` that
+        ``lines`` lack: a lead the extraction dropped, when they read as sentences (see
+        ``is_lead_sentence``)."""
+        at = self._anchor(lines)
+        if at < 0 or not self.headings:
+            return []
+        k = bisect.bisect_right([h[0] for h in self.headings], at) - 1
+        if k < 0:
+            return []
+        head = self.headings[k][0]
+        have = {" ".join(ln.split()) for ln in lines}
+        between = [t for pos, t in self.paragraphs if head < pos < at and t not in have]
+        return [t for t in between[-LEAD_MAX_PARAGRAPHS:] if self.is_lead_sentence(t)]
+
+    def is_lead_sentence(self, text: str) -> bool:
+        core = text.rstrip(TRAILING_CLOSERS)
+        share = self.link_share(text)
+        return (
+            len(text.split()) >= LEAD_MIN_WORDS
+            and core[-1:] in ".!?…"
+            and (share is None or share <= LEAD_MAX_LINK_SHARE)
+        )
 
     def link_share(self, line: str) -> float | None:
         """The link share of ``line``'s least linked occurrence in the page, or None when the
