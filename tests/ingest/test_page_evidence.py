@@ -10,6 +10,7 @@ import pytest
 
 from api.ingest.blocks import PageLinks, is_link_line
 from api.ingest.extract import extract
+from api.ingest.formats import Line, page_title, with_lead
 from api.linking.batch import LinkPassage, is_claimable
 from api.text.normalize import normalize
 from api.text.split import split_passages
@@ -123,3 +124,32 @@ def test_headline_of_a_blog_page_matches_and_link_lines_do_not(db_url: str, tmp_
         assert matches[0]["document"]["title"] == "Einen Feed in das Blog einbinden – so geht es"
         teaser = client.post("/v1/match", json={"text": "Ferry service cut back for the summer season"})
         assert teaser.json()["matches"] == []
+
+
+LEAD_PAGE = """<html><head><title>Volleyball: Stuttgart verliert das vierte Finale</title></head><body>
+<h1>Stuttgart verliert das vierte Finale</h1>
+<p class="teaser">Die Stuttgarterinnen müssen im vierten Spiel der Finalserie eine Niederlage hinnehmen.</p>
+<p>Photo: Archiv</p>
+<div class="text"><p>Vor 2.500 Zuschauern in der vollen Halle lagen die Gastgeberinnen lange vorne.</p>
+<p>Erst im fünften Satz setzte sich der Titelverteidiger mit 15:13 durch und glich aus.</p></div>
+</body></html>"""
+
+
+def test_lead_between_headline_and_text_is_put_back() -> None:
+    page = PageLinks(LEAD_PAGE)
+    extracted = [
+        Line("Vor 2.500 Zuschauern in der vollen Halle lagen die Gastgeberinnen lange vorne."),
+        Line("Erst im fünften Satz setzte sich der Titelverteidiger mit 15:13 durch und glich aus."),
+    ]
+    lead = "Die Stuttgarterinnen müssen im vierten Spiel der Finalserie eine Niederlage hinnehmen."
+    assert page.lead_before([ln.text for ln in extracted]) == [lead]  # "Photo: Archiv" is no sentence
+    assert [ln.text for ln in with_lead(page, extracted)] == [lead, *(ln.text for ln in extracted)]
+    # a lead the extraction kept is not put back twice
+    assert page.lead_before([lead, *(ln.text for ln in extracted)]) == []
+
+
+def test_page_without_charset_is_read_as_utf8() -> None:
+    html = "<html><head><title>Streaming ohne Gebühren</title></head><body><h1>Streaming ohne Gebühren</h1>"
+    html += "<p>Der Dienst startet ohne Gebühren, ohne Werbung und ohne Registrierung.</p></body></html>"
+    assert "ohne Gebühren, ohne Werbung" in PageLinks(html).text
+    assert page_title(html, None) == "Streaming ohne Gebühren"
