@@ -25,6 +25,8 @@ ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <article><h1>Harbour reopens after storm</h1>
 <p>The harbour of the small fishing town reopened on Tuesday, four days after the storm had closed it.</p>
 <p>Also on this topic: <a href="/2021/05/ferry">Ferry service cut back for the summer season</a></p>
+<p>You may have missed these:</p>
+<p>Harbour: <a href="/2021/04/dredging">Dredging of the entrance channel starts in April</a></p>
 <p>Crews removed two sunken boats and several tonnes of debris from the entrance channel.</p>
 <p>The harbour master, <a href="/people/lee">Ann Lee</a>, said the fleet would be back at sea by Thursday.</p>
 <p>2 June 2021: <a href="/2021/06/02/report">Report on the storm damage</a></p>
@@ -69,6 +71,7 @@ def test_link_lines_and_their_heading_leave_the_text() -> None:
     assert "Also on this topic" not in doc.text
     assert "Ferry service" not in doc.text
     assert "More from the coast" not in doc.text  # a heading over links only
+    assert "You may have missed these" not in doc.text  # a ":" label over links
     assert "Ann Lee" in doc.text and "2 June 2021: Report on the storm damage" in doc.text
     assert doc.text.startswith("Harbour reopens after storm")
 
