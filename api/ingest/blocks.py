@@ -1,4 +1,4 @@
-"""Where a line of extracted text sits in its HTML page: how much of it is link text.
+"""Where a line of extracted text sits in its HTML page: link text, headline, lead.
 
 Trafilatura returns the main text as plain lines; what a line looked like on the page is gone.
 This module reads the raw page once more (lxml, trafilatura's own parser) and tells, for a line
@@ -7,6 +7,11 @@ density that trafilatura, jusText and readability judge page blocks by (issue 16
 one link ("20 Kilo abnehmen: Mit DIESER Strategie klappt's!", the headline of another article in
 a teaser) or a short label followed by one ("Czytaj też: <headline>", "LE PUEDE INTERESAR:
 <headline>") points elsewhere: it is navigation, not the article's text.
+
+The same walk places the extracted text in the page: the last ``<h1>``/``<h2>`` before the text's
+first long line is the headline a reader sees above it (the title, when the metadata only names
+the site), and ``<p>`` sentences between that headline and the text are a lead the extraction
+dropped (put back by ``formats.with_lead``).
 
 A line can occur several times on a page (a headline in the article and in a teaser): its link
 share is that of its *least* linked occurrence, so a sentence that appears once as plain text is
