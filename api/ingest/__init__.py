@@ -1,7 +1,8 @@
 """Documents in: read, fetch, decode, extract, clean and prepare one input.
 
 Owns the sources (files, folders, JSON Lines, URLs — ``sources``, ``fetch``), the format
-readers and main-text extraction (``formats``, ``extract``, ``assemble``, ``markdown``), the
+readers and main-text extraction (``formats``, ``extract``, ``assemble``, ``markdown``; the
+page evidence of link density, headline and lead, ``blocks``), the
 cleaning of what is not the article (``boilerplate``, ``comments``), header lines, posts and
 dates (``headers``, ``posts``, ``dates``, ``language``), attribution lines naming where a text
 came from (``attributions``) and ``prepare``, which turns one input into the ``Prepared``

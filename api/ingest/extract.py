@@ -96,8 +96,13 @@ def _single(
     body = assemble(lines, 0, n_article, header.consumed)
     title = _title(header.title, meta.title)
     text = body.text
-    if title and title not in text.split("\n\n"):
-        text = f"{title}\n\n{text}"  # the headline is part of what a reader can highlight
+    if title:
+        # the headline is part of what a reader can highlight, and it heads the document (its
+        # first passage is the headline claim, ``api.linking.batch.MIN_HEADLINE_TOKENS``)
+        paragraphs = text.split("\n\n")
+        if title in paragraphs:
+            paragraphs.remove(title)
+        text = "\n\n".join([title, *paragraphs]) if paragraphs and paragraphs != [""] else title
     doc = ExtractedDocument(
         text=text,
         title=title,

@@ -21,6 +21,7 @@ per-document support counts of weaker links); split apart, each would pass it al
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -106,7 +107,10 @@ class LinkDocument:
 
 # A document's headline (a heading as its first passage) is a claim from this many words ("Kleine
 # Schafskunde"). Dev pages (bench/pages.py): headline recall 0.807 with 4 words, 0.871 with 2.
+# Words of a headline are runs of letters and digits (HEADLINE_WORD_RE): a hyphenated compound
+# ("Mandarinen-Schmand-Kuchen", "Forums-Regeln") is several words, as the matcher reads it.
 MIN_HEADLINE_TOKENS = 2
+HEADLINE_WORD_RE = re.compile(r"\w+")
 
 
 def is_claimable(passage: LinkPassage) -> bool:
@@ -114,7 +118,9 @@ def is_claimable(passage: LinkPassage) -> bool:
         return False
     words = len(passage.norm.split())
     if passage.kind == "heading" and passage.ordinal == 0:
-        return words >= MIN_HEADLINE_TOKENS
+        return (
+            words >= MIN_HEADLINE_TOKENS or len(HEADLINE_WORD_RE.findall(passage.norm)) >= MIN_HEADLINE_TOKENS
+        )
     return words >= MIN_CLAIM_TOKENS
 
 
