@@ -4,8 +4,8 @@ Two files of the same records, ~10 MB and ~100 MB: real news articles from
 ``../shared/benchmarks/news-corpus/`` (the first ones, as bench/scale.py builds them), repeated
 after a first pass that stores each once, so that every record of both files is a document
 already stored (``unchanged``): the index and the database do not grow, and what is left to
-grow with the file is only what reading it holds. Peak RSS of each ``claimscope ingest`` subprocess (``getrusage``) is printed;
-flat means the 100 MB run peaks about where the 10 MB one does.
+grow with the file is only what reading it holds. Peak RSS of each ``claimscope ingest``
+subprocess (``getrusage``) is printed; flat means the 100 MB run peaks where the 10 MB one does.
 
     .venv/bin/python bench/jsonl_memory.py
 """
