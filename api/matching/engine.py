@@ -26,21 +26,31 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 
 from api.matching.hits import Confidence, PassageHit
-from api.matching.index import CandidateSource, ShingleIndex, batch_top_candidates
+import numpy as np
+
+from api.matching.index import CandidateSource, ShingleIndex, batch_top_candidates, feature_keys, token_hashes
 from api.matching.ranking import Part, Ranked, merge_parts, rank
 from api.matching.rerank import (
     DEFAULT_THRESHOLD,
     align,
     context_similarity,
     score_alignment,
+    evidence_factor,
     sentence_ranges,
+    token_agreement,
 )
 from api.matching.slots import PassageStore
 from api.text.normalize import Normalized, normalize, normalize_spans, tokens
 
 CANDIDATES_K = 24  # passages re-ranked per range: recall vs rapidfuzz time
 VOTE_FLOOR = 0.2  # skip candidates with less than this share of the best vote count
-MERGE_SLACK = 0.15  # keep alignments this far below the threshold: merging may lift them
+# A range's best alignment at least this good has its unexplained rest searched, and explains
+# the characters it aligns; fixed (the default threshold), so scores do not depend on the
+# threshold a caller asks for (issue 13: a tweet around a quote scored 0.916 at threshold 0
+# and nothing at 0.80, because the rest earned coverage only from hits above the threshold).
+EVIDENCE_SCORE = DEFAULT_THRESHOLD
+MERGE_SLACK = 0.15  # parts this far below EVIDENCE_SCORE still merge with a passage's others
+KEEP_FLOOR = 0.1  # alignments scoring below this are dropped (nothing so weak is ever asked for)
 NEAR_TIE = 0.03  # hits this close to the best one match "about equally"
 CONTEXT_DECISIVE = 0.15  # a context lead this large resolves an ambiguous short highlight
 SHORT_TOKENS = 8  # highlights with fewer aligned words may be suggestions
@@ -50,6 +60,10 @@ MAX_RANGES = 60  # sentence ranges searched per highlight (~2,000 chars is ~15)
 COMPACT_DEAD_SHARE = 0.25  # rewrite the index once this share of slots is removed
 
 Row = tuple[int, str, int, int]  # passage_id, text, document_id, ordinal
+
+
+def _no_context(first: Part, last: Part) -> float | None:
+    return None
 
 
 class MatchEngine:
@@ -126,13 +140,14 @@ class MatchEngine:
         with self._lock:
             parts: list[Part] = []
             for start, end in ranges:
-                self._cover(q.text, start, end, threshold, parts, 0)
-            merged = [m for m in merge_parts(parts) if m.scored.score >= threshold]
-            return self._finish(q, merged, sum(b - a for a, b in ranges), prefix, suffix, limit)
+                self._cover(q.text, start, end, parts, 0)
+            merged = merge_parts(parts, merge_floor=EVIDENCE_SCORE - MERGE_SLACK)
+            return self._finish(q, merged, sum(b - a for a, b in ranges), prefix, suffix, limit, threshold)
 
-    def _cover(self, q: str, start: int, end: int, threshold: float, out: list[Part], depth: int) -> int:
-        """Match ``q[start:end]``; append good alignments to ``out``; return how many
-        characters of the range good matches explain."""
+    def _cover(self, q: str, start: int, end: int, out: list[Part], depth: int) -> int:
+        """Match ``q[start:end]``; append its alignments to ``out``; return how many
+        characters of the range good matches (``EVIDENCE_SCORE``, not the caller's threshold:
+        a score must not depend on it) explain."""
         store = self._store
         cands = self._source.candidates(q[start:end], CANDIDATES_K, store.alive.full())
         if not cands:
@@ -150,10 +165,10 @@ class MatchEngine:
             return 0
         best = max(parts, key=lambda p: p.scored.score)
         explained = 0
-        if depth < MAX_DEPTH and best.scored.length_factor >= threshold:
+        if depth < MAX_DEPTH and best.scored.length_factor >= EVIDENCE_SCORE:
             for a, b in ((start, best.al.q_start), (best.al.q_end, end)):
                 if b - a >= MIN_REMAINDER_CHARS and tokens(q[a:b]):
-                    explained += self._cover(q, a, b, threshold, out, depth + 1)
+                    explained += self._cover(q, a, b, out, depth + 1)
         if explained:  # coverage counts against what other passages left unexplained...
             rest = max(end - start - explained, 1)
             # ...but a passage aligned over more than the rest still accounts for all of it
@@ -166,10 +181,9 @@ class MatchEngine:
                 )
                 for p in parts
             ]
-        keep = [p for p in parts if p.scored.score >= threshold - MERGE_SLACK]
-        out.extend(keep)
+        out.extend(p for p in parts if p.scored.score >= KEEP_FLOOR)
         best_score = max(p.scored.score for p in parts)
-        if best_score < threshold:
+        if best_score < EVIDENCE_SCORE:
             return explained
         best = max(parts, key=lambda p: p.scored.score)
         return explained + best.al.q_end - best.al.q_start
@@ -182,11 +196,35 @@ class MatchEngine:
         prefix: str | None,
         suffix: str | None,
         limit: int,
+        threshold: float,
     ) -> list[PassageHit]:
+        """Judge the merged parts as evidence for the whole highlight, drop those below
+        ``threshold``, rank the rest. Nothing before the threshold test depends on it."""
         store = self._store
+        doc_of = store.document_ids.view()
+
+        def document_of(slot: int) -> int:
+            return int(doc_of[slot])
+
+        def fullness(m: Part) -> float:
+            return (m.al.p_end - m.al.p_start) / max(len(store.norms[m.slot]), 1)
+
+        # the share of the highlight each part's document explains, from every part found
+        first = rank(merged, highlight_len=highlight_len, document_of=document_of, context=_no_context, fullness=fullness)
+        judged: list[Part] = []
+        evidence: dict[int, tuple[float, float]] = {}
+        for r in first:
+            m = r.part
+            if m.scored.score < threshold:  # the factors below are at most 1
+                continue
+            agreement = self._agreement(q.text, m)
+            final = m.scored.score * evidence_factor(agreement, r.explains)
+            if final >= threshold:
+                evidence[m.slot] = (agreement, r.explains)
+                judged.append(replace(m, scored=replace(m.scored, score=final)))
         pre = normalize(prefix) if prefix else None
         suf = normalize(suffix) if suffix else None
-        ctx = {m.slot: self._context(m, m, pre, suf) for m in merged} if (pre or suf) else {}
+        ctx = {m.slot: self._context(m, m, pre, suf) for m in judged} if (pre or suf) else {}
 
         def around(first: Part, last: Part) -> float | None:
             """Context of an explanation: before its first member, after its last."""
@@ -194,17 +232,18 @@ class MatchEngine:
                 return None
             return ctx[first.slot] if first is last else self._context(first, last, pre, suf)
 
-        ranked = rank(
-            merged,
-            highlight_len=highlight_len,
-            document_of=lambda slot: int(store.document_ids.view()[slot]),
-            context=around,
-            fullness=lambda m: (m.al.p_end - m.al.p_start) / max(len(store.norms[m.slot]), 1),
-        )
+        ranked = rank(judged, highlight_len=highlight_len, document_of=document_of, context=around, fullness=fullness)
         parts = [r.part for r in ranked]
-        return [self._hit(q, r, parts, ctx) for r in ranked[:limit]]
+        return [self._hit(q, r, parts, ctx, evidence[r.part.slot]) for r in ranked[:limit]]
 
-    def _hit(self, q: Normalized, r: Ranked, ranked: list[Part], ctx: dict[int, float | None]) -> PassageHit:
+    def _hit(
+        self,
+        q: Normalized,
+        r: Ranked,
+        ranked: list[Part],
+        ctx: dict[int, float | None],
+        evidence: tuple[float, float],
+    ) -> PassageHit:
         store, m = self._store, r.part
         p_text = normalize_spans(store.texts[m.slot])
         p_start, p_end = p_text.original_span(m.al.p_start, m.al.p_end)
@@ -216,6 +255,8 @@ class MatchEngine:
             "votes": round(m.votes, 4),
             "explains": round(r.explains, 4),
         }
+        components["agreement"] = round(evidence[0], 4)
+        components["explained"] = round(evidence[1], 4)
         if ctx.get(m.slot) is not None:
             components["context"] = round(float(ctx[m.slot] or 0.0), 4)
         return PassageHit(
@@ -229,6 +270,25 @@ class MatchEngine:
             query_end=q_end,
             components=components,
         )
+
+    def _agreement(self, q: str, m: Part) -> float:
+        """``rerank.token_agreement`` of a part's aligned windows (the passage's widened to
+        whole words), with IDF from the candidate index's document frequencies."""
+        norm = self._store.norms[m.slot]
+        ps, pe = m.al.p_start, m.al.p_end
+        while ps > 0 and norm[ps - 1].isalnum():
+            ps -= 1
+        while pe < len(norm) and norm[pe].isalnum():
+            pe += 1
+        tp, tq = tokens(norm[ps:pe]), tokens(q[m.al.q_start : m.al.q_end])
+        if not tp or not tq or not isinstance(self._source, ShingleIndex):
+            return 1.0
+        both = tp + tq
+        # one "passage" per token: only the unigram keys (the first len(both)) are wanted
+        keys, _ = feature_keys(token_hashes(both), np.arange(len(both), dtype=np.int32))
+        df = self._source.document_frequency(keys[: len(both)])[0]
+        idf = np.log1p(max(len(self._store), 1) / np.maximum(df, 1)).tolist()
+        return token_agreement(tp, tq, idf[: len(tp)], idf[len(tp) :])[0]
 
     def _context(self, first: Part, last: Part, prefix: str | None, suffix: str | None) -> float | None:
         """Agreement of the page text before/after the highlight with the indexed text
