@@ -288,7 +288,8 @@ class MatchEngine:
         keys, _ = feature_keys(token_hashes(both), np.arange(len(both), dtype=np.int32))
         df = self._source.document_frequency(keys[: len(both)])[0]
         idf = np.log1p(max(len(self._store), 1) / np.maximum(df, 1)).tolist()
-        return token_agreement(tp, tq, idf[: len(tp)], idf[len(tp) :])[0]
+        elided = "..." in q[m.al.q_start : m.al.q_end]
+        return token_agreement(tp, tq, idf[: len(tp)], idf[len(tp) :], elided=elided)[0]
 
     def _context(self, first: Part, last: Part, prefix: str | None, suffix: str | None) -> float | None:
         """Agreement of the page text before/after the highlight with the indexed text

@@ -166,13 +166,14 @@ def evidence_factor(agreement: float, explained: float) -> float:
 
 
 def token_agreement(
-    passage: list[str], query: list[str], p_idf: list[float], q_idf: list[float]
+    passage: list[str], query: list[str], p_idf: list[float], q_idf: list[float], *, elided: bool = False
 ) -> tuple[float, float]:
     """How much of the rare evidence of two aligned windows agrees: the IDF-weighted share of
     each window's words that the other has (a typo within a word still counts; numbers must be
     equal), the smaller of the two, and the IDF mass missing on both sides. An edge word cut
-    by the highlight ("ericans" of "americans") counts as present."""
-    p_missing = _missing(passage, query, p_idf)
+    by the highlight ("ericans" of "americans") counts as present. ``elided``: the highlight
+    marks omitted text with an ellipsis, so only its own words are checked."""
+    p_missing = 0.0 if elided else _missing(passage, query, p_idf)
     q_missing = _missing(query, passage, q_idf)
     share = min(1.0 - p_missing / max(sum(p_idf), 1e-9), 1.0 - q_missing / max(sum(q_idf), 1e-9))
     return share, p_missing + q_missing
