@@ -180,7 +180,8 @@ def run(args: argparse.Namespace) -> dict:
     print(
         f"corpus {len(docs):,} documents; indexed {len(indexed):,} documents / {len(rows):,} passages "
         f"(build {build_s:.1f} s); held out {len(held):,} documents; out-of-index highlights "
-        f"{len(outs)} ({dropped} held-out texts dropped as in the index); setup {time.perf_counter() - t0:.0f} s",
+        f"{len(outs)} ({dropped} held-out texts dropped as in the index); "
+        f"setup {time.perf_counter() - t0:.0f} s",
         flush=True,
     )
     lat: list[float] = []
@@ -200,7 +201,17 @@ def run(args: argparse.Namespace) -> dict:
             misses.append((q, hits))
         if args.dump and hits:
             h = hits[0]
-            dump.append({"kind": "in", "ok": ok, "q": q["q"], "p": norms[h.passage_id], "score": h.score, "len": len(normalize(q["q"])), **h.components})
+            dump.append(
+                {
+                    "kind": "in",
+                    "ok": ok,
+                    "q": q["q"],
+                    "p": norms[h.passage_id],
+                    "score": h.score,
+                    "len": len(normalize(q["q"])),
+                    **h.components,
+                }
+            )
     false, unsupported = [], 0
     for q in outs:
         t = time.perf_counter()
@@ -214,7 +225,18 @@ def run(args: argparse.Namespace) -> dict:
             unsupported += not sup
             false.append((q, h, sup, share))
             if args.dump:
-                dump.append({"kind": "out", "ok": False, "q": q["q"], "p": norms[h.passage_id], "score": h.score, "len": len(normalize(q["q"])), "sup": sup, **h.components})
+                dump.append(
+                    {
+                        "kind": "out",
+                        "ok": False,
+                        "q": q["q"],
+                        "p": norms[h.passage_id],
+                        "score": h.score,
+                        "len": len(normalize(q["q"])),
+                        "sup": sup,
+                        **h.components,
+                    }
+                )
     lat.sort()
     if args.dump:
         import json
@@ -240,7 +262,12 @@ def run(args: argparse.Namespace) -> dict:
             f"  passage: {norms[h.passage_id][:200]!r}"
         )
     for q, hits in misses[: args.show]:
-        print(f"MISS {q['q']!r}\n  clean {q['clean'][:150]!r}\n  hits {[(h.passage_id, h.score) for h in hits[:3]]}")
+        loose = engine.search(q["q"], prefix=q["prefix"], suffix=q["suffix"], threshold=0.0)
+        print(
+            f"MISS {q['q']!r}\n  clean {q['clean'][:150]!r}\n"
+            f"  hits {[(h.passage_id, h.score) for h in hits[:3]]}"
+            f"\n  at threshold 0: {[(h.score, h.components) for h in loose[:1]]}"
+        )
     return res
 
 
@@ -258,7 +285,9 @@ HEAD = (
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", type=int, default=280_000)
     parser.add_argument("--in-queries", type=int, default=1000)
     parser.add_argument("--out-queries", type=int, default=2000)

@@ -7,12 +7,16 @@ Search, for a normalized highlight cut into sentence ranges (``rerank.sentence_r
    of the range, the rest of the range is searched again (a highlight may run over
    several passages even without a sentence end between them);
 2. alignments of one passage from several ranges merge into one hit (length-weighted);
-3. hits below the threshold go; the rest are ranked by how much of the highlight they
-   explain together with the hits from their own document (``ranking``); with
+3. each passage's share of the highlight (with its document's other hits, ``ranking``) and
+   the agreement of its rare words with the highlight's discount its score
+   (``rerank.evidence_factor``); hits below the threshold go, the rest are ranked by how much
+   of the highlight they explain together with the hits from their own document; with
    ``prefix``/``suffix``, the page text around the highlight is compared with the passage
    and its neighbours and breaks near-ties;
 4. a short highlight that matches several different passages about equally well, with
    no decisive context, is a ``"suggestion"``; otherwise ``"high"``.
+
+The threshold is applied last: every score is the same at any threshold (issue 13).
 
 All methods are thread-safe (one re-entrant lock; a search takes a few milliseconds).
 """
@@ -23,21 +27,21 @@ import threading
 from collections.abc import Iterable
 from dataclasses import replace
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from api.matching.hits import Confidence, PassageHit
-import numpy as np
-
 from api.matching.index import CandidateSource, ShingleIndex, batch_top_candidates, feature_keys, token_hashes
 from api.matching.ranking import Part, Ranked, merge_parts, rank
 from api.matching.rerank import (
     DEFAULT_THRESHOLD,
     align,
     context_similarity,
-    score_alignment,
     evidence_factor,
+    score_alignment,
     sentence_ranges,
     token_agreement,
+    trim_window,
 )
 from api.matching.slots import PassageStore
 from api.text.normalize import Normalized, normalize, normalize_spans, tokens
@@ -210,7 +214,13 @@ class MatchEngine:
             return (m.al.p_end - m.al.p_start) / max(len(store.norms[m.slot]), 1)
 
         # the share of the highlight each part's document explains, from every part found
-        first = rank(merged, highlight_len=highlight_len, document_of=document_of, context=_no_context, fullness=fullness)
+        first = rank(
+            merged,
+            highlight_len=highlight_len,
+            document_of=document_of,
+            context=_no_context,
+            fullness=fullness,
+        )
         judged: list[Part] = []
         evidence: dict[int, tuple[float, float]] = {}
         for r in first:
@@ -232,7 +242,9 @@ class MatchEngine:
                 return None
             return ctx[first.slot] if first is last else self._context(first, last, pre, suf)
 
-        ranked = rank(judged, highlight_len=highlight_len, document_of=document_of, context=around, fullness=fullness)
+        ranked = rank(
+            judged, highlight_len=highlight_len, document_of=document_of, context=around, fullness=fullness
+        )
         parts = [r.part for r in ranked]
         return [self._hit(q, r, parts, ctx, evidence[r.part.slot]) for r in ranked[:limit]]
 
@@ -280,7 +292,8 @@ class MatchEngine:
             ps -= 1
         while pe < len(norm) and norm[pe].isalnum():
             pe += 1
-        tp, tq = tokens(norm[ps:pe]), tokens(q[m.al.q_start : m.al.q_end])
+        tq = tokens(q[m.al.q_start : m.al.q_end])
+        tp = trim_window(tokens(norm[ps:pe]), tq)
         if not tp or not tq or not isinstance(self._source, ShingleIndex):
             return 1.0
         both = tp + tq
