@@ -221,20 +221,24 @@ class MatchEngine:
             context=_no_context,
             fullness=fullness,
         )
-        judged: list[Part] = []
+        # parts within NEAR_TIE below the threshold are judged too: they are the rivals that make
+        # a hit a "suggestion", whatever threshold was asked for
+        floor = max(0.0, threshold - NEAR_TIE)
+        pool: list[Part] = []
         evidence: dict[int, tuple[float, float]] = {}
         for r in first:
             m = r.part
-            if m.scored.score < threshold:  # the factors below are at most 1
+            if m.scored.score < floor:  # the factors below are at most 1
                 continue
             agreement = self._agreement(q.text, m)
             final = m.scored.score * evidence_factor(agreement, r.explains)
-            if final >= threshold:
+            if final >= floor:
                 evidence[m.slot] = (agreement, r.explains)
-                judged.append(replace(m, scored=replace(m.scored, score=final)))
+                pool.append(replace(m, scored=replace(m.scored, score=final)))
+        judged = [m for m in pool if m.scored.score >= threshold]
         pre = normalize(prefix) if prefix else None
         suf = normalize(suffix) if suffix else None
-        ctx = {m.slot: self._context(m, m, pre, suf) for m in judged} if (pre or suf) else {}
+        ctx = {m.slot: self._context(m, m, pre, suf) for m in pool} if (pre or suf) else {}
 
         def around(first: Part, last: Part) -> float | None:
             """Context of an explanation: before its first member, after its last."""
@@ -245,14 +249,13 @@ class MatchEngine:
         ranked = rank(
             judged, highlight_len=highlight_len, document_of=document_of, context=around, fullness=fullness
         )
-        parts = [r.part for r in ranked]
-        return [self._hit(q, r, parts, ctx, evidence[r.part.slot]) for r in ranked[:limit]]
+        return [self._hit(q, r, pool, ctx, evidence[r.part.slot]) for r in ranked[:limit]]
 
     def _hit(
         self,
         q: Normalized,
         r: Ranked,
-        ranked: list[Part],
+        pool: list[Part],
         ctx: dict[int, float | None],
         evidence: tuple[float, float],
     ) -> PassageHit:
@@ -275,7 +278,7 @@ class MatchEngine:
             passage_id=int(store.passage_ids.view()[m.slot]),
             document_id=int(store.document_ids.view()[m.slot]),
             score=round(min(1.0, m.scored.score), 4),
-            confidence=self._confidence(q.text, m, ranked, ctx),
+            confidence=self._confidence(q.text, m, pool, ctx),
             passage_start=p_start,
             passage_end=p_end,
             query_start=q_start,
@@ -317,13 +320,16 @@ class MatchEngine:
         )
         return context_similarity(prefix, before.rstrip(), suffix, after.lstrip())
 
-    def _confidence(self, q: str, hit: Part, ranked: list[Part], ctx: dict[int, float | None]) -> Confidence:
+    def _confidence(self, q: str, hit: Part, pool: list[Part], ctx: dict[int, float | None]) -> Confidence:
+        """A short hit is a "suggestion" when it has a rival: another text's passage within NEAR_TIE
+        over the same part of the highlight (``pool``: every part judged down to the threshold
+        minus NEAR_TIE) and the page context does not decide."""
         if len(tokens(q[hit.al.q_start : hit.al.q_end])) >= SHORT_TOKENS:
             return "high"
         store = self._store
         rivals = {
             store.norms[m.slot]
-            for m in ranked
+            for m in pool
             if m.scored.score >= hit.scored.score - NEAR_TIE
             and m.al.q_start < hit.al.q_end
             and hit.al.q_start < m.al.q_end
@@ -332,7 +338,7 @@ class MatchEngine:
         if not rivals:
             return "high"
         mine = ctx.get(hit.slot) or 0.0
-        others = [ctx.get(m.slot) or 0.0 for m in ranked if store.norms[m.slot] in rivals]
+        others = [ctx.get(m.slot) or 0.0 for m in pool if store.norms[m.slot] in rivals]
         if ctx and mine - max(others) >= CONTEXT_DECISIVE:
             return "high"
         return "suggestion"

@@ -11,13 +11,15 @@ from api.matching.engine import MatchEngine
 QUOTE = "The Americans are on our side."
 
 
-def _scores(engine: MatchEngine, query: str, threshold: float) -> dict[int, float]:
-    return {h.passage_id: h.score for h in engine.search(query, limit=50, threshold=threshold)}
+def _scores(engine: MatchEngine, query: str, threshold: float) -> dict[int, tuple[float, str]]:
+    """Score and confidence per passage: neither may depend on the threshold."""
+    hits = engine.search(query, limit=50, threshold=threshold)
+    return {h.passage_id: (h.score, h.confidence) for h in hits}
 
 
 def _same_at_two_thresholds(engine: MatchEngine, query: str, low: float, high: float) -> None:
     loose, strict = _scores(engine, query, low), _scores(engine, query, high)
-    assert strict == {pid: s for pid, s in loose.items() if s >= high}, query
+    assert strict == {pid: s for pid, s in loose.items() if s[0] >= high}, query
 
 
 def test_a_post_around_a_quote_scores_the_same_at_any_threshold(seed_engine: MatchEngine) -> None:
@@ -32,7 +34,7 @@ def test_a_post_around_a_quote_scores_the_same_at_any_threshold(seed_engine: Mat
     assert loose  # something is found at threshold 0...
     _same_at_two_thresholds(seed_engine, post, 0.0, 0.5)  # ...with the score it has at 0.5
     _same_at_two_thresholds(seed_engine, post, 0.0, 0.8)
-    assert max(loose.values()) < 0.8  # the quote is ~60 % of the post: not a copy of it
+    assert max(s for s, _ in loose.values()) < 0.8  # the quote is ~60 % of the post: not a copy of it
 
 
 def test_a_verbatim_quote_is_found_at_the_default_threshold(seed_engine: MatchEngine) -> None:
