@@ -3,9 +3,10 @@
 For each new passage: the most similar indexed passage (``fuzz.ratio`` of normalized text,
 for edited copies) and every indexed passage it contains or is contained in nearly verbatim
 (``fuzz.partial_ratio``, for excerpts and quotations). Exact copies are found by hash first.
-This is the batch form of what ``MatchEngine.search`` does for one highlight, without the
-alignment, context and multi-part work a reader's query needs: ingestion calls it for every
-passage, so it must cost a few microseconds of Python per passage.
+``near_duplicates`` is the closest-text search alone. This is the batch form of what
+``MatchEngine.search`` does for one highlight, without the alignment, context and multi-part
+work a reader's query needs: ingestion calls it for every passage, so it must cost a few
+microseconds of Python per passage.
 """
 
 from __future__ import annotations
@@ -240,3 +241,38 @@ def candidate_documents(engine: MatchEngine, document_id: int) -> set[int]:
             return set()
         docs = store.document_ids.view()[np.asarray(flat, dtype=np.int64)].tolist()
     return {int(d) for d in docs} - {document_id}
+
+
+def near_duplicates(
+    engine: MatchEngine, texts: list[str], *, min_similarity: float
+) -> list[tuple[int, float] | None]:
+    """For each text, ``(passage_id, similarity)`` of the most similar indexed passage
+    with ``fuzz.ratio`` of normalized texts ≥ ``min_similarity`` (0–1), else None.
+    Exact normalized matches are found by hash; the rest through one vectorized
+    candidate search for the whole batch."""
+    norms = [normalize(t) for t in texts]
+    out: list[tuple[int, float] | None] = [None] * len(texts)
+    with engine._lock:
+        store = engine._store
+        pids = store.passage_ids.view()
+        todo = []
+        for i, norm in enumerate(norms):
+            same = store.norm_slots(norm) if norm else None
+            if same:
+                out[i] = (int(pids[same[0]]), 1.0)
+            elif norm:
+                todo.append(i)
+        if not todo or not isinstance(engine._source, ShingleIndex):
+            return out
+        found = batch_top_candidates(engine._source, [norms[i] for i in todo], store.alive.full())
+        cutoff = min_similarity * 100
+        for i, slots in zip(todo, found, strict=True):
+            best = None
+            for slot in slots:
+                sim = fuzz.ratio(norms[i], store.norms[slot], score_cutoff=cutoff)
+                if sim and (best is None or sim > best[1]):
+                    best = (int(pids[slot]), sim / 100)
+                    cutoff = sim
+            out[i] = best
+            cutoff = min_similarity * 100
+    return out

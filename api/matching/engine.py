@@ -7,12 +7,16 @@ Search, for a normalized highlight cut into sentence ranges (``rerank.sentence_r
    of the range, the rest of the range is searched again (a highlight may run over
    several passages even without a sentence end between them);
 2. alignments of one passage from several ranges merge into one hit (length-weighted);
-3. hits below the threshold go; the rest are ranked by how much of the highlight they
-   explain together with the hits from their own document (``ranking``); with
+3. each passage's share of the highlight (with its document's other hits, ``ranking``) and
+   the agreement of its rare words with the highlight's discount its score
+   (``rerank.evidence_factor``); hits below the threshold go, the rest are ranked by how much
+   of the highlight they explain together with the hits from their own document; with
    ``prefix``/``suffix``, the page text around the highlight is compared with the passage
    and its neighbours and breaks near-ties;
 4. a short highlight that matches several different passages about equally well, with
    no decisive context, is a ``"suggestion"``; otherwise ``"high"``.
+
+The threshold is applied last: every score is the same at any threshold (issue 13).
 
 All methods are thread-safe (one re-entrant lock; a search takes a few milliseconds).
 """
@@ -23,24 +27,39 @@ import threading
 from collections.abc import Iterable
 from dataclasses import replace
 
-from rapidfuzz import fuzz
+import numpy as np
 
 from api.matching.hits import Confidence, PassageHit
-from api.matching.index import CandidateSource, Segment, ShingleIndex, batch_top_candidates
+from api.matching.index import (
+    CandidateSource,
+    Segment,
+    ShingleIndex,
+    feature_keys,
+    token_hashes,
+)
 from api.matching.ranking import Part, Ranked, merge_parts, rank
 from api.matching.rerank import (
     DEFAULT_THRESHOLD,
     align,
     context_similarity,
+    evidence_factor,
     score_alignment,
     sentence_ranges,
+    token_agreement,
+    trim_window,
 )
 from api.matching.slots import BaseColumns, PassageStore
 from api.text.normalize import Normalized, normalize, normalize_spans, tokens
 
 CANDIDATES_K = 24  # passages re-ranked per range: recall vs rapidfuzz time
 VOTE_FLOOR = 0.2  # skip candidates with less than this share of the best vote count
-MERGE_SLACK = 0.15  # keep alignments this far below the threshold: merging may lift them
+# A range's best alignment at least this good has its unexplained rest searched, and explains
+# the characters it aligns; fixed (the default threshold), so scores do not depend on the
+# threshold a caller asks for (issue 13: a tweet around a quote scored 0.916 at threshold 0
+# and nothing at 0.80, because the rest earned coverage only from hits above the threshold).
+EVIDENCE_SCORE = DEFAULT_THRESHOLD
+MERGE_SLACK = 0.15  # parts this far below EVIDENCE_SCORE still merge with a passage's others
+KEEP_FLOOR = 0.1  # alignments scoring below this are dropped (nothing so weak is ever asked for)
 NEAR_TIE = 0.03  # hits this close to the best one match "about equally"
 CONTEXT_DECISIVE = 0.15  # a context lead this large resolves an ambiguous short highlight
 SHORT_TOKENS = 8  # highlights with fewer aligned words may be suggestions
@@ -55,6 +74,10 @@ MAX_RANGES = 60  # sentence ranges searched per highlight (~2,000 chars is ~15)
 COMPACT_DEAD_SHARE = 0.25
 
 Row = tuple[int, str, int, int]  # passage_id, text, document_id, ordinal
+
+
+def _no_context(first: Part, last: Part) -> float | None:
+    return None
 
 
 class MatchEngine:
@@ -158,13 +181,14 @@ class MatchEngine:
         with self._lock:
             parts: list[Part] = []
             for start, end in ranges:
-                self._cover(q.text, start, end, threshold, parts, 0)
-            merged = [m for m in merge_parts(parts) if m.scored.score >= threshold]
-            return self._finish(q, merged, sum(b - a for a, b in ranges), prefix, suffix, limit)
+                self._cover(q.text, start, end, parts, 0)
+            merged = merge_parts(parts, merge_floor=EVIDENCE_SCORE - MERGE_SLACK)
+            return self._finish(q, merged, sum(b - a for a, b in ranges), prefix, suffix, limit, threshold)
 
-    def _cover(self, q: str, start: int, end: int, threshold: float, out: list[Part], depth: int) -> int:
-        """Match ``q[start:end]``; append good alignments to ``out``; return how many
-        characters of the range good matches explain."""
+    def _cover(self, q: str, start: int, end: int, out: list[Part], depth: int) -> int:
+        """Match ``q[start:end]``; append its alignments to ``out``; return how many
+        characters of the range good matches (``EVIDENCE_SCORE``, not the caller's threshold:
+        a score must not depend on it) explain."""
         store = self._store
         cands = self._source.candidates(q[start:end], CANDIDATES_K, store.alive.full())
         if not cands:
@@ -182,10 +206,10 @@ class MatchEngine:
             return 0
         best = max(parts, key=lambda p: p.scored.score)
         explained = 0
-        if depth < MAX_DEPTH and best.scored.length_factor >= threshold:
+        if depth < MAX_DEPTH and best.scored.length_factor >= EVIDENCE_SCORE:
             for a, b in ((start, best.al.q_start), (best.al.q_end, end)):
                 if b - a >= MIN_REMAINDER_CHARS and tokens(q[a:b]):
-                    explained += self._cover(q, a, b, threshold, out, depth + 1)
+                    explained += self._cover(q, a, b, out, depth + 1)
         if explained:  # coverage counts against what other passages left unexplained...
             rest = max(end - start - explained, 1)
             # ...but a passage aligned over more than the rest still accounts for all of it
@@ -198,10 +222,9 @@ class MatchEngine:
                 )
                 for p in parts
             ]
-        keep = [p for p in parts if p.scored.score >= threshold - MERGE_SLACK]
-        out.extend(keep)
+        out.extend(p for p in parts if p.scored.score >= KEEP_FLOOR)
         best_score = max(p.scored.score for p in parts)
-        if best_score < threshold:
+        if best_score < EVIDENCE_SCORE:
             return explained
         best = max(parts, key=lambda p: p.scored.score)
         return explained + best.al.q_end - best.al.q_start
@@ -214,11 +237,45 @@ class MatchEngine:
         prefix: str | None,
         suffix: str | None,
         limit: int,
+        threshold: float,
     ) -> list[PassageHit]:
+        """Judge the merged parts as evidence for the whole highlight, drop those below
+        ``threshold``, rank the rest. Nothing before the threshold test depends on it."""
         store = self._store
+        doc_of = store.document_ids.view()
+
+        def document_of(slot: int) -> int:
+            return int(doc_of[slot])
+
+        def fullness(m: Part) -> float:
+            return (m.al.p_end - m.al.p_start) / max(len(store.norms[m.slot]), 1)
+
+        # the share of the highlight each part's document explains, from every part found
+        first = rank(
+            merged,
+            highlight_len=highlight_len,
+            document_of=document_of,
+            context=_no_context,
+            fullness=fullness,
+        )
+        # parts within NEAR_TIE below the threshold are judged too: they are the rivals that make
+        # a hit a "suggestion", whatever threshold was asked for
+        floor = max(0.0, threshold - NEAR_TIE)
+        pool: list[Part] = []
+        evidence: dict[int, tuple[float, float]] = {}
+        for r in first:
+            m = r.part
+            if m.scored.score < floor:  # the factors below are at most 1
+                continue
+            agreement = self._agreement(q.text, m)
+            final = m.scored.score * evidence_factor(agreement, r.explains)
+            if final >= floor:
+                evidence[m.slot] = (agreement, r.explains)
+                pool.append(replace(m, scored=replace(m.scored, score=final)))
+        judged = [m for m in pool if m.scored.score >= threshold]
         pre = normalize(prefix) if prefix else None
         suf = normalize(suffix) if suffix else None
-        ctx = {m.slot: self._context(m, m, pre, suf) for m in merged} if (pre or suf) else {}
+        ctx = {m.slot: self._context(m, m, pre, suf) for m in pool} if (pre or suf) else {}
 
         def around(first: Part, last: Part) -> float | None:
             """Context of an explanation: before its first member, after its last."""
@@ -227,16 +284,18 @@ class MatchEngine:
             return ctx[first.slot] if first is last else self._context(first, last, pre, suf)
 
         ranked = rank(
-            merged,
-            highlight_len=highlight_len,
-            document_of=lambda slot: int(store.document_ids.view()[slot]),
-            context=around,
-            fullness=lambda m: (m.al.p_end - m.al.p_start) / max(len(store.norms[m.slot]), 1),
+            judged, highlight_len=highlight_len, document_of=document_of, context=around, fullness=fullness
         )
-        parts = [r.part for r in ranked]
-        return [self._hit(q, r, parts, ctx) for r in ranked[:limit]]
+        return [self._hit(q, r, pool, ctx, evidence[r.part.slot]) for r in ranked[:limit]]
 
-    def _hit(self, q: Normalized, r: Ranked, ranked: list[Part], ctx: dict[int, float | None]) -> PassageHit:
+    def _hit(
+        self,
+        q: Normalized,
+        r: Ranked,
+        pool: list[Part],
+        ctx: dict[int, float | None],
+        evidence: tuple[float, float],
+    ) -> PassageHit:
         store, m = self._store, r.part
         p_text = normalize_spans(store.texts[m.slot])
         p_start, p_end = p_text.original_span(m.al.p_start, m.al.p_end)
@@ -248,19 +307,42 @@ class MatchEngine:
             "votes": round(m.votes, 4),
             "explains": round(r.explains, 4),
         }
+        components["agreement"] = round(evidence[0], 4)
+        components["explained"] = round(evidence[1], 4)
         if ctx.get(m.slot) is not None:
             components["context"] = round(float(ctx[m.slot] or 0.0), 4)
         return PassageHit(
             passage_id=int(store.passage_ids.view()[m.slot]),
             document_id=int(store.document_ids.view()[m.slot]),
             score=round(min(1.0, m.scored.score), 4),
-            confidence=self._confidence(q.text, m, ranked, ctx),
+            confidence=self._confidence(q.text, m, pool, ctx),
             passage_start=p_start,
             passage_end=p_end,
             query_start=q_start,
             query_end=q_end,
             components=components,
         )
+
+    def _agreement(self, q: str, m: Part) -> float:
+        """``rerank.token_agreement`` of a part's aligned windows (the passage's widened to
+        whole words), with IDF from the candidate index's document frequencies."""
+        norm = self._store.norms[m.slot]
+        ps, pe = m.al.p_start, m.al.p_end
+        while ps > 0 and norm[ps - 1].isalnum():
+            ps -= 1
+        while pe < len(norm) and norm[pe].isalnum():
+            pe += 1
+        tq = tokens(q[m.al.q_start : m.al.q_end])
+        tp = trim_window(tokens(norm[ps:pe]), tq)
+        if not tp or not tq or not isinstance(self._source, ShingleIndex):
+            return 1.0
+        both = tp + tq
+        # one "passage" per token: only the unigram keys (the first len(both)) are wanted
+        keys, _ = feature_keys(token_hashes(both), np.arange(len(both), dtype=np.int32))
+        df = self._source.document_frequency(keys[: len(both)])[0]
+        idf = np.log1p(max(len(self._store), 1) / np.maximum(df, 1)).tolist()
+        elided = "..." in q[m.al.q_start : m.al.q_end]
+        return token_agreement(tp, tq, idf[: len(tp)], idf[len(tp) :], elided=elided)[0]
 
     def _context(self, first: Part, last: Part, prefix: str | None, suffix: str | None) -> float | None:
         """Agreement of the page text before/after the highlight with the indexed text
@@ -275,13 +357,16 @@ class MatchEngine:
         )
         return context_similarity(prefix, before.rstrip(), suffix, after.lstrip())
 
-    def _confidence(self, q: str, hit: Part, ranked: list[Part], ctx: dict[int, float | None]) -> Confidence:
+    def _confidence(self, q: str, hit: Part, pool: list[Part], ctx: dict[int, float | None]) -> Confidence:
+        """A short hit is a "suggestion" when it has a rival: another text's passage within NEAR_TIE
+        over the same part of the highlight (``pool``: every part judged down to the threshold
+        minus NEAR_TIE) and the page context does not decide."""
         if len(tokens(q[hit.al.q_start : hit.al.q_end])) >= SHORT_TOKENS:
             return "high"
         store = self._store
         rivals = {
             store.norms[m.slot]
-            for m in ranked
+            for m in pool
             if m.scored.score >= hit.scored.score - NEAR_TIE
             and m.al.q_start < hit.al.q_end
             and hit.al.q_start < m.al.q_end
@@ -290,40 +375,7 @@ class MatchEngine:
         if not rivals:
             return "high"
         mine = ctx.get(hit.slot) or 0.0
-        others = [ctx.get(m.slot) or 0.0 for m in ranked if store.norms[m.slot] in rivals]
+        others = [ctx.get(m.slot) or 0.0 for m in pool if store.norms[m.slot] in rivals]
         if ctx and mine - max(others) >= CONTEXT_DECISIVE:
             return "high"
         return "suggestion"
-
-    # -- reuse linking ---------------------------------------------------------------
-    def near_duplicates(self, texts: list[str], *, min_similarity: float) -> list[tuple[int, float] | None]:
-        """For each text, ``(passage_id, similarity)`` of the most similar indexed passage
-        with ``fuzz.ratio`` of normalized texts ≥ ``min_similarity`` (0–1), else None.
-        Exact normalized matches are found by hash; the rest through one vectorized
-        candidate search for the whole batch."""
-        norms = [normalize(t) for t in texts]
-        out: list[tuple[int, float] | None] = [None] * len(texts)
-        with self._lock:
-            store = self._store
-            pids = store.passage_ids.view()
-            todo = []
-            for i, norm in enumerate(norms):
-                same = store.norm_slots(norm) if norm else None
-                if same:
-                    out[i] = (int(pids[same[0]]), 1.0)
-                elif norm:
-                    todo.append(i)
-            if not todo or not isinstance(self._source, ShingleIndex):
-                return out
-            found = batch_top_candidates(self._source, [norms[i] for i in todo], store.alive.full())
-            cutoff = min_similarity * 100
-            for i, slots in zip(todo, found, strict=True):
-                best = None
-                for slot in slots:
-                    sim = fuzz.ratio(norms[i], store.norms[slot], score_cutoff=cutoff)
-                    if sim and (best is None or sim > best[1]):
-                        best = (int(pids[slot]), sim / 100)
-                        cutoff = sim
-                out[i] = best
-                cutoff = min_similarity * 100
-        return out

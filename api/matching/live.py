@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, ScalarSelect, func, select
 
+from api.matching.candidates import near_duplicates
 from api.matching.engine import MatchEngine, Row
 from api.matching.hits import PassageHit
 from api.matching.protocol import MatchIndex
@@ -330,7 +331,7 @@ class LiveIndex:
 
     def near_duplicates(self, texts: list[str], *, min_similarity: float) -> list[tuple[int, float] | None]:
         self.maybe_refresh()
-        return self.engine.near_duplicates(texts, min_similarity=min_similarity)
+        return near_duplicates(self.engine, texts, min_similarity=min_similarity)
 
 
 def _identity(conn: Connection, last_event_id: int) -> dict[str, list[object]]:

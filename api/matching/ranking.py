@@ -63,11 +63,16 @@ class Ranked:
     explains: float  # share of the highlight its best explanation accounts for (0-1)
 
 
-def merge_parts(parts: list[Part]) -> list[Part]:
-    """One entry per passage: its non-overlapping alignments, length-weighted."""
+def merge_parts(parts: list[Part], *, merge_floor: float = 0.0) -> list[Part]:
+    """One entry per passage: its non-overlapping alignments, length-weighted. A part scoring
+    below ``merge_floor`` does not join others (a passage that matched one sentence well and
+    another one not at all is the first sentence's match); it stands alone when it is its
+    passage's best."""
     by_slot: dict[int, list[Part]] = {}
     for p in sorted(parts, key=lambda p: -p.scored.score):
         kept = by_slot.setdefault(p.slot, [])
+        if kept and p.scored.score < merge_floor:
+            continue
         if all(_apart(p, k) and (p.al.p_end <= k.al.p_start or k.al.p_end <= p.al.p_start) for k in kept):
             kept.append(p)
     return [group[0] if len(group) == 1 else _merge_group(group) for group in by_slot.values()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from api.matching.candidates import near_duplicates
 from api.matching.engine import COMPACT_DEAD_SHARE, MatchEngine
 from api.matching.index import ShingleIndex
 from tests.matching.conftest import AMERICANS_LONG, AMERICANS_SHORT
@@ -189,7 +190,8 @@ def test_add_replace_and_remove() -> None:
 def test_near_duplicates(seed_engine: MatchEngine, texts: dict[int, str]) -> None:
     money = next(t for t in texts.values() if t.startswith("The money came from"))
     funds = "The funds came from the “governments” of those states, not from private individuals"
-    found = seed_engine.near_duplicates(
+    found = near_duplicates(
+        seed_engine,
         [money, money.upper(), funds, "An entirely new sentence about tulips in spring.", ""],
         min_similarity=0.8,
     )
