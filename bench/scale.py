@@ -440,11 +440,15 @@ def _url(key: str) -> str:
     return f"https://{host}.scale.invalid/{key}"
 
 
+STARTED_AT_COMMIT = subprocess.run(
+    ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+).stdout.strip()  # read when the run starts: a long run may outlive several commits
+
+
 def report(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
     lines = [
         f"Command: `.venv/bin/python bench/scale.py --backend {args.backend} --sizes "
-        f"{' '.join(map(str, args.sizes))}` at commit {commit.stdout.strip()}; load average after each stage "
+        f"{' '.join(map(str, args.sizes))}` at commit {STARTED_AT_COMMIT}; load average after each stage "
         "in the last column (2 cores, shared with other runs unless it is near 1).",
         "",
         "| passages | ingest rate (passages/s, this stage) "
