@@ -20,6 +20,7 @@ the index's own check (and its connection checkout).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -40,6 +41,8 @@ INDEXED_KINDS = ("body", "quote", "heading")
 LOAD_BATCH = 50_000  # rows per fetch and per add_many while loading
 REPLAY_WINDOW = 1_000  # event ids re-checked for late commits
 _DOCS_PER_QUERY = 500  # IN (...) list size when re-reading documents
+
+log = logging.getLogger(__name__)
 
 _P = Passage.__table__  # type: ignore[attr-defined]
 _E = IndexEvent.__table__  # type: ignore[attr-defined]
@@ -95,17 +98,23 @@ class LiveIndex:
         wait for it and open what it wrote)."""
         if self.snapshot_dir is None:
             return self.build()
-        opened = self._open_current()
-        if opened is not None:
-            return opened
-        with writer_lock(self.snapshot_dir):
+        built: LoadStats | None = None
+        try:
             opened = self._open_current()
             if opened is not None:
                 return opened
-            stats = self.build()
-            if stats.passages:
-                self._write_snapshot()
-            return stats
+            with writer_lock(self.snapshot_dir):
+                opened = self._open_current()
+                if opened is not None:
+                    return opened
+                built = self.build()
+                if built.passages:
+                    self._write_snapshot()
+                return built
+        except OSError as exc:  # a directory it may not create or write: serve anyway, say why
+            log.warning("index snapshots unavailable in %s (%s); using the database", self.snapshot_dir, exc)
+            self.snapshot_dir = None
+            return built if built is not None else self.build()
 
     def _open_current(self) -> LoadStats | None:
         assert self.snapshot_dir is not None
@@ -139,7 +148,11 @@ class LiveIndex:
         base = len(self.engine) - added
         if added < max(SNAPSHOT_MIN_PASSAGES, SNAPSHOT_SHARE * base):
             return None
-        return self.write_snapshot()
+        try:
+            return self.write_snapshot()
+        except OSError as exc:  # a full disk must not fail the ingest that has been stored
+            log.warning("could not write an index snapshot in %s: %s", self.snapshot_dir, exc)
+            return None
 
     def write_snapshot(self) -> str:
         """Publish this process's index as the new snapshot (under the directory's write lock)."""

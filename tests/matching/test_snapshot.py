@@ -186,3 +186,23 @@ def test_exported_base_answers_like_the_engine_it_came_from(ops, query_words) ->
     opened.add_many(extra)
     assert _hits(opened, [query]) == _hits(engine, [query])
     assert opened.document_ids() == engine.document_ids()
+
+
+def test_unwritable_snapshot_directory_falls_back_to_the_database(
+    sqlite_url: str, seeds_dir, tmp_path: Path, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    """A directory the process may not create (a container user without a home) costs the
+    snapshot, not the service: the index is built from the database and the reason logged."""
+    db = get_engine(sqlite_url)
+    sentences = [s for _, s in seed_sentences(seeds_dir)]
+    with Session(db) as session:
+        doc = _add_document(session, "doc", sentences[:30])
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    index = LiveIndex(db, sync_interval_ms=0, snapshot_dir=blocker / "index")
+    with caplog.at_level("WARNING"):
+        stats = index.load()
+    assert stats.source == "database" and stats.passages == 30
+    assert "index snapshots unavailable" in caplog.text
+    assert index.search(sentences[3])[0].document_id == doc
+    assert index.maybe_snapshot() is None  # and later calls do not try again
