@@ -225,7 +225,7 @@ class _StoredClaims:
             pid
             for cands in found
             for r in cands
-            for pid in ([r.best[0]] if r.best else []) + r.contained + r.near + [w for w, _ in r.weak]
+            for pid in ([r.best[0]] if r.best else []) + r.contained + r.near + [w for w, _, _ in r.weak]
         } - batch_pids
         by_hash = {h: by_hash[h] for h in hashes if h in by_hash}
         claim_of: dict[int, int] = {}
@@ -276,11 +276,15 @@ class _Assigner:
             # the original joins them both; joining only the closest kept them apart in that
             # order and not in the others (the demo corpus, files 3 and 4 before 1)
             ids.update(self._claim_of(pid) for pid in cand.near)  # type: ignore[misc]
-        elif len(p.norm.split()) >= SUPPORTED_MIN_TOKENS:
+        if len(p.norm.split()) >= SUPPORTED_MIN_TOKENS:
             # every weaker candidate in a document this one shares other passages with, not
-            # only the closest: which candidate is closest depends on what is stored already
-            for pid, other in cand.weak:
-                if support[other] >= SUPPORTING_PASSAGES:
+            # only the closest, and also when a near-duplicate was found: a rule that asks
+            # about the passage's *best* candidate depends on what is stored already (an
+            # original arriving after two copies has the closer copy as its best, and the
+            # other's supported link, made when the copy came second, was never looked at).
+            # Both passages must be long enough: the rule is the same from either side.
+            for pid, other, words in cand.weak:
+                if words >= SUPPORTED_MIN_TOKENS and support[other] >= SUPPORTING_PASSAGES:
                     ids.add(self._claim_of(pid))  # type: ignore[arg-type]
                     doc.supported.add(p.id)
         # Excerpts count even when a near-duplicate was found: a passage can hold two stored

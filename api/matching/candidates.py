@@ -30,6 +30,20 @@ FEATURES_PER_TEXT = 4
 # document-level support of weaker links (``api.linking.batch.SUPPORTED_SIMILARITY``); the
 # same bar as the near-duplicate one there (kept here: matching does not import linking).
 STRONG_SIMILARITY = 0.80
+# Symmetric candidates. The search above keeps a text's FEATURES_PER_TEXT rarest features, and
+# which are rarest depends on what is indexed already: an edited copy could find its original
+# when the original was stored first and not the other way round (the demo corpus: the Harbor
+# Tribune's "An engineer had claimed ..." found the Coastal Ledger's sentence only when the
+# Ledger came first; 4 of 24 orders differed). So every text also takes votes from *all* its
+# features held by at most RARE_DF indexed passages. Whether two passages share such a feature
+# does not depend on which of them arrives first (document frequencies only grow, so a feature
+# rare in the whole corpus was rare at every arrival): a copy finds a late original as surely
+# as the original finds the copy. RARE_DF trades candidates scored per text (cost) against the
+# pairs covered; RARE_PER_TEXT bounds the scoring when many passages share rare features
+# (versions of one wire story). Figures: bench/RESULTS.md, "Order independence (issue 14)".
+RARE_DF = 16
+RARE_FEATURES = 64
+RARE_PER_TEXT = 16
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
@@ -38,7 +52,8 @@ class ReuseCandidates:
     best: tuple[int, float] | None = None  # (passage_id, similarity 0-1) of the closest
     contained: list[int] = field(default_factory=list)  # excerpt/quotation relations
     near: list[int] = field(default_factory=list)  # every candidate >= STRONG_SIMILARITY
-    weak: list[tuple[int, int]] = field(default_factory=list)  # (passage, document) >= min_similarity
+    # (passage, document, words of the passage) of every candidate >= min_similarity
+    weak: list[tuple[int, int, int]] = field(default_factory=list)
     best_document: int | None = None  # the document of ``best``
     documents: set[int] = field(default_factory=set)  # of ``best`` and ``contained``
 
@@ -93,6 +108,16 @@ def reuse_candidates(
             features=features,
             indexed_too=below is not None,
         )
+        rare = batch_top_candidates(
+            source,
+            searched,
+            store.alive.full(),
+            per_text=RARE_PER_TEXT,
+            features=RARE_FEATURES,
+            max_df=RARE_DF,
+            indexed_too=below is not None,
+        )
+        found = [top + [s for s in more if s not in top] for top, more in zip(found, rare, strict=True)]
         if below is not None:
             found = _only_below(found, owners, below, pids)
         slots_of: dict[int, list[int]] = {}
@@ -158,7 +183,7 @@ def _score(
         if sim >= strong or contained:
             result.documents.add(doc)
         if sim:
-            result.weak.append((pid, doc))  # slots are distinct: no pair twice
+            result.weak.append((pid, doc, other.count(" ") + 1))  # slots are distinct: no pair twice
             if sim >= strong:
                 result.near.append(pid)
 
