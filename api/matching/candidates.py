@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from api.matching.engine import MatchEngine
 from api.matching.index import ShingleIndex, batch_top_candidates
+from api.matching.symmetric import rare_feature_candidates
 from api.text.normalize import normalize, tokens
 
 # Candidates checked per passage: the copy itself, plus the intro and the quote a passage
@@ -30,20 +31,16 @@ FEATURES_PER_TEXT = 4
 # document-level support of weaker links (``api.linking.batch.SUPPORTED_SIMILARITY``); the
 # same bar as the near-duplicate one there (kept here: matching does not import linking).
 STRONG_SIMILARITY = 0.80
-# Symmetric candidates. The search above keeps a text's FEATURES_PER_TEXT rarest features, and
-# which are rarest depends on what is indexed already: an edited copy could find its original
-# when the original was stored first and not the other way round (the demo corpus: the Harbor
-# Tribune's "An engineer had claimed ..." found the Coastal Ledger's sentence only when the
-# Ledger came first; 4 of 24 orders differed). So every text also takes votes from *all* its
-# features held by at most RARE_DF indexed passages. Whether two passages share such a feature
-# does not depend on which of them arrives first (document frequencies only grow, so a feature
-# rare in the whole corpus was rare at every arrival): a copy finds a late original as surely
-# as the original finds the copy. RARE_DF trades candidates scored per text (cost) against the
-# pairs covered; RARE_PER_TEXT bounds the scoring when many passages share rare features
-# (versions of one wire story). Figures: bench/RESULTS.md, "Order independence (issue 14)".
-RARE_DF = 16
-RARE_FEATURES = 64
-RARE_PER_TEXT = 16
+# Symmetric candidates (``api.matching.symmetric``) beside the ranked ones: every indexed passage
+# sharing RARE_SHARED or more features that RARE_DF or fewer indexed passages hold, at most
+# RARE_PER_TEXT of them (the most shared first). RARE_DF trades candidates scored per text (cost)
+# against the pairs whose finding does not depend on arrival order; RARE_SHARED keeps out
+# passages that share a name and a word. METER dev, forward vs reverse order, claims differing
+# in membership (main-process CPU seconds of the forward ingest, load 7-8): without 464 (1.2 s);
+# 8/2/8 69 (1.7 s); 16/3/8 55 (1.55 s); 16/2/16 45 (1.8 s); 32/4/8 43 (1.7 s).
+RARE_DF = 32
+RARE_SHARED = 4
+RARE_PER_TEXT = 8
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
@@ -108,22 +105,26 @@ def reuse_candidates(
             features=features,
             indexed_too=below is not None,
         )
-        rare = batch_top_candidates(
-            source,
-            searched,
-            store.alive.full(),
-            per_text=RARE_PER_TEXT,
-            features=RARE_FEATURES,
-            max_df=RARE_DF,
-            indexed_too=below is not None,
-        )
-        found = [top + [s for s in more if s not in top] for top, more in zip(found, rare, strict=True)]
         if below is not None:
             found = _only_below(found, owners, below, pids)
         slots_of: dict[int, list[int]] = {}
         for i, slots in zip(owners, found, strict=True):
             merged = slots_of.setdefault(i, [])
             merged.extend(s for s in slots if s not in merged)
+        rare = rare_feature_candidates(
+            source,
+            norms,
+            store.alive.full(),
+            pids,
+            max_df=RARE_DF,
+            min_shared=RARE_SHARED,
+            per_text=RARE_PER_TEXT,
+            below=below,
+        )
+        for i, slots in enumerate(rare):
+            if slots:
+                merged = slots_of.setdefault(i, [])
+                merged.extend(s for s in slots if s not in merged)
         for i, slots in slots_of.items():
             _score(
                 out[i], norms[i], slots, store, pids, min_similarity, excerpt_similarity, min_excerpt_tokens

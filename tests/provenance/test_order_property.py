@@ -33,7 +33,11 @@ from tests.factories import VOLATILE_KEYS, make_settings
 # sentence are its rarest is decided among the few passages of its story, by what is stored
 # already; two edited copies that each changed other words then split an original's rarest
 # features between them (what broke the demo corpus).
-_WORDS = [a + b for a in ("ka", "lo", "mi", "ten", "vas", "ru", "pel", "dor") for b in ("ra", "ne", "sto", "li", "mu", "gan", "ve", "ti")]
+_WORDS = [
+    a + b
+    for a in ("ka", "lo", "mi", "ten", "vas", "ru", "pel", "dor")
+    for b in ("ra", "ne", "sto", "li", "mu", "gan", "ve", "ti")
+]
 _OUTLETS = ["Ledger", "Relay", "Tribune", "Watch", "Courier", "Gazette"]
 
 
@@ -52,7 +56,9 @@ def corpora(draw: st.DrawFn) -> list[dict[str, str]]:
         records.append(_record(story, 0, rng.choice(_OUTLETS), day, sentences))
         for copy in range(1, draw(st.integers(3, 5))):
             kept = [s for s in sentences if rng.random() < 0.8] or sentences[:1]
-            records.append(_record(story, copy, rng.choice(_OUTLETS), day + copy, [_edit(rng, s) for s in kept]))
+            records.append(
+                _record(story, copy, rng.choice(_OUTLETS), day + copy, [_edit(rng, s) for s in kept])
+            )
     return records
 
 
@@ -113,7 +119,9 @@ def _snapshot(url: str) -> dict[frozenset[tuple[str, str]], Any]:
         for claim_id in session.exec(select(Claim.id)).all():
             detail = claim_detail(session=session, claim_id=claim_id)  # type: ignore[arg-type]
             members = frozenset((a["document"]["url"], a["text"]) for a in detail["appearances"])
-            relations = sorted((a["document"]["url"], a["text"], a["relation"]) for a in detail["appearances"])
+            relations = sorted(
+                (a["document"]["url"], a["text"], a["relation"]) for a in detail["appearances"]
+            )
             out[members] = {
                 "text": detail["claim"]["text"],
                 "relations": relations,
@@ -137,7 +145,7 @@ def _ingest(url: str, records: list[dict[str, str]], *, batch: bool, tmp_path: P
 
 
 @settings(
-    max_examples=30,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
