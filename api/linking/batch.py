@@ -299,8 +299,7 @@ class _Assigner:
 
     def assign(self, doc: LinkDocument, found: list[ReuseCandidates]) -> None:
         fresh: dict[str, int] = {}  # a repeated sentence within this document joins its twin
-        # per other document, how many of this one's passages it holds nearly verbatim
-        support: Counter[int] = Counter(d for cand in found for d in cand.documents if d != doc.id)
+        support = _support(doc, found)
         for p, cand in zip(doc.claimable, found, strict=True):
             ids = self._linked_claims(doc, p, cand, support)
             if not ids:
@@ -357,6 +356,24 @@ class _Assigner:
         sizes = Counter(self.resolve(c) for c in self.claim_of.values())
         self.grown |= {c for c in alive if sizes[c] > 1}
         return final
+
+
+def _support(doc: LinkDocument, found: list[ReuseCandidates]) -> Counter[int]:
+    """Per other document, how many passages it shares with ``doc`` (exact, near-duplicate or
+    excerpt): the larger of the two sides' counts of passages in a shared pair, so the same
+    whichever of the two documents is linked second (one paragraph of one may hold two of the
+    other's; counting only the arriving side's passages gave 1 in one order and 2 in the other).
+    Passages too short to be searched themselves (MIN_CLAIM_TOKENS) do not count on either side."""
+    mine: dict[int, set[int]] = {}
+    theirs: dict[int, set[int]] = {}
+    for p, cand in zip(doc.claimable, found, strict=True):
+        if len(p.norm.split()) < MIN_CLAIM_TOKENS:
+            continue
+        for pid, other, words in cand.shared:
+            if other != doc.id and words >= MIN_CLAIM_TOKENS:
+                mine.setdefault(other, set()).add(p.id)
+                theirs.setdefault(other, set()).add(pid)
+    return Counter({d: max(len(mine[d]), len(theirs[d])) for d in mine})
 
 
 def _insert_passages(session: Session, docs: list[LinkDocument]) -> None:

@@ -53,6 +53,8 @@ class ReuseCandidates:
     weak: list[tuple[int, int, int]] = field(default_factory=list)
     best_document: int | None = None  # the document of ``best``
     documents: set[int] = field(default_factory=set)  # of ``best`` and ``contained``
+    # (passage, document, words) of every exact copy, candidate >= STRONG_SIMILARITY or excerpt
+    shared: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 def reuse_candidates(
@@ -92,6 +94,8 @@ def reuse_candidates(
                 docs = store.document_ids.view()
                 out[i].best_document = int(docs[same[0]])
                 out[i].documents.update(int(docs[s]) for s in same)
+                words = norm.count(" ") + 1
+                out[i].shared.extend((int(pids[s]), int(docs[s]), words) for s in same)
             for piece in _search_texts(norm, min_excerpt_tokens):
                 owners.append(i)
                 searched.append(piece)
@@ -183,6 +187,7 @@ def _score(
             result.contained.append(pid)
         if sim >= strong or contained:
             result.documents.add(doc)
+            result.shared.append((pid, doc, other.count(" ") + 1))
         if sim:
             result.weak.append((pid, doc, other.count(" ") + 1))  # slots are distinct: no pair twice
             if sim >= strong:
