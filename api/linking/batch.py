@@ -52,8 +52,10 @@ MAYBE_DUPLICATE_SIMILARITY = 0.65
 # and a different sentence on the same topic cannot be told apart; with the support they can.
 # METER dev half: reused sentences whose first publication is PA 87.3 -> 91.7 %, highlights of
 # the newspaper's wording answered with the PA claim 85.6 -> 90.6 %, relation labels 90.1 ->
-# 88.8 %; but reverse-order membership differences 195 -> 447 claims of ~8,900 (whether the
-# weak candidate is among the top candidates depends on what is stored already).
+# 88.8 %; reverse-order membership differences were 195 -> 447 claims of ~8,900 until the
+# candidates became symmetric (api.matching.symmetric), the link was checked whatever the best
+# candidate, and the support was counted from both sides (``_support``): 19 (bench/RESULTS.md,
+# "Order independence on METER").
 SUPPORTED_SIMILARITY = MAYBE_DUPLICATE_SIMILARITY
 SUPPORTING_PASSAGES = 2
 # A supported link needs a sentence this long: formulaic lines ("The case was adjourned until

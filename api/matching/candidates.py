@@ -36,8 +36,10 @@ STRONG_SIMILARITY = 0.80
 # RARE_PER_TEXT of them (the most shared first). RARE_DF trades candidates scored per text (cost)
 # against the pairs whose finding does not depend on arrival order; RARE_SHARED keeps out
 # passages that share a name and a word. METER dev, forward vs reverse order, claims differing
-# in membership (main-process CPU seconds of the forward ingest, load 7-8): without 464 (1.2 s);
-# 8/2/8 69 (1.7 s); 16/3/8 55 (1.55 s); 16/2/16 45 (1.8 s); 32/4/8 43 (1.7 s).
+# in membership for RARE_DF/RARE_SHARED/RARE_PER_TEXT (main-process CPU seconds of the forward
+# ingest, load 7-8, before the two-sided support of api.linking.batch): without 464 (1.2 s);
+# 8/2/8 69 (1.7 s); 16/3/8 55 (1.55 s); 16/2/16 45 (1.8 s); 32/4/8 43 (1.7 s). Quality figures
+# did not move (bench/RESULTS.md, "Order independence on METER").
 RARE_DF = 32
 RARE_SHARED = 4
 RARE_PER_TEXT = 8
