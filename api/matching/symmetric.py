@@ -54,14 +54,17 @@ def rare_feature_candidates(
     distinct = np.ones(len(keys), dtype=np.bool_)
     distinct[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
     keys, owners = keys[distinct], owners[distinct]
-    df, bounds = index.document_frequency(keys)
+    # each distinct feature looked up once (a batch's texts share many)
+    unique_keys, inverse = np.unique(keys, return_inverse=True)
+    unique_df, unique_bounds = index.document_frequency(unique_keys)
+    df = unique_df[inverse]
     rare = (df > 0) & (df <= max_df)
     if not rare.any():
         return result
-    owners = owners[rare]
+    owners, at = owners[rare], inverse[rare]
     slot_parts, owner_parts = [], []
-    for seg, left, right in bounds:
-        left, right = left[rare], right[rare]
+    for seg, left, right in unique_bounds:
+        left, right = left[at], right[at]
         lens = right - left
         if not lens.any():
             continue
