@@ -53,8 +53,10 @@ MAYBE_DUPLICATE_SIMILARITY = 0.65
 # and a different sentence on the same topic cannot be told apart; with the support they can.
 # METER dev half: reused sentences whose first publication is PA 87.3 -> 91.7 %, highlights of
 # the newspaper's wording answered with the PA claim 85.6 -> 90.6 %, relation labels 90.1 ->
-# 88.8 %; but reverse-order membership differences 195 -> 447 claims of ~8,900 (whether the
-# weak candidate is among the top candidates depends on what is stored already).
+# 88.8 %; reverse-order membership differences were 195 -> 447 claims of ~8,900 until the
+# candidates became symmetric (api.matching.symmetric), the link was checked whatever the best
+# candidate, and the support was counted from both sides (``_support``): 19 (bench/RESULTS.md,
+# "Order independence on METER").
 SUPPORTED_SIMILARITY = MAYBE_DUPLICATE_SIMILARITY
 SUPPORTING_PASSAGES = 2
 # A supported link needs a sentence this long: formulaic lines ("The case was adjourned until
@@ -231,7 +233,7 @@ class _StoredClaims:
             pid
             for cands in found
             for r in cands
-            for pid in ([r.best[0]] if r.best else []) + r.contained + r.near + [w for w, _ in r.weak]
+            for pid in ([r.best[0]] if r.best else []) + r.contained + r.near + [w for w, _, _ in r.weak]
         } - batch_pids
         by_hash = {h: by_hash[h] for h in hashes if h in by_hash}
         claim_of: dict[int, int] = {}
@@ -282,11 +284,15 @@ class _Assigner:
             # the original joins them both; joining only the closest kept them apart in that
             # order and not in the others (the demo corpus, files 3 and 4 before 1)
             ids.update(self._claim_of(pid) for pid in cand.near)  # type: ignore[misc]
-        elif len(p.norm.split()) >= SUPPORTED_MIN_TOKENS:
+        if len(p.norm.split()) >= SUPPORTED_MIN_TOKENS:
             # every weaker candidate in a document this one shares other passages with, not
-            # only the closest: which candidate is closest depends on what is stored already
-            for pid, other in cand.weak:
-                if support[other] >= SUPPORTING_PASSAGES:
+            # only the closest, and also when a near-duplicate was found: a rule that asks
+            # about the passage's *best* candidate depends on what is stored already (an
+            # original arriving after two copies has the closer copy as its best, and the
+            # other's supported link, made when the copy came second, was never looked at).
+            # Both passages must be long enough: the rule is the same from either side.
+            for pid, other, words in cand.weak:
+                if words >= SUPPORTED_MIN_TOKENS and support[other] >= SUPPORTING_PASSAGES:
                     ids.add(self._claim_of(pid))  # type: ignore[arg-type]
                     doc.supported.add(p.id)
         # Excerpts count even when a near-duplicate was found: a passage can hold two stored
@@ -301,8 +307,7 @@ class _Assigner:
 
     def assign(self, doc: LinkDocument, found: list[ReuseCandidates]) -> None:
         fresh: dict[str, int] = {}  # a repeated sentence within this document joins its twin
-        # per other document, how many of this one's passages it holds nearly verbatim
-        support: Counter[int] = Counter(d for cand in found for d in cand.documents if d != doc.id)
+        support = _support(doc, found)
         for p, cand in zip(doc.claimable, found, strict=True):
             ids = self._linked_claims(doc, p, cand, support)
             if not ids:
@@ -359,6 +364,24 @@ class _Assigner:
         sizes = Counter(self.resolve(c) for c in self.claim_of.values())
         self.grown |= {c for c in alive if sizes[c] > 1}
         return final
+
+
+def _support(doc: LinkDocument, found: list[ReuseCandidates]) -> Counter[int]:
+    """Per other document, how many passages it shares with ``doc`` (exact, near-duplicate or
+    excerpt): the larger of the two sides' counts of passages in a shared pair, so the same
+    whichever of the two documents is linked second (one paragraph of one may hold two of the
+    other's; counting only the arriving side's passages gave 1 in one order and 2 in the other).
+    Passages too short to be searched themselves (MIN_CLAIM_TOKENS) do not count on either side."""
+    mine: dict[int, set[int]] = {}
+    theirs: dict[int, set[int]] = {}
+    for p, cand in zip(doc.claimable, found, strict=True):
+        if len(p.norm.split()) < MIN_CLAIM_TOKENS:
+            continue
+        for pid, other, words in cand.shared:
+            if other != doc.id and words >= MIN_CLAIM_TOKENS:
+                mine.setdefault(other, set()).add(p.id)
+                theirs.setdefault(other, set()).add(pid)
+    return Counter({d: max(len(mine[d]), len(theirs[d])) for d in mine})
 
 
 def _insert_passages(session: Session, docs: list[LinkDocument]) -> None:

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from api.matching.engine import MatchEngine
 from api.matching.index import ShingleIndex, batch_top_candidates
+from api.matching.symmetric import rare_feature_candidates
 from api.text.normalize import normalize, tokens
 
 # Candidates checked per passage: the copy itself, plus the intro and the quote a passage
@@ -31,6 +32,18 @@ FEATURES_PER_TEXT = 4
 # document-level support of weaker links (``api.linking.batch.SUPPORTED_SIMILARITY``); the
 # same bar as the near-duplicate one there (kept here: matching does not import linking).
 STRONG_SIMILARITY = 0.80
+# Symmetric candidates (``api.matching.symmetric``) beside the ranked ones: every indexed passage
+# sharing RARE_SHARED or more features that RARE_DF or fewer indexed passages hold, at most
+# RARE_PER_TEXT of them (the most shared first). RARE_DF trades candidates scored per text (cost)
+# against the pairs whose finding does not depend on arrival order; RARE_SHARED keeps out
+# passages that share a name and a word. METER dev, forward vs reverse order, claims differing
+# in membership for RARE_DF/RARE_SHARED/RARE_PER_TEXT (main-process CPU seconds of the forward
+# ingest, load 7-8, before the two-sided support of api.linking.batch): without 464 (1.2 s);
+# 8/2/8 69 (1.7 s); 16/3/8 55 (1.55 s); 16/2/16 45 (1.8 s); 32/4/8 43 (1.7 s). Quality figures
+# did not move (bench/RESULTS.md, "Order independence on METER").
+RARE_DF = 32
+RARE_SHARED = 4
+RARE_PER_TEXT = 8
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
@@ -39,9 +52,12 @@ class ReuseCandidates:
     best: tuple[int, float] | None = None  # (passage_id, similarity 0-1) of the closest
     contained: list[int] = field(default_factory=list)  # excerpt/quotation relations
     near: list[int] = field(default_factory=list)  # every candidate >= STRONG_SIMILARITY
-    weak: list[tuple[int, int]] = field(default_factory=list)  # (passage, document) >= min_similarity
+    # (passage, document, words of the passage) of every candidate >= min_similarity
+    weak: list[tuple[int, int, int]] = field(default_factory=list)
     best_document: int | None = None  # the document of ``best``
     documents: set[int] = field(default_factory=set)  # of ``best`` and ``contained``
+    # (passage, document, words) of every exact copy, candidate >= STRONG_SIMILARITY or excerpt
+    shared: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 def reuse_candidates(
@@ -81,6 +97,8 @@ def reuse_candidates(
                 docs = store.document_ids.view()
                 out[i].best_document = int(docs[same[0]])
                 out[i].documents.update(int(docs[s]) for s in same)
+                words = norm.count(" ") + 1
+                out[i].shared.extend((int(pids[s]), int(docs[s]), words) for s in same)
             for piece in _search_texts(norm, min_excerpt_tokens):
                 owners.append(i)
                 searched.append(piece)
@@ -100,6 +118,20 @@ def reuse_candidates(
         for i, slots in zip(owners, found, strict=True):
             merged = slots_of.setdefault(i, [])
             merged.extend(s for s in slots if s not in merged)
+        rare = rare_feature_candidates(
+            source,
+            norms,
+            store.alive.full(),
+            pids,
+            max_df=RARE_DF,
+            min_shared=RARE_SHARED,
+            per_text=RARE_PER_TEXT,
+            below=below,
+        )
+        for i, slots in enumerate(rare):
+            if slots:
+                merged = slots_of.setdefault(i, [])
+                merged.extend(s for s in slots if s not in merged)
         for i, slots in slots_of.items():
             _score(
                 out[i], norms[i], slots, store, pids, min_similarity, excerpt_similarity, min_excerpt_tokens
@@ -158,8 +190,9 @@ def _score(
             result.contained.append(pid)
         if sim >= strong or contained:
             result.documents.add(doc)
+            result.shared.append((pid, doc, other.count(" ") + 1))
         if sim:
-            result.weak.append((pid, doc))  # slots are distinct: no pair twice
+            result.weak.append((pid, doc, other.count(" ") + 1))  # slots are distinct: no pair twice
             if sim >= strong:
                 result.near.append(pid)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from itertools import permutations
 from pathlib import Path
 
-import pytest
-
 from api.pipeline.ingestor import Ingestor
 from db.connection import dispose_engines, get_engine
 from tests.factories import claims_snapshot, make_settings
@@ -21,15 +19,6 @@ def _snapshot(db_url: str, files: list[Path]) -> dict[str, object]:
     return claims_snapshot(db_url)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 14 (open): passed on its own branch; since headlines became claims and the title "
-        "leads the text (issue 16), the Harbor Tribune's edited sentence joins the engineer's claim "
-        "only when the original came first (4 of 24 orders, files 03 and 04 before 01). strict: "
-        "this fails the suite as soon as the orders agree again, so the mark cannot outlive the bug."
-    ),
-)
 def test_demo_corpus_in_all_24_orders(tmp_path: Path) -> None:
     files = sorted(DEMO.iterdir())
     assert len(files) == 4
