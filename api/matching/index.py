@@ -155,9 +155,19 @@ class Segment:
         still sorted by (key, slot), re-sorted only when the renaming changes slot order."""
         slots = remap[self.slots].astype(np.int32)
         same_key = self.keys[1:] == self.keys[:-1]
-        if bool(np.any(same_key & (slots[1:] < slots[:-1]))):
-            order = np.lexsort((slots, self.keys))
-            return Segment(self.keys[order], slots[order])
+        disorder = np.flatnonzero(same_key & (slots[1:] < slots[:-1]))
+        if len(disorder) == 0:
+            return Segment(self.keys, slots)
+        # only the keys whose postings the renaming put out of order are re-sorted (a re-read
+        # document's postings, in its words' lists): a sort of all postings took ~10 s at 1M
+        group = np.empty(len(self.keys), dtype=np.int64)
+        group[0] = 0
+        np.cumsum(~same_key, out=group[1:])
+        bad = np.zeros(int(group[-1]) + 1, dtype=np.bool_)
+        bad[group[disorder]] = True
+        at = np.flatnonzero(bad[group])
+        order = np.lexsort((slots[at], group[at]))
+        slots[at] = slots[at][order]
         return Segment(self.keys, slots)
 
 
