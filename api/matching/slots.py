@@ -247,9 +247,14 @@ class PassageStore:
         remap = np.full(n, -1, dtype=np.int64)
         remap[kept] = np.arange(len(kept), dtype=np.int64)
         norms = self.norms.take(kept)
-        text_keys = np.fromiter(
-            (text_key(norms[i]) for i in range(len(norms))), dtype=np.int64, count=len(norms)
-        )
+        text_keys = np.zeros(len(kept), dtype=np.int64)
+        from_base = kept < self.base
+        if self._base is not None and from_base.any():  # the base knows its texts' keys already
+            key_of_slot = np.empty(self.base, dtype=np.int64)
+            key_of_slot[self._base.by_text.slots] = self._base.by_text.keys
+            text_keys[from_base] = key_of_slot[kept[from_base]]
+        for i in np.flatnonzero(~from_base):
+            text_keys[i] = text_key(norms[int(i)])
         columns = BaseColumns(
             passage_ids=self.passage_ids.view()[kept].copy(),
             document_ids=self.document_ids.view()[kept].copy(),

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from api.matching import slots as slots_module
+from api.matching.candidates import near_duplicates
 from api.matching.engine import MatchEngine
 from api.matching.index import Segment
 from api.matching.live import LiveIndex
@@ -200,6 +201,10 @@ def test_exported_base_answers_like_the_engine_it_came_from(ops, query_words) ->
         slots_module.TAKE_CHUNK = before
     assert _hits(second, [query]) == _hits(engine, [query])
     assert second.document_ids() == engine.document_ids()
+    texts = [t for _, _, ts in ops for t in ts] + [query]  # exact copies are found by text key
+    assert near_duplicates(second, texts, min_similarity=0.8) == near_duplicates(
+        engine, texts, min_similarity=0.8
+    )
 
 
 def test_unwritable_snapshot_directory_falls_back_to_the_database(
