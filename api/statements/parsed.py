@@ -361,9 +361,22 @@ def _is_body(ent: Any) -> bool:
         return True  # a state ("the Vatican", "Russia") as the body
     if any(w in GOV_ACRONYMS for w in words):
         return True
-    return any(w in BODY_WORDS or w.rstrip("s") in BODY_WORDS for w in words) and not any(
+    head = _name_head(words)
+    return (head in BODY_WORDS or head.rstrip("s") in BODY_WORDS) and not any(
         w in NOT_OFFICIAL for w in words
     )
+
+
+# what ends the head of an organization's name: "Department | of Justice", "Project | on
+# Government Secrecy" (a project, not a government body)
+_NAME_PREPOSITIONS = frozenset({"of", "on", "for", "at", "in"})
+
+
+def _name_head(words: list[str]) -> str:
+    """The head word of an organization's name: the last word before its first preposition."""
+    cut = next((i for i, w in enumerate(words) if w in _NAME_PREPOSITIONS and i > 0), len(words))
+    head = words[cut - 1]
+    return head[:-2] if head.endswith(("'s", "’s")) else head
 
 
 def _is_country_org(ent: Any) -> bool:

@@ -401,16 +401,19 @@ def _link(doc: DocView, att: Attribution, statements: list[Statement]) -> None:
         if target is not None and target.kind == "claimant" and target.claimant:
             st.answers = linker.claimant(st.entity, target.claimant, excl)
         elif target is not None:
-            st.answers = linker.generic(st.entity, st.sids[0], target.that, excl)
+            st.answers = linker.generic(st.entity, st.sids, target.that, excl)
     for st in statements:
         if st.answers is not None:
             continue
         donor = _donor(st, statements)
         if donor is not None:
-            st.answers = [i for i in donor.answers or [] if i not in st.sids]
+            # an inherited target: only the donor's answers this statement shares content with
+            st.answers = [
+                i for i in donor.answers or [] if i not in st.sids and linker.agrees(st.entity, st.sids, i)
+            ]
         elif _may_fall_back(st):
             excl = linker.excluded(st.entity, st.sids)
-            st.answers = linker.fallback(st.entity, st.sids[0], excl)
+            st.answers = linker.fallback(st.entity, st.sids, excl)
         else:
             st.answers = []
 
