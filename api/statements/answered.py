@@ -73,9 +73,13 @@ _PRONOUN_SAYS = re.compile(rf"^\W*(?:He|She|They)\s+(?:\w+\s+){{0,2}}?(?:{VERB_R
 # 1.8); 2.0 would keep two more wrong ones, 4.0 would lose the seed link above.
 MIN_SHARED_WORDS = 2
 MIN_SHARED_WEIGHT = 3.0
+# A short document says little about which of its words are common: its IDF is taken as if it
+# had this many sentences (a dev article has ~40; a four-sentence post would otherwise weigh a
+# word found in two sentences 0.5 and link nothing).
+MIN_IDF_SENTENCES = 30
 # A sentence whose first words name the speaker narrates the speaker ("Obama made the comments
-# …", "President Obama said …"): three words cover a title and a first name before the surname.
-NARRATOR_WORDS = 3
+# …", "U.S. President Barack Obama sought …"): five words cover a country, a title and a first name.
+NARRATOR_WORDS = 5
 # Words two sentences share without saying the same thing: offices and roles (every statement
 # in a story about the State Department names "department", "secretary"), days and months (a
 # date is not content), and function words the content-word filter keeps (3+ letters).
@@ -139,7 +143,8 @@ class Linker:
         return self._df
 
     def idf(self, word: str) -> float:
-        return math.log((1 + len(self.doc.sentences)) / (1 + self.df.get(word, 0)))
+        n = max(len(self.doc.sentences), MIN_IDF_SENTENCES)
+        return math.log((1 + n) / (1 + self.df.get(word, 0)))
 
     def shared(self, speaker: Entity, sids: list[int], candidate: int) -> dict[str, float]:
         """The specific content a statement (its sentences) and a candidate passage share:

@@ -20,10 +20,15 @@ from api.text.types import ExtractedDocument
 
 GOLD = Path(__file__).parent / "data" / "link_gold_dev.json"
 DEV = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "attribution-dev" / "polnear-dev.jsonl"
-# Issue 15 asks for 0.90; the links read on real news are far from it (0.26 on this set at the
-# time of writing, 5 of 19: the lexical linker's anchors and fallbacks). The floor guards
-# against regressions while the linker is reworked; raise it with every improvement.
-LINK_PRECISION_FLOOR = 0.25
+# Issue 15 asks for 0.90. Precision was 0.26 (5 of 19) with the first 54 labels; after the
+# content-agreement gate on inferred links (``api.statements.answered``) the linker makes 3
+# links on the whole dev half, 2 right (0.67), and finds 2 of the 9 answering links the gold
+# set holds. The floors guard against regressions while the linker is reworked; raise them
+# with every improvement.
+LINK_PRECISION_FLOOR = 0.6
+# a linker that links nothing is not precise: at least this share of the answering gold links
+# must be found
+LINK_RECALL_FLOOR = 0.2
 
 
 def _links() -> list[tuple[str, int, int]]:
@@ -56,3 +61,6 @@ def test_link_precision_on_the_dev_gold_set() -> None:
     assert links and len(labelled) == len(links), "every link produced on these articles is labelled"
     precision = sum(labelled) / len(labelled)
     assert precision >= LINK_PRECISION_FLOOR, precision
+    answering = [k for k, v in gold.items() if v]
+    recall = len(set(answering) & set(links)) / len(answering)
+    assert recall >= LINK_RECALL_FLOOR, recall
