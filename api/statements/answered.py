@@ -28,7 +28,8 @@ are in the document). Without it, an official commenting on the story is no answ
 whichever sentence first names the official's organization.
 
 Never linked: the statement's own sentences, statements of the same official, of the same
-organization or of another official of the same country, journalists' questions, headings and other non-claim lines.
+organization or of another official of the same country, journalists' questions, headings and
+other non-claim lines.
 """
 
 from __future__ import annotations
