@@ -34,16 +34,15 @@ other non-claim lines.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 
+from api.statements.agreement import Agreement, narrates
 from api.statements.entities import Entity
 from api.statements.officials import COUNTRIES, FIXED_ORGS, ORG_TYPES
 from api.statements.speakers import VERB_RE, Attribution, subject_texts
 from api.statements.targets import Target, content_word_set, content_words, find_target, predicate_rx
 from api.statements.textview import DocView, Sentence
-from api.statements.vocabulary import BODY_WORDS, GOV_ROLES, HEAD_OF_STATE, ROLE_NOUNS
 
 __all__ = ["Linker", "Target", "claim_like", "content_words", "find_target", "is_bare_intro"]
 
@@ -65,37 +64,6 @@ DISCLOSURE = frozenset(
 )
 # "He added that ...", "She also said ...": the previous speaker goes on
 _PRONOUN_SAYS = re.compile(rf"^\W*(?:He|She|They)\s+(?:\w+\s+){{0,2}}?(?:{VERB_RE.pattern})")
-# An inferred link needs at least this many specific words shared by the statement and the
-# passage, weighing together at least MIN_SHARED_WEIGHT (each word log((1+N)/(1+df)) over the
-# document's N sentences: 3.0 is two words each in under ~1/4 of the sentences). Measured on
-# the link gold set (tests/statements/data/link_gold_dev.json) and the seeds: the seeds'
-# inferred links weigh 3.2–15 (Toner's answer in 004: 3.2, three words); the wrong inferred
-# dev links mostly 0–2 (one shared name or place: "Burma", "Jerusalem", "Podesta … emails"
-# 1.8); 2.0 would keep two more wrong ones, 4.0 would lose the seed link above.
-MIN_SHARED_WORDS = 2
-MIN_SHARED_WEIGHT = 3.0
-# A short document says little about which of its words are common: its IDF is taken as if it
-# had this many sentences (a dev article has ~40; a four-sentence post would otherwise weigh a
-# word found in two sentences 0.5 and link nothing).
-MIN_IDF_SENTENCES = 30
-# A sentence whose first words name the speaker narrates the speaker ("Obama made the comments
-# …", "U.S. President Barack Obama sought …"): five words cover a country, a title and a first name.
-NARRATOR_WORDS = 5
-# Words two sentences share without saying the same thing: offices and roles (every statement
-# in a story about the State Department names "department", "secretary"), days and months (a
-# date is not content), and function words the content-word filter keeps (3+ letters).
-NOT_SPECIFIC = frozenset(
-    {
-        *ROLE_NOUNS, *GOV_ROLES, *BODY_WORDS, *HEAD_OF_STATE, "president", "presidential", "official",
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-        "yesterday", "week", "month", "year", "january", "february", "march", "april", "june",
-        "july", "august", "september", "october", "november", "december",
-        "other", "another", "whose", "part", "put", "many", "much", "several", "each", "every",
-        "whether", "though", "although", "still", "even", "ever", "again", "already", "well",
-        "back", "last", "first", "next", "since", "until", "now", "one", "two", "three", "new",
-        "made", "make", "get", "got", "going", "way", "thing", "people", "time", "like", "know",
-    }
-)  # fmt: skip
 TOPIC_SHIFT = re.compile(
     r"^\W*(?:As (?:for|to|regards)|Regarding|With regard to|Turning to|"
     r"On (?:the )?(?:subject|issue|question) of|Meanwhile|In the meantime|"
@@ -120,7 +88,7 @@ class Linker:
     def __init__(self, doc: DocView, att: Attribution) -> None:
         self.doc, self.att = doc, att
         self._common: set[str] | None = None
-        self._df: Counter[str] | None = None
+        self.agreement = Agreement(doc)
 
     @property
     def common(self) -> set[str]:
@@ -134,37 +102,19 @@ class Linker:
             self._common = {w for w, n in df.items() if n > limit}
         return self._common
 
-    @property
-    def df(self) -> Counter[str]:
-        """In how many sentences of the document each content word occurs."""
-        if self._df is None:
-            self._df = Counter()
-            for s in self.doc.sentences:
-                self._df.update(content_word_set(s.view))
-        return self._df
-
-    def idf(self, word: str) -> float:
-        n = max(len(self.doc.sentences), MIN_IDF_SENTENCES)
-        return math.log((1 + n) / (1 + self.df.get(word, 0)))
-
     def shared(self, speaker: Entity, sids: list[int], candidate: int) -> dict[str, float]:
-        """The specific content a statement (its sentences) and a candidate passage share:
-        content words other than the speaker's own name, body and country, each weighted by
-        its inverse frequency over the document's sentences (a word in every sentence of an
-        article about it says nothing about which sentence is answered)."""
+        """What the statement (its sentences) and a candidate share, the speaker's own name,
+        body and country left out (``Agreement.shared``)."""
         own, aliases = org_terms(speaker.organization, speaker.country)
         drop = content_words(
             " ".join([speaker.name or "", speaker.organization or "", speaker.role or "", *own, *aliases])
         )
-        drop |= NOT_SPECIFIC
-        said = content_words(" ".join(self.doc.sentences[i].view for i in sids)) - drop
-        theirs = content_words(self.doc.sentences[candidate].view) - drop
-        return {w: self.idf(w) for w in said & theirs}
+        said = " ".join(self.doc.sentences[i].view for i in sids)
+        return self.agreement.shared(said, self.doc.sentences[candidate].view, drop)
 
     def agrees(self, speaker: Entity, sids: list[int], candidate: int) -> bool:
         """The statement and the candidate share enough specific content for an inferred link."""
-        shared = self.shared(speaker, sids, candidate)
-        return len(shared) >= MIN_SHARED_WORDS and sum(shared.values()) >= MIN_SHARED_WEIGHT
+        return self.agreement.enough(self.shared(speaker, sids, candidate))
 
     def words(self, text: str, drop: set[str] | None = None) -> set[str]:
         return content_words(text) - self.common - (drop or set())
@@ -382,19 +332,11 @@ class Linker:
                     s.idx not in excl
                     and claim_like(s)
                     and rx.search(s.view)
-                    and not self.narrates(speaker, s)
+                    and not narrates(speaker, s)
                     and self.agrees(speaker, sids, s.idx)
                 ):
                     return [s.idx]
         return []
-
-    @staticmethod
-    def narrates(speaker: Entity, s: Sentence) -> bool:
-        """The sentence is about the speaker's own doings, its subject the speaker ("Obama made
-        the comments before …"): the statement's setting, not a claim it answers."""
-        surname = speaker.tokens[-1] if speaker.kind == "person" and speaker.tokens else None
-        lead = [w.strip("’'\".,:;“”").lower() for w in s.clean.split()[:NARRATOR_WORDS]]
-        return surname is not None and surname in lead
 
 
 def org_terms(organization: str | None, country: str | None) -> tuple[list[str], list[str]]:
