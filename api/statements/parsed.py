@@ -460,18 +460,29 @@ def _content(sdoc: Any, verb: Any, speaker: list[Any], base: int, according: boo
     """The said words: a clause the verb governs, else the sentence without the speaker, the
     cue and the joining punctuation."""
     clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+    # "…, he said, adding that …": what the participle says is said too (its own clause)
+    also = [t for c in _added(verb) for t in c.subtree if not (t.dep_ == "mark" and t.head is c)]
     if clause is None and verb.dep_ in ("parataxis", "ccomp") and not according:
         clause = verb.head  # “…,” he said.
         skip = {t.i for t in verb.subtree}
         toks = [t for t in clause.subtree if t.i not in skip]
-        return _spans(toks, base)
+        return _spans(toks + also, base)
     if clause is not None:
-        return _spans(list(clause.subtree), base)
+        return _spans(list(clause.subtree) + also, base)
     drop = {t.i for t in speaker} | {verb.i}
     if according:
         drop |= {t.i for t in verb.subtree}
     sent = verb.sent
     return _spans([t for t in sent if t.i not in drop], base)
+
+
+def _added(verb: Any) -> list[Any]:
+    """The clauses of speech participles qualifying ``verb`` ("said, adding that X" → X)."""
+    out = []
+    for c in verb.children:
+        if c.dep_ in ("advcl", "conj", "xcomp") and c.tag_ == "VBG" and c.lemma_.lower() in SPEECH_LEMMAS:
+            out.extend(g for g in c.children if g.dep_ in ("ccomp", "parataxis"))
+    return out
 
 
 def _spans(toks: list[Any], base: int) -> list[tuple[int, int]]:
