@@ -1,6 +1,6 @@
 """Official statements on real news: speaker P/R/F1, quote overlap, stance (issue 15).
 
-    PYTHONPATH=. .venv/bin/python bench/statements.py [--limit N] [--data PATH] [--show-false 20]
+    PYTHONPATH=. .venv/bin/python bench/statements.py [--limit N] [--data PATH] [--show-false 20] [--ungated]
 
 Runs ClaimScope's ingestion reading of statements (``split_passages`` → ``extract_responses``,
 as ``api.ingest.prepare`` does) on every article of the attribution gold set
@@ -355,6 +355,18 @@ def claimscope_reports(article: dict) -> list[Report]:
     return out
 
 
+def claimscope_ungated_reports(article: dict) -> list[Report]:
+    """The same reading with every cue sentence parsed (``PARSE_GATE`` off): what the gate saves."""
+    import api.statements.responses as responses_module
+
+    gate = responses_module.PARSE_GATE
+    responses_module.PARSE_GATE = False
+    try:
+        return claimscope_reports(article)
+    finally:
+        responses_module.PARSE_GATE = gate
+
+
 def split_only(article: dict) -> None:
     from api.text.split import split_passages
     from api.text.types import ExtractedDocument
@@ -443,6 +455,11 @@ def main() -> None:
     ap.add_argument("--show-missed", type=int, default=0)
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument(
+        "--ungated",
+        action="store_true",
+        help="also run the reading with every cue sentence parsed (the parse gate off), scored and timed",
+    )
+    ap.add_argument(
         "--lexical-only",
         action="store_true",
         help="measure without the parse (CLAIMSCOPE_STATEMENT_PARSER off)",
@@ -453,6 +470,8 @@ def main() -> None:
     articles = [json.loads(line) for line in args.data.open(encoding="utf-8")][: args.limit]
 
     systems = {"claimscope": claimscope_reports}
+    if args.ungated and not args.lexical_only:
+        systems["claimscope, every cue parsed"] = claimscope_ungated_reports
     if not args.no_baseline:
         systems["spacy-subject baseline"] = baseline_reports
     for fn in systems.values():  # warm up (model load, imports) outside the timing
@@ -523,7 +542,7 @@ def main() -> None:
     import api.statements.responses as responses_module
 
     parse = responses_module.read_statements
-    responses_module.read_statements = lambda doc: []  # type: ignore[assignment]
+    responses_module.read_statements = lambda doc, ids=None: []  # type: ignore[assignment]
     try:
         t = time.perf_counter()
         for a in articles:
