@@ -478,7 +478,7 @@ def _content(sdoc: Any, verb: Any, speaker: list[Any], base: int, according: boo
 
 def _added(verb: Any) -> list[Any]:
     """The clauses of speech participles qualifying ``verb`` ("said, adding that X" → X)."""
-    out = []
+    out: list[Any] = []
     for c in verb.children:
         if c.dep_ in ("advcl", "conj", "xcomp") and c.tag_ == "VBG" and c.lemma_.lower() in SPEECH_LEMMAS:
             out.extend(g for g in c.children if g.dep_ in ("ccomp", "parataxis"))
