@@ -1,7 +1,6 @@
 """Official statements on real news: speaker P/R/F1, quote overlap, stance (issue 15).
 
-    PYTHONPATH=. .venv/bin/python bench/statements.py [--limit N] [--data PATH] [--show-false 20] [--ungated]
-    PYTHONPATH=. .venv/bin/python bench/statements.py --interleaved-cost   # the cost alone, load-fair
+    PYTHONPATH=. .venv/bin/python bench/statements.py [--limit N] [--data PATH] [--show-false 20]
 
 Runs ClaimScope's ingestion reading of statements (``split_passages`` → ``extract_responses``,
 as ``api.ingest.prepare`` does) on every article of the attribution gold set
@@ -50,7 +49,6 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -357,59 +355,6 @@ def claimscope_reports(article: dict) -> list[Report]:
     return out
 
 
-def claimscope_ungated_reports(article: dict) -> list[Report]:
-    """The same reading with every cue sentence parsed (``PARSE_GATE`` off): what the gate saves."""
-    import api.statements.responses as responses_module
-
-    gate = responses_module.PARSE_GATE
-    responses_module.PARSE_GATE = False
-    try:
-        return claimscope_reports(article)
-    finally:
-        responses_module.PARSE_GATE = gate
-
-
-def interleaved_cost(articles: list[dict]) -> None:
-    """CPU and wall time per document of the lexical reading, the gated parse, the parse of
-    every cue sentence and the baseline, run one after another on each article (the order
-    flipped every article), so that a shared machine's load weighs on all four alike."""
-    import api.statements.responses as responses_module
-
-    parse, gate = responses_module.read_statements, responses_module.PARSE_GATE
-
-    def reading(parsed: bool, gated: bool) -> Callable[[dict], object]:
-        def run(article: dict) -> object:
-            responses_module.PARSE_GATE = gated
-            responses_module.read_statements = parse if parsed else (lambda doc, ids=None: [])  # type: ignore[assignment]
-            return claimscope_reports(article)
-
-        return run
-
-    modes: dict[str, Callable[[dict], object]] = {
-        "lexical (no parse)": reading(False, True),
-        "gated parse": reading(True, True),
-        "every cue parsed": reading(True, False),
-        "spacy-subject baseline": baseline_reports,
-    }
-    cpu: Counter[str] = Counter()
-    wall: Counter[str] = Counter()
-    try:
-        for i, a in enumerate(articles):
-            for name in list(modes)[:: -1 if i % 2 else 1]:
-                c, w = time.process_time(), time.perf_counter()
-                modes[name](a)
-                cpu[name] += time.process_time() - c
-                wall[name] += time.perf_counter() - w
-    finally:
-        responses_module.read_statements, responses_module.PARSE_GATE = parse, gate
-    n = len(articles)
-    for name in modes:
-        print(
-            f"interleaved cost per document {name:24s} CPU {cpu[name] / n * 1000:8.1f} ms"
-            f"  wall {wall[name] / n * 1000:8.1f} ms  ({cpu[name] / cpu['gated parse']:.2f}× the gated parse)"
-        )
-
-
 def split_only(article: dict) -> None:
     from api.text.split import split_passages
     from api.text.types import ExtractedDocument
@@ -498,16 +443,6 @@ def main() -> None:
     ap.add_argument("--show-missed", type=int, default=0)
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument(
-        "--interleaved-cost",
-        action="store_true",
-        help="only the cost: the readings and the baseline run in turn on each article (CPU and wall time)",
-    )
-    ap.add_argument(
-        "--ungated",
-        action="store_true",
-        help="also run the reading with every cue sentence parsed (the parse gate off), scored and timed",
-    )
-    ap.add_argument(
         "--lexical-only",
         action="store_true",
         help="measure without the parse (CLAIMSCOPE_STATEMENT_PARSER off)",
@@ -517,14 +452,7 @@ def main() -> None:
     os.environ["CLAIMSCOPE_STATEMENT_PARSER"] = "false" if args.lexical_only else "true"
     articles = [json.loads(line) for line in args.data.open(encoding="utf-8")][: args.limit]
 
-    if args.interleaved_cost:
-        for fn in (claimscope_reports, baseline_reports):  # warm up (model load, imports)
-            fn(articles[0])
-        interleaved_cost(articles)
-        return
     systems = {"claimscope": claimscope_reports}
-    if args.ungated and not args.lexical_only:
-        systems["claimscope, every cue parsed"] = claimscope_ungated_reports
     if not args.no_baseline:
         systems["spacy-subject baseline"] = baseline_reports
     for fn in systems.values():  # warm up (model load, imports) outside the timing
@@ -595,7 +523,7 @@ def main() -> None:
     import api.statements.responses as responses_module
 
     parse = responses_module.read_statements
-    responses_module.read_statements = lambda doc, ids=None: []  # type: ignore[assignment]
+    responses_module.read_statements = lambda doc: []  # type: ignore[assignment]
     try:
         t = time.perf_counter()
         for a in articles:

@@ -16,20 +16,10 @@
    content words and X's predicate (or a synonym) — and restatements naming the responder.
 4. No target: the statement inherits the target of the same official's statement that
    names one; otherwise, for spokespeople and explicit response verbs only, the first
-   earlier claim naming the responder's organization (then its country aliases) that shares
-   specific content with the statement.
+   earlier claim naming the responder's organization (then its country aliases).
 
-A link the text states (a named or described claimant, a disclosure a generic target points
-back to, the sentences making a "that X" claim) stands on that. A link that is only inferred —
-the nearest sentence when no disclosure precedes a generic target, an inherited target, the
-fallback of 4 — also needs the statement and the passage to say something specific in common
-(``Linker.agrees``: content words other than the speaker's own names, weighted by how rare they
-are in the document). Without it, an official commenting on the story is no answer to
-whichever sentence first names the official's organization.
-
-Never linked: the statement's own sentences, statements of the same official, of the same
-organization or of another official of the same country, journalists' questions, headings and
-other non-claim lines.
+Never linked: the statement's own sentences, statements of the same official or of the
+same organization, journalists' questions, headings and other non-claim lines.
 """
 
 from __future__ import annotations
@@ -37,7 +27,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from api.statements.agreement import Agreement, narrates
 from api.statements.entities import Entity
 from api.statements.officials import COUNTRIES, FIXED_ORGS, ORG_TYPES
 from api.statements.speakers import VERB_RE, Attribution, subject_texts
@@ -88,7 +77,6 @@ class Linker:
     def __init__(self, doc: DocView, att: Attribution) -> None:
         self.doc, self.att = doc, att
         self._common: set[str] | None = None
-        self.agreement = Agreement(doc)
 
     @property
     def common(self) -> set[str]:
@@ -102,20 +90,6 @@ class Linker:
             self._common = {w for w, n in df.items() if n > limit}
         return self._common
 
-    def shared(self, speaker: Entity, sids: list[int], candidate: int) -> dict[str, float]:
-        """What the statement (its sentences) and a candidate share, the speaker's own name,
-        body and country left out (``Agreement.shared``)."""
-        own, aliases = org_terms(speaker.organization, speaker.country)
-        drop = content_words(
-            " ".join([speaker.name or "", speaker.organization or "", speaker.role or "", *own, *aliases])
-        )
-        said = " ".join(self.doc.sentences[i].view for i in sids)
-        return self.agreement.shared(said, self.doc.sentences[candidate].view, drop)
-
-    def agrees(self, speaker: Entity, sids: list[int], candidate: int) -> bool:
-        """The statement and the candidate share enough specific content for an inferred link."""
-        return self.agreement.enough(self.shared(speaker, sids, candidate))
-
     def words(self, text: str, drop: set[str] | None = None) -> set[str]:
         return content_words(text) - self.common - (drop or set())
 
@@ -126,11 +100,7 @@ class Linker:
             if said.question or (
                 ent is not None
                 and ent.official
-                and (
-                    ent is speaker
-                    or (speaker.organization and ent.organization == speaker.organization)
-                    or (speaker.country and ent.country == speaker.country)  # one government
-                )
+                and (ent is speaker or (speaker.organization and ent.organization == speaker.organization))
             ):
                 out.add(i)
         return out
@@ -161,20 +131,16 @@ class Linker:
             prev = s
         return out
 
-    def generic(self, speaker: Entity, sids: list[int], that: str | None, excl: set[int]) -> list[int]:
-        first = sids[0]
+    def generic(self, speaker: Entity, first: int, that: str | None, excl: set[int]) -> list[int]:
         _, about = self.terms(speaker)
         drop = content_words(speaker.name or "")
         if that:
             restated = self._restatements(about, self.words(that, drop), excl, set())
             return sorted(restated | self.making(that, excl))
-        found = self._anchor(first, excl)
-        if found is None:
+        anchor = self._anchor(first, excl)
+        if anchor is None:
             return []
-        anchor, disclosed = found
         unit = self._unit(anchor)
-        if not disclosed and not any(self.agrees(speaker, sids, i) for i in unit):
-            return []  # only the nearest sentence, and nothing in common with it
         who = self.att.said[anchor].entity
         if who is not None:
             drop |= content_words(who.name or "")
@@ -194,8 +160,7 @@ class Linker:
             and not is_bare_intro(self.doc.sentences[i])
         )
 
-    def _anchor(self, first: int, excl: set[int]) -> tuple[int, bool] | None:
-        """The disclosure a generic target points back to (True), else the nearest claim."""
+    def _anchor(self, first: int, excl: set[int]) -> int | None:
         nearest = None
         for j in range(first - 1, max(-1, first - 14), -1):
             s = self.doc.sentences[j]
@@ -210,8 +175,8 @@ class Linker:
                 and said.entity is not None
                 and not said.entity.official
             ):
-                return j, True
-        return None if nearest is None else (nearest, False)
+                return j
+        return nearest
 
     def _unit(self, anchor: int) -> list[int]:
         out = [anchor]
@@ -320,21 +285,13 @@ class Linker:
             out.append(j)
         return out
 
-    def fallback(self, speaker: Entity, sids: list[int], excl: set[int]) -> list[int]:
-        """The first earlier claim about the responder (naming its organization, then its
-        country) that shares enough specific content with the statement."""
+    def fallback(self, speaker: Entity, first: int, excl: set[int]) -> list[int]:
         own, about = self.terms(speaker)
         for rx in (own, about):
             if rx is None:
                 continue
-            for s in self.doc.sentences[: sids[0]]:
-                if (
-                    s.idx not in excl
-                    and claim_like(s)
-                    and rx.search(s.view)
-                    and not narrates(speaker, s)
-                    and self.agrees(speaker, sids, s.idx)
-                ):
+            for s in self.doc.sentences[:first]:
+                if s.idx not in excl and claim_like(s) and rx.search(s.view):
                     return [s.idx]
         return []
 

@@ -1,9 +1,7 @@
 """Reported statements read from a dependency parse and named entities (spaCy).
 
-``read_statements(doc, ids)`` parses only sentences of a ``DocView`` that carry a speech cue
-(``CUE_RE``: a form of a speech verb or "according to") — in ingestion only those whose speaker
-can be an official (``worth_parsing``: a role, body, acronym, country or known official named,
-or a pronoun within reach of one) — batched through ``nlp.pipe`` with the
+``read_statements(doc)`` parses only the sentences of a ``DocView`` that carry a speech cue
+(``CUE_RE``: a form of a speech verb or "according to"), batched through ``nlp.pipe`` with the
 lemmatizer and the rest of the pipeline but nothing else, and returns for each speech verb
 whose speaker the parse names (its subject, a passive's agent, the object of "according to")
 a ``Parsed`` statement: the speaker phrase, whether it is an official and as what (role,
@@ -29,7 +27,6 @@ Length: a little over ~400 lines; every function reads one token relation of the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -48,7 +45,6 @@ from api.statements.vocabulary import (
     MODEL,
     NOT_OFFICIAL,
     NOT_SPEECH_WITH_OBJECT,
-    OFFICIAL_WORDS,
     PIPE_BATCH,
     PRONOUN_GENDER,
     PRONOUN_WINDOW,
@@ -101,44 +97,9 @@ def has_cue(text: str) -> bool:
     return CUE_RE.search(text) is not None
 
 
-def cue_sentences(doc: DocView) -> list[int]:
-    """The sentences holding a speech cue (headings skipped)."""
-    return [s.idx for s in doc.sentences if not s.heading and has_cue(s.view)]
-
-
-_LOWER_WORD = re.compile(r"[a-z]+")
-
-
-def may_name_official(text: str, names: frozenset[str] = frozenset()) -> bool:
-    """False only when no phrase of ``text`` can be an official by ``_what``'s tests: no role
-    noun, body word, government acronym or head-of-state title, no country or capital, and
-    none of ``names`` (surnames of persons already known as officials)."""
-    words = set(_LOWER_WORD.findall(text.lower()))
-    if words & OFFICIAL_WORDS or words & names or any(w.rstrip("s") in OFFICIAL_WORDS for w in words):
-        return True
-    return bool(country_mentions(text))
-
-
-def worth_parsing(
-    doc: DocView, names: frozenset[str] = frozenset(), also: frozenset[int] = frozenset()
-) -> list[int]:
-    """The cue sentences whose speaker can be an official: those that may name one, the cue
-    sentences a pronoun there may refer back to them from (``PRONOUN_WINDOW``), and ``also``.
-    Every other cue sentence holds no official speaker the parse could find (its speaker is a
-    named person not known as an official, or a pronoun with no official within reach)."""
-    cues = cue_sentences(doc)
-    seeds = [i for i in cues if i in also or may_name_official(doc.sentences[i].view, names)]
-    keep = set(seeds)
-    for i in cues:
-        if any(0 < i - j <= PRONOUN_WINDOW for j in seeds):
-            keep.add(i)
-    return sorted(keep)
-
-
-def read_statements(doc: DocView, todo_ids: list[int] | None = None) -> list[Parsed]:
-    """The statements of the cue sentences of ``doc`` (headings skipped), or of ``todo_ids``."""
-    ids = cue_sentences(doc) if todo_ids is None else todo_ids
-    todo = [doc.sentences[i] for i in ids]
+def read_statements(doc: DocView) -> list[Parsed]:
+    """The statements of every cue sentence of ``doc`` (headings skipped)."""
+    todo = [s for s in doc.sentences if not s.heading and has_cue(s.view)]
     if not todo:
         return []
     out: list[Parsed] = []
@@ -400,22 +361,9 @@ def _is_body(ent: Any) -> bool:
         return True  # a state ("the Vatican", "Russia") as the body
     if any(w in GOV_ACRONYMS for w in words):
         return True
-    head = _name_head(words)
-    return (head in BODY_WORDS or head.rstrip("s") in BODY_WORDS) and not any(
+    return any(w in BODY_WORDS or w.rstrip("s") in BODY_WORDS for w in words) and not any(
         w in NOT_OFFICIAL for w in words
     )
-
-
-# what ends the head of an organization's name: "Department | of Justice", "Project | on
-# Government Secrecy" (a project, not a government body)
-_NAME_PREPOSITIONS = frozenset({"of", "on", "for", "at", "in"})
-
-
-def _name_head(words: list[str]) -> str:
-    """The head word of an organization's name: the last word before its first preposition."""
-    cut = next((i for i, w in enumerate(words) if w in _NAME_PREPOSITIONS and i > 0), len(words))
-    head = words[cut - 1]
-    return head[:-2] if head.endswith(("'s", "’s")) else head
 
 
 def _is_country_org(ent: Any) -> bool:
@@ -460,29 +408,18 @@ def _content(sdoc: Any, verb: Any, speaker: list[Any], base: int, according: boo
     """The said words: a clause the verb governs, else the sentence without the speaker, the
     cue and the joining punctuation."""
     clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
-    # "…, he said, adding that …": what the participle says is said too (its own clause)
-    also = [t for c in _added(verb) for t in c.subtree if not (t.dep_ == "mark" and t.head is c)]
     if clause is None and verb.dep_ in ("parataxis", "ccomp") and not according:
         clause = verb.head  # “…,” he said.
         skip = {t.i for t in verb.subtree}
         toks = [t for t in clause.subtree if t.i not in skip]
-        return _spans(toks + also, base)
+        return _spans(toks, base)
     if clause is not None:
-        return _spans(list(clause.subtree) + also, base)
+        return _spans(list(clause.subtree), base)
     drop = {t.i for t in speaker} | {verb.i}
     if according:
         drop |= {t.i for t in verb.subtree}
     sent = verb.sent
     return _spans([t for t in sent if t.i not in drop], base)
-
-
-def _added(verb: Any) -> list[Any]:
-    """The clauses of speech participles qualifying ``verb`` ("said, adding that X" → X)."""
-    out: list[Any] = []
-    for c in verb.children:
-        if c.dep_ in ("advcl", "conj", "xcomp") and c.tag_ == "VBG" and c.lemma_.lower() in SPEECH_LEMMAS:
-            out.extend(g for g in c.children if g.dep_ in ("ccomp", "parataxis"))
-    return out
 
 
 def _spans(toks: list[Any], base: int) -> list[tuple[int, int]]:

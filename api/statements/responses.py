@@ -29,7 +29,7 @@ from api.statements.officials import (
     may_name_country,
     may_name_role,
 )
-from api.statements.parsed import Parsed, cue_sentences, read_statements, worth_parsing
+from api.statements.parsed import Parsed, has_cue, read_statements
 from api.statements.speakers import TRANSCRIPT_RE, Attribution, attribute, reporting_verbs
 from api.statements.stance import stance_of
 from api.statements.targets import Target, find_target
@@ -78,19 +78,13 @@ def extract_responses(
     if not doc.sentences:
         return []
     english = (language or "en").startswith("en")
-    # The parse costs ~50 ms of CPU per article, 30× the lexical reading (bench/statements.py
-    # --interleaved-cost): opt-in until it is cheaper.
+    # The parse costs ~0.5 s of CPU per article (bench/statements.py): opt-in until it is cheaper.
     use_parse = english and get_settings().statement_parser
+    parsed = read_statements(doc) if use_parse else []
     registry = Registry.empty()
     att, statements = _lexical(doc, registry, published_at)
     if use_parse:
-        if PARSE_GATE:
-            # the parse reads only the cue sentences whose speaker can be an official
-            names = frozenset(p.tokens[-1] for p in registry.persons if p.official and p.tokens)
-            todo = worth_parsing(doc, names, frozenset(st.intro for st in statements))
-        else:
-            todo = cue_sentences(doc)
-        statements = _with_parse(doc, registry, statements, read_statements(doc, todo), set(todo))
+        statements = _with_parse(doc, registry, statements, parsed)
     if not statements:
         return []
     if att is None:
@@ -131,7 +125,7 @@ def _lexical(
 
 
 def _with_parse(
-    doc: DocView, registry: Registry, statements: list[Statement], parsed: list[Parsed], read: set[int]
+    doc: DocView, registry: Registry, statements: list[Statement], parsed: list[Parsed]
 ) -> list[Statement]:
     """The lexical statements checked against the parse, and the parse's own added.
 
@@ -145,6 +139,7 @@ def _with_parse(
     by_sid: dict[int, list[Parsed]] = {}
     for p in parsed:
         by_sid.setdefault(p.sid, []).append(p)
+    read = {s.idx for s in doc.sentences if not s.heading and has_cue(s.view)}
     for p in parsed:
         if not p.official and p.name and not p.excluded and p.role is None:
             ent = registry.person(p.name)
@@ -184,11 +179,6 @@ def _with_parse(
     return sorted(out, key=lambda st: st.sids[0])
 
 
-# Parse only the cue sentences whose speaker can be an official (``parsed.worth_parsing``): the
-# others hold none the parse could find. Measured with bench/statements.py in one run (see
-# bench/RESULTS.md): the parse reads 57 % of the cue sentences and costs 0.61× the CPU of
-# parsing them all; official P/R move by < 0.002 (329/379 right, 186 found vs 331/381, 186).
-PARSE_GATE = True
 # A lexical statement read from a sentence with no speech cue and no quote of its own (the
 # speaker carried over from a neighbour) is dropped (dev, official: P 0.874 → 0.876, R same)
 NO_CUE_DROPS = True
@@ -411,19 +401,16 @@ def _link(doc: DocView, att: Attribution, statements: list[Statement]) -> None:
         if target is not None and target.kind == "claimant" and target.claimant:
             st.answers = linker.claimant(st.entity, target.claimant, excl)
         elif target is not None:
-            st.answers = linker.generic(st.entity, st.sids, target.that, excl)
+            st.answers = linker.generic(st.entity, st.sids[0], target.that, excl)
     for st in statements:
         if st.answers is not None:
             continue
         donor = _donor(st, statements)
         if donor is not None:
-            # an inherited target: only the donor's answers this statement shares content with
-            st.answers = [
-                i for i in donor.answers or [] if i not in st.sids and linker.agrees(st.entity, st.sids, i)
-            ]
+            st.answers = [i for i in donor.answers or [] if i not in st.sids]
         elif _may_fall_back(st):
             excl = linker.excluded(st.entity, st.sids)
-            st.answers = linker.fallback(st.entity, st.sids, excl)
+            st.answers = linker.fallback(st.entity, st.sids[0], excl)
         else:
             st.answers = []
 

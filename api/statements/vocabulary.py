@@ -236,11 +236,6 @@ GOV_ACRONYMS = frozenset(
     ]
 )
 # what a non-government speaker is: none of these is ever an official, whatever its role
-# what a sentence must hold for its speaker to be an official (``parsed.may_name_official``): a
-# role noun, a body word, a government acronym, a head of state's title, or one of these
-OFFICIAL_WORDS = frozenset(
-    {*ROLE_NOUNS, *BODY_WORDS, *GOV_ACRONYMS, *HEAD_OF_STATE, "officials", "authorities", "government"}
-)
 NOT_OFFICIAL = frozenset(
     [
         "former",

@@ -14,23 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from api.settings import get_settings
 from api.statements.responses import extract_responses
 from api.text.split import split_passages
 from api.text.types import ExtractedDocument
 
 GOLD = Path(__file__).parent / "data" / "link_gold_dev.json"
 DEV = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "attribution-dev" / "polnear-dev.jsonl"
-# Issue 15 asks for 0.90. With the first 54 labels the parse reading's links were 0.26 right
-# (5 of 19). After the content-agreement gate on inferred links (``api.statements.agreement``)
-# it makes 3 links on the whole dev half, 2 right (0.67), and finds 2 of the 10 answering links
-# the gold set holds; the default lexical reading makes 29, 4 right (0.14: most of its wrong
-# links are statements of non-officials, which the parse rejects). The floors guard against
-# regressions while the linker is reworked; raise them with every improvement.
-PRECISION_FLOOR = {True: 0.6, False: 0.1}
-# a linker that links nothing is not precise: at least this share of the answering gold links
-# must be found (the parse reading)
-LINK_RECALL_FLOOR = 0.15
+# Issue 15 asks for 0.90; the links read on real news are far from it (0.26 on this set at the
+# time of writing, 5 of 19: the lexical linker's anchors and fallbacks). The floor guards
+# against regressions while the linker is reworked; raise it with every improvement.
+LINK_PRECISION_FLOOR = 0.25
 
 
 def _links() -> list[tuple[str, int, int]]:
@@ -52,10 +45,7 @@ def _links() -> list[tuple[str, int, int]]:
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="the attribution dev set is not on this machine")
-@pytest.mark.parametrize("parser", [True, False], ids=["parse", "lexical"])
-def test_link_precision_on_the_dev_gold_set(parser: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLAIMSCOPE_STATEMENT_PARSER", "true" if parser else "false")
-    get_settings.cache_clear()
+def test_link_precision_on_the_dev_gold_set() -> None:
     gold = {
         (g["article"], g["statement_start"], g["answer_start"]): g["answers"]
         for g in json.loads(GOLD.read_text())["links"]
@@ -65,8 +55,4 @@ def test_link_precision_on_the_dev_gold_set(parser: bool, monkeypatch: pytest.Mo
     labelled = [gold[k] for k in links if k in gold]
     assert links and len(labelled) == len(links), "every link produced on these articles is labelled"
     precision = sum(labelled) / len(labelled)
-    assert precision >= PRECISION_FLOOR[parser], precision
-    if parser:
-        answering = [k for k, v in gold.items() if v]
-        recall = len(set(answering) & set(links)) / len(answering)
-        assert recall >= LINK_RECALL_FLOOR, recall
+    assert precision >= LINK_PRECISION_FLOOR, precision
